@@ -1,0 +1,45 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import * as call from './actions/call';
+import { router } from './actions/router';
+import { listSearch } from './methods';
+
+export class Sysevo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Sysevo',
+		name: 'sysevo',
+		icon: { light: 'file:../../icons/sysevo.svg', dark: 'file:../../icons/sysevo.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Place outbound AI phone calls with a Sysevo voice agent and fetch how they went',
+		defaults: { name: 'Sysevo' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'sysevoApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Call', value: 'call' }],
+				default: 'call',
+			},
+			...call.description,
+		],
+	};
+
+	methods = { listSearch };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

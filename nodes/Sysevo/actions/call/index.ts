@@ -1,0 +1,33 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as getRun from './getRun.operation';
+import * as trigger from './trigger.operation';
+
+export { getRun, trigger };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['call'] } },
+		options: [
+			{
+				name: 'Get Run',
+				value: 'getRun',
+				action: 'Get a call run',
+				description: 'Fetch the status, outcome and data the agent gathered on a call',
+			},
+			{
+				name: 'Trigger Call',
+				value: 'trigger',
+				action: 'Trigger a call',
+				description: 'Have a Sysevo agent phone a number now',
+			},
+		],
+		default: 'trigger',
+	},
+	...trigger.description,
+	...getRun.description,
+];

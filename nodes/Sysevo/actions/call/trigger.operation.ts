@@ -1,0 +1,237 @@
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { contextFromEntries, contextFromJson, type ContextEntry } from '../../helpers/context';
+import { checkPositiveInteger, checkTriggerPath, checkWorkflowUuid } from '../../helpers/identifiers';
+import { checkPhoneNumber } from '../../helpers/phone';
+import { sysevoApiRequest } from '../../transport';
+import type { AgentDirectory } from '../agentDirectory';
+import { agentLocator, defaultCountryOption } from '../descriptions';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Identify Agent By',
+		name: 'agentIdType',
+		type: 'options',
+		noDataExpression: true,
+		default: 'workflowUuid',
+		options: [
+			{
+				name: 'Agent (Workflow UUID)',
+				value: 'workflowUuid',
+				description: 'Pick the agent from a list, or paste its Agent UUID from Sysevo',
+			},
+			{
+				name: 'API Trigger UUID',
+				value: 'triggerUuid',
+				description: 'Paste the path of an API Trigger node on the agent canvas',
+			},
+		],
+		description:
+			'The two identifiers are not interchangeable: the workflow UUID identifies the agent itself (its "Agent UUID" in Sysevo), while an API Trigger UUID is the path of one API Trigger node inside the agent',
+	},
+	{ ...agentLocator, displayOptions: { show: { agentIdType: ['workflowUuid'] } } },
+	{
+		displayName: 'API Trigger UUID',
+		name: 'triggerUuid',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 5d1e7c3a-2b4f-4e8a-9c1d-0a2b3c4d5e6f',
+		description:
+			'The trigger path shown on the API Trigger node in the Sysevo agent builder (not the agent\'s workflow UUID)',
+		displayOptions: { show: { agentIdType: ['triggerUuid'] } },
+	},
+	{
+		displayName: 'Use Draft Version',
+		name: 'useDraft',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to run the latest draft of the agent instead of its published version (falls back to the published version when there is no draft)',
+	},
+	{
+		displayName: 'Phone Number',
+		name: 'phoneNumber',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. +14155552671',
+		description:
+			'Number to call, in international format, or in national format with Options → Default Country set',
+	},
+	{
+		displayName: 'Initial Context',
+		name: 'contextInput',
+		type: 'options',
+		default: 'keyValue',
+		options: [
+			{ name: 'Key-Value Pairs', value: 'keyValue' },
+			{ name: 'JSON', value: 'json' },
+		],
+		description:
+			'Data the agent can use in its prompts as {{key}}, such as the customer\'s name or an appointment time',
+	},
+	{
+		displayName: 'Context Values',
+		name: 'initialContext',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		placeholder: 'Add Value',
+		displayOptions: { show: { contextInput: ['keyValue'] } },
+		options: [
+			{
+				displayName: 'Values',
+				name: 'values',
+				values: [
+					{
+						displayName: 'Key',
+						name: 'key',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. customer_name',
+						description: 'Name the agent\'s prompt uses, as {{customer_name}}',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Jane Smith',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Context JSON',
+		name: 'initialContextJson',
+		type: 'json',
+		default: '{}',
+		displayOptions: { show: { contextInput: ['json'] } },
+		description: 'A JSON object; nested objects are allowed and can be used as {{user.name}}',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			defaultCountryOption,
+			{
+				displayName: 'Request Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 30,
+				description:
+					'How long to wait for Sysevo to answer. A call whose request timed out may still have been placed, so it is not retried.',
+			},
+			{
+				displayName: 'Telephony Configuration ID',
+				name: 'telephonyConfigurationId',
+				type: 'number',
+				default: 0,
+				description:
+					'ID of the telephony configuration (provider and caller number) to call from. Leave empty or 0 to use the organisation\'s default.',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['trigger'] } }, properties);
+
+interface TriggerOptions {
+	defaultCountry?: string;
+	timeoutSeconds?: number;
+	telephonyConfigurationId?: number | string | null;
+}
+
+interface Target {
+	path: string;
+	purpose: 'triggerByPath' | 'triggerByWorkflow';
+	identifier: string;
+	kind: 'workflowUuid' | 'triggerUuid';
+}
+
+function fail(context: IExecuteFunctions, i: number, reason: string): never {
+	throw new NodeOperationError(context.getNode(), reason, { itemIndex: i });
+}
+
+function targetOf(context: IExecuteFunctions, i: number, draft: boolean): Target {
+	const kind = context.getNodeParameter('agentIdType', i) as Target['kind'];
+	const prefix = draft ? '/public/agent/test' : '/public/agent';
+	if (kind === 'triggerUuid') {
+		const check = checkTriggerPath(context.getNodeParameter('triggerUuid', i));
+		if (!check.valid) fail(context, i, check.reason);
+		return { path: `${prefix}/${check.value}`, purpose: 'triggerByPath', identifier: check.value, kind };
+	}
+	const check = checkWorkflowUuid(context.getNodeParameter('agent', i, '', { extractValue: true }));
+	if (!check.valid) fail(context, i, check.reason);
+	return { path: `${prefix}/workflow/${check.value}`, purpose: 'triggerByWorkflow', identifier: check.value, kind };
+}
+
+function initialContextOf(context: IExecuteFunctions, i: number): IDataObject {
+	const input = context.getNodeParameter('contextInput', i) as string;
+	const check =
+		input === 'json'
+			? contextFromJson(context.getNodeParameter('initialContextJson', i))
+			: contextFromEntries(
+					(context.getNodeParameter('initialContext.values', i, []) as ContextEntry[]) ?? [],
+				);
+	if (!check.valid) fail(context, i, check.reason);
+	return check.context as IDataObject;
+}
+
+function telephonyIdOf(context: IExecuteFunctions, i: number, value: TriggerOptions['telephonyConfigurationId']) {
+	if (value === undefined || value === null || value === '' || value === 0) return undefined;
+	const check = checkPositiveInteger(value, 'telephony configuration ID');
+	if (!check.valid) fail(context, i, check.reason);
+	return check.value;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	i: number,
+	agents: AgentDirectory,
+): Promise<INodeExecutionData[]> {
+	const draft = this.getNodeParameter('useDraft', i, false) as boolean;
+	const options = this.getNodeParameter('options', i, {}) as TriggerOptions;
+	const target = targetOf(this, i, draft);
+
+	const phone = checkPhoneNumber(String(this.getNodeParameter('phoneNumber', i) ?? ''), options.defaultCountry);
+	if (!phone.valid) fail(this, i, phone.reason);
+
+	const body: IDataObject = { phone_number: phone.e164, initial_context: initialContextOf(this, i) };
+	const telephonyId = telephonyIdOf(this, i, options.telephonyConfigurationId);
+	if (telephonyId !== undefined) body.telephony_configuration_id = telephonyId;
+
+	const response = await sysevoApiRequest.call(this, {
+		method: 'POST',
+		path: target.path,
+		purpose: target.purpose,
+		body,
+		timeoutMs: (options.timeoutSeconds ?? 30) * 1000,
+		itemIndex: i,
+	});
+
+	const workflowId =
+		target.kind === 'workflowUuid'
+			? await agents.idForWorkflowUuid(target.identifier)
+			: await agents.idForTriggerPath(target.identifier);
+
+	return [
+		{
+			json: { ...response, workflow_id: workflowId, phone_number: phone.e164, draft },
+			pairedItem: { item: i },
+		},
+	];
+}

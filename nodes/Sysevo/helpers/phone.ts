@@ -1,0 +1,65 @@
+import {
+	getCountries,
+	isSupportedCountry,
+	parsePhoneNumberWithError,
+	validatePhoneNumberLength,
+	type CountryCode,
+	type NumberType,
+} from 'libphonenumber-js/max';
+
+export type PhoneCheck =
+	| { valid: true; e164: string; country?: string; type?: NumberType }
+	| { valid: false; reason: string };
+
+const LENGTH_PROBLEMS: Record<string, string> = {
+	TOO_SHORT: 'is too short',
+	TOO_LONG: 'is too long',
+	INVALID_LENGTH: 'has the wrong number of digits',
+	NOT_A_NUMBER: 'is not a phone number',
+	INVALID_COUNTRY: 'has no country code: write it with a leading + and the country code, or set a default country',
+};
+
+export function isCountryCode(code: string): code is CountryCode {
+	return isSupportedCountry(code);
+}
+
+
+/** Parses, validates and normalises a phone number to E.164 with full per-country metadata. */
+export function checkPhoneNumber(input: string, defaultCountry?: string): PhoneCheck {
+	const text = input.trim();
+	if (text === '') return { valid: false, reason: 'The phone number is empty' };
+
+	const country = defaultCountry ? defaultCountry.trim().toUpperCase() : undefined;
+	if (country && !isCountryCode(country)) {
+		return { valid: false, reason: `"${defaultCountry}" is not a known ISO 3166 country code (e.g. US, GB, NO)` };
+	}
+	const countryCode = country as CountryCode | undefined;
+
+	const lengthProblem = validatePhoneNumberLength(text, countryCode);
+	if (lengthProblem) {
+		return { valid: false, reason: `"${text}" ${LENGTH_PROBLEMS[lengthProblem] ?? 'is not a valid phone number'}` };
+	}
+
+	let parsed;
+	try {
+		parsed = parsePhoneNumberWithError(text, countryCode);
+	} catch (error) {
+		const code = (error as Error).message;
+		return { valid: false, reason: `"${text}" ${LENGTH_PROBLEMS[code] ?? 'is not a valid phone number'}` };
+	}
+
+	if (!parsed.isValid()) {
+		const region = parsed.country ?? countryCode;
+		const where = region ? ` for ${region}` : ` for country code +${parsed.countryCallingCode}`;
+		return { valid: false, reason: `"${text}" is not a valid phone number${where}` };
+	}
+	return { valid: true, e164: parsed.number, country: parsed.country, type: parsed.getType() };
+}
+
+/** Every supported country as `{ name, value }`, named in English and sorted by name. */
+export function countryOptions(): Array<{ name: string; value: string }> {
+	const names = new Intl.DisplayNames(['en'], { type: 'region' });
+	return getCountries()
+		.map((code) => ({ name: `${names.of(code) ?? code} (${code})`, value: code }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}

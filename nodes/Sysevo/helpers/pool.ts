@@ -1,0 +1,33 @@
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * Runs `worker` for indices 0..count-1 with at most `limit` in flight and returns the results in
+ * index order. Once `stopOnError` sees a failure no new index starts, but running ones finish,
+ * so work that already reached the server is never abandoned half-way.
+ */
+export async function runPool<T>(
+	count: number,
+	limit: number,
+	worker: (index: number) => Promise<T>,
+	stopOnError: boolean,
+): Promise<Array<Settled<T> | undefined>> {
+	const results: Array<Settled<T> | undefined> = new Array(count).fill(undefined);
+	let next = 0;
+	let stopped = false;
+
+	async function lane(): Promise<void> {
+		while (!stopped && next < count) {
+			const index = next++;
+			try {
+				results[index] = { ok: true, value: await worker(index) };
+			} catch (error) {
+				results[index] = { ok: false, error };
+				if (stopOnError) stopped = true;
+			}
+		}
+	}
+
+	const lanes = Math.max(1, Math.min(Math.floor(limit) || 1, count));
+	await Promise.all(Array.from({ length: lanes }, lane));
+	return results;
+}

@@ -1,0 +1,200 @@
+import {
+	NodeApiError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type IPollFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { describeHttpError, MAY_HAVE_DIALED, type ErrorText, type RequestPurpose } from '../helpers/errors';
+import { backoffDelay, pause, retryAfterMs, type CancelSignal } from './backoff';
+
+export const CREDENTIAL_NAME = 'sysevoApi';
+
+export type SysevoContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+
+export interface SysevoRequest {
+	method: IHttpRequestMethods;
+	/** Path below the base URL, built only from validated identifiers. */
+	path: string;
+	purpose: RequestPurpose;
+	qs?: IDataObject;
+	body?: IDataObject;
+	timeoutMs?: number;
+	/** How long a trigger may keep retrying 429 answers (no call is placed on a 429). */
+	rateLimitWaitMs?: number;
+	itemIndex?: number;
+}
+
+interface FullResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+type Attempt = { ok: true; body: unknown } | { ok: false; retryable: boolean; waitMs?: number; error: ErrorText & { httpCode?: string } };
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
+const READ_ATTEMPTS = 4;
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 30_000;
+
+// Failures in which the request provably never left this machine.
+const NOT_SENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|getaddrinfo/i;
+const TIMED_OUT = /timeout|timed out|ETIMEDOUT|ECONNABORTED|ESOCKETTIMEDOUT/i;
+const CANCELLED = /aborted|canceled|cancelled/i;
+
+function isTrigger(purpose: RequestPurpose): boolean {
+	return purpose === 'triggerByPath' || purpose === 'triggerByWorkflow';
+}
+
+async function apiBaseUrl(this: SysevoContext): Promise<string> {
+	const credentials = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_NAME);
+	const raw = String(credentials.baseUrl ?? '').trim();
+	let url: URL;
+	try {
+		url = new URL(raw);
+	} catch {
+		throw new NodeApiError(this.getNode(), {} as JsonObject, {
+			message: `The Base URL "${raw}" in the Sysevo credential is not a valid URL`,
+			description: 'Use the API root, e.g. https://api.sysevo.io/api/v1',
+		});
+	}
+	if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash) {
+		throw new NodeApiError(this.getNode(), {} as JsonObject, {
+			message: 'The Base URL in the Sysevo credential must be a plain http(s) URL without user, query or fragment',
+			description: 'Use the API root, e.g. https://api.sysevo.io/api/v1',
+		});
+	}
+	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function cancelSignalOf(context: SysevoContext): CancelSignal | undefined {
+	const candidate = context as Partial<IExecuteFunctions>;
+	return typeof candidate.getExecutionCancelSignal === 'function' ? candidate.getExecutionCancelSignal() : undefined;
+}
+
+function errorTextOf(error: unknown): string {
+	const candidate = error as { message?: unknown; messages?: unknown; description?: unknown; cause?: { code?: unknown; message?: unknown } };
+	const parts = [candidate?.message, candidate?.description, candidate?.cause?.code, candidate?.cause?.message];
+	if (Array.isArray(candidate?.messages)) parts.push(...candidate.messages);
+	return parts.filter((part) => typeof part === 'string').join(' ');
+}
+
+function networkFailure(error: unknown, request: SysevoRequest, timeoutMs: number): Attempt {
+	const text = errorTextOf(error);
+	const trigger = isTrigger(request.purpose);
+	if (NOT_SENT.test(text)) {
+		return {
+			ok: false,
+			retryable: true,
+			error: {
+				message: 'Could not connect to Sysevo',
+				description: `The request was not sent${trigger ? ', so no call was placed' : ''}. Check the Base URL in the Sysevo credential and the network.`,
+			},
+		};
+	}
+	const timedOut = TIMED_OUT.test(text) && !CANCELLED.test(text);
+	const message = timedOut
+		? `Sysevo did not answer within ${Math.round(timeoutMs / 1000)} seconds`
+		: 'The connection to Sysevo broke before an answer arrived';
+	return {
+		ok: false,
+		retryable: !trigger,
+		error: {
+			message,
+			description: trigger ? MAY_HAVE_DIALED : 'The request was retried without success; try again in a few minutes.',
+		},
+	};
+}
+
+function answerOf(response: FullResponse, request: SysevoRequest): Attempt {
+	const { statusCode, body } = response;
+	if (statusCode >= 200 && statusCode < 300) {
+		if (typeof body === 'object' && body !== null) return { ok: true, body };
+		return {
+			ok: false,
+			retryable: !isTrigger(request.purpose),
+			error: {
+				message: 'Sysevo answered with a body that is not valid JSON',
+				description: isTrigger(request.purpose)
+					? `Sysevo accepted the request (HTTP ${statusCode}). ${MAY_HAVE_DIALED}`
+					: 'This is a problem on Sysevo\'s side; try again in a few minutes.',
+				httpCode: String(statusCode),
+			},
+		};
+	}
+	const error = { ...describeHttpError(statusCode, body, request.purpose), httpCode: String(statusCode) };
+	// A 429 means no call was placed; a 5xx on a trigger may have dialled, so only reads retry it.
+	const retryable = statusCode === 429 || (statusCode >= 500 && !isTrigger(request.purpose));
+	return { ok: false, retryable, waitMs: retryAfterMs(response.headers['retry-after']), error };
+}
+
+async function sendOnce(this: SysevoContext, options: IHttpRequestOptions, request: SysevoRequest, timeoutMs: number): Promise<Attempt> {
+	try {
+		const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_NAME, options)) as FullResponse;
+		return answerOf(response, request);
+	} catch (error) {
+		return networkFailure(error, request, timeoutMs);
+	}
+}
+
+function retryBudget(request: SysevoRequest, attempt: number, elapsedMs: number, isRateLimit: boolean): boolean {
+	if (isRateLimit && isTrigger(request.purpose)) {
+		return elapsedMs < (request.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS);
+	}
+	return attempt + 1 < READ_ATTEMPTS;
+}
+
+/**
+ * The one request path to the Sysevo API. The key is added by the credential and only ever goes to
+ * the credential's base URL: redirects are refused rather than followed. Reads are retried on
+ * transient failures; a trigger is retried only when it provably placed no call (429, not sent).
+ */
+export async function sysevoApiRequest(this: SysevoContext, request: SysevoRequest): Promise<IDataObject> {
+	const baseUrl = await apiBaseUrl.call(this);
+	const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${baseUrl}${request.path}`,
+		qs: request.qs,
+		body: request.body,
+		json: true,
+		timeout: timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+	};
+	const signal = cancelSignalOf(this);
+	const startedAt = Date.now();
+
+	for (let attempt = 0; ; attempt++) {
+		const result = await sendOnce.call(this, options, request, timeoutMs);
+		if (result.ok) return result.body as IDataObject;
+
+		const isRateLimit = result.error.httpCode === '429';
+		const canRetry = result.retryable && !signal?.aborted && retryBudget(request, attempt, Date.now() - startedAt, isRateLimit);
+		if (!canRetry) {
+			throw new NodeApiError(this.getNode(), { message: result.error.message } as JsonObject, {
+				message: result.error.message,
+				description: result.error.description,
+				httpCode: result.error.httpCode,
+				itemIndex: request.itemIndex,
+			});
+		}
+		const delay = result.waitMs ?? backoffDelay(attempt, isRateLimit ? 1000 : BACKOFF_BASE_MS, BACKOFF_CAP_MS);
+		const budgetLeft = (request.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS) - (Date.now() - startedAt);
+		const completed = await pause(isRateLimit ? Math.min(delay, Math.max(budgetLeft, 0)) : delay, signal);
+		if (!completed) {
+			throw new NodeApiError(this.getNode(), { message: 'Execution cancelled' } as JsonObject, {
+				message: 'The execution was cancelled while waiting to retry the request',
+				description: isTrigger(request.purpose) ? 'No call was placed for this item.' : 'Nothing was changed in Sysevo.',
+				itemIndex: request.itemIndex,
+			});
+		}
+	}
+}

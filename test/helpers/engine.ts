@@ -1,0 +1,197 @@
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	NodeHelpers,
+	sleep,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IWorkflowBase,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+import { SysevoApi } from '../../credentials/SysevoApi.credentials';
+import { Sysevo } from '../../nodes/Sysevo/Sysevo.node';
+
+export const NODE_TYPE = 'n8n-nodes-sysevo.sysevo';
+export const NODE_NAME = 'Sysevo';
+
+export interface TestCredentials {
+	apiKey: string;
+	baseUrl: string;
+}
+
+/** Applies a credential's generic `authenticate` block the way n8n's CLI credentials helper does. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly credentials: ICredentialDataDecryptedObject,
+		private readonly credentialType: ICredentialType = new SysevoApi(),
+	) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		_typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const auth = this.credentialType.authenticate;
+		if (!auth || typeof auth === 'function' || !workflow || !node) return requestOptions;
+		const request = requestOptions as unknown as Record<string, IDataObject>;
+		for (const [outer, values] of Object.entries(auth.properties)) {
+			for (const [key, value] of Object.entries(values as IDataObject)) {
+				request[outer] ??= {};
+				request[outer][key] = workflow.expression.getSimpleParameterValue(
+					node,
+					value as string,
+					'internal',
+					{ $credentials: credentials },
+					undefined,
+					'',
+				) as string;
+			}
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used in tests');
+	}
+
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		return { ...this.credentials };
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties(): INodeProperties[] {
+		return this.credentialType.properties;
+	}
+}
+
+function nodeTypesFor(types: Record<string, INodeType>): INodeTypes {
+	return {
+		getByName: (name) => types[name],
+		getByNameAndVersion: (name, version) => NodeHelpers.getVersionedNodeType(types[name], version),
+		getKnownTypes: () => ({}),
+	};
+}
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	items?: IDataObject[];
+	credentials: TestCredentials | ICredentialDataDecryptedObject;
+	continueOnFail?: boolean;
+	nodeType?: INodeType;
+	typeName?: string;
+	/** Aborts the execution after this many milliseconds, like the Stop button. */
+	cancelAfterMs?: number;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Items of every output of the node, output index first. */
+	outputs: INodeExecutionData[][];
+	/** Items of the first output, as plain JSON. */
+	json: IDataObject[];
+	error?: Error & { httpCode?: string | null; description?: string | null; context?: IDataObject };
+}
+
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const typeName = options.typeName ?? NODE_TYPE;
+	const node: INode = {
+		id: 'b3a1f5c2-0000-4000-8000-000000000001',
+		name: NODE_NAME,
+		type: typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: { sysevoApi: { id: '1', name: 'Sysevo sandbox' } },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	const workflowData: IWorkflowBase = {
+		id: 'wf-test',
+		name: 'Sysevo test',
+		active: false,
+		isArchived: false,
+		nodes: [node],
+		connections: {},
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as IWorkflowBase;
+	const workflow = new Workflow({
+		id: workflowData.id,
+		nodes: workflowData.nodes,
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesFor({ [typeName]: options.nodeType ?? new Sysevo() }),
+	});
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', workflowData);
+	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const additionalData = {
+		executionId: 'exec-1',
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(options.credentials as ICredentialDataDecryptedObject),
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		variables: {},
+		currentNodeExecutionIndex: 0,
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const items = (options.items ?? [{}]).map((json) => ({ json }));
+	const runData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node, data: { main: [items] }, source: null }] },
+	});
+	const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+	if (options.cancelAfterMs !== undefined) {
+		const delay = options.cancelAfterMs;
+		void sleep(delay).then(() => execution.cancel());
+	}
+	const run = await finished;
+
+	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+	const outputs = (taskData?.data?.main ?? []).map((output) => output ?? []);
+	return {
+		run,
+		outputs,
+		json: (outputs[0] ?? []).map((item) => item.json),
+		error: run.data.resultData.error as RunResult['error'],
+	};
+}
