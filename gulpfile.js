@@ -32,7 +32,7 @@ async function bundleNodes() {
 }
 
 // Everything under dist/nodes that a bundle now contains is dead weight that would still import
-// the libraries it was bundled from.
+// the libraries it was bundled from; tsc's incremental build info is never needed in a package.
 function pruneInlinedModules(done) {
 	const keep = new Set(nodeEntries.map(({ outfile }) => path.resolve(outfile)));
 	const prune = (dir) => {
@@ -47,6 +47,7 @@ function pruneInlinedModules(done) {
 		}
 	};
 	prune(path.resolve('dist/nodes'));
+	fs.rmSync('dist/tsconfig.tsbuildinfo', { force: true });
 	done();
 }
 
