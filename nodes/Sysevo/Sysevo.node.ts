@@ -22,7 +22,10 @@ export class Sysevo implements INodeType {
 		defaults: { name: 'Sysevo' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// Keep in step with routesByOutcome() in actions/router.ts.
+		outputs: `={{ $parameter.options?.routeByOutcome && ($parameter.operation === "getRun" || $parameter.waitForCompletion) ? ${JSON.stringify(
+			['Completed', 'Not Connected', 'Failed', 'Still Running'].map((displayName) => ({ type: 'main', displayName })),
+		).replace(/"/g, "'")} : ["main"] }}`,
 		credentials: [{ name: 'sysevoApi', required: true }],
 		properties: [
 			{

@@ -1,4 +1,4 @@
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -108,6 +108,51 @@ function nodeTypesFor(types: Record<string, INodeType>): INodeTypes {
 	};
 }
 
+function additionalDataFor(credentials: ICredentialDataDecryptedObject, hooks?: ExecutionLifecycleHooks) {
+	return {
+		executionId: 'exec-1',
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		variables: {},
+		currentNodeExecutionIndex: 0,
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+function nodeFor(typeName: string, parameters: INodeParameters, continueOnFail = false): INode {
+	return {
+		id: 'b3a1f5c2-0000-4000-8000-000000000001',
+		name: NODE_NAME,
+		type: typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { sysevoApi: { id: '1', name: 'Sysevo sandbox' } },
+		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+}
+
+function workflowFor(node: INode, nodeType: INodeType): Workflow {
+	return new Workflow({
+		id: 'wf-test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesFor({ [node.type]: nodeType }),
+	});
+}
+
+/** The context n8n gives list-search and load-options methods, for the real Sysevo node. */
+export function loadOptionsContext(credentials: TestCredentials, parameters: INodeParameters = {}): LoadOptionsContext {
+	const node = nodeFor(NODE_TYPE, parameters);
+	return new LoadOptionsContext(workflowFor(node, new Sysevo()), node, additionalDataFor(credentials as unknown as ICredentialDataDecryptedObject), 'parameters');
+}
+
 export interface RunOptions {
 	parameters: INodeParameters;
 	items?: IDataObject[];
@@ -130,16 +175,7 @@ export interface RunResult {
 
 export async function runNode(options: RunOptions): Promise<RunResult> {
 	const typeName = options.typeName ?? NODE_TYPE;
-	const node: INode = {
-		id: 'b3a1f5c2-0000-4000-8000-000000000001',
-		name: NODE_NAME,
-		type: typeName,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: options.parameters,
-		credentials: { sysevoApi: { id: '1', name: 'Sysevo sandbox' } },
-		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-	};
+	const node = nodeFor(typeName, options.parameters, options.continueOnFail);
 	const workflowData: IWorkflowBase = {
 		id: 'wf-test',
 		name: 'Sysevo test',
@@ -151,40 +187,24 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as IWorkflowBase;
-	const workflow = new Workflow({
-		id: workflowData.id,
-		nodes: workflowData.nodes,
-		connections: {},
-		active: false,
-		nodeTypes: nodeTypesFor({ [typeName]: options.nodeType ?? new Sysevo() }),
-	});
+	const workflow = workflowFor(node, options.nodeType ?? new Sysevo());
 
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', workflowData);
-	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-	const additionalData = {
-		executionId: 'exec-1',
-		hooks,
-		credentialsHelper: new TestCredentialsHelper(options.credentials as ICredentialDataDecryptedObject),
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		variables: {},
-		currentNodeExecutionIndex: 0,
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = additionalDataFor(options.credentials as ICredentialDataDecryptedObject, hooks);
 
 	const items = (options.items ?? [{}]).map((json) => ({ json }));
 	const runData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node, data: { main: [items] }, source: null }] },
 	});
-	const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
-	if (options.cancelAfterMs !== undefined) {
-		const delay = options.cancelAfterMs;
-		void sleep(delay).then(() => execution.cancel());
+	let run: IRun;
+	try {
+		const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+		if (options.cancelAfterMs !== undefined) void sleep(options.cancelAfterMs).then(() => execution.cancel());
+		run = await execution;
+	} catch (error) {
+		// n8n refuses to start a workflow whose parameters fail validation (WorkflowHasIssuesError).
+		return { run: undefined as unknown as IRun, outputs: [], json: [], error: error as RunResult['error'] };
 	}
-	const run = await finished;
 
 	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
 	const outputs = (taskData?.data?.main ?? []).map((output) => output ?? []);

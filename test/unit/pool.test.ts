@@ -17,7 +17,7 @@ describe('runPool', () => {
 				running--;
 				return i * 10;
 			},
-			false,
+			{ stopOnError: false },
 		);
 		expect(peak).toBe(3);
 		expect(results.map((result) => (result?.ok ? result.value : undefined))).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110]);
@@ -25,6 +25,7 @@ describe('runPool', () => {
 
 	it('stops starting work after a failure but lets running work finish', async () => {
 		const started: number[] = [];
+		const firstErrors: unknown[] = [];
 		const results = await runPool(
 			10,
 			2,
@@ -34,8 +35,9 @@ describe('runPool', () => {
 				if (i === 0) throw new Error('boom');
 				return i;
 			},
-			true,
+			{ stopOnError: true, onFirstError: (error) => firstErrors.push(error) },
 		);
+		expect(firstErrors).toEqual([new Error('boom')]);
 		expect(started).toEqual([0, 1]);
 		expect(results[0]).toEqual({ ok: false, error: new Error('boom') });
 		expect(results[1]).toEqual({ ok: true, value: 1 });

@@ -74,3 +74,72 @@ export const defaultCountryOption: INodeProperties = {
 		'Country of phone numbers written without a leading + and country code, e.g. (415) 555-2671 with United States',
 	options: [{ name: 'None (Numbers Must Start With +)', value: '' }, ...countryOptions()],
 };
+
+export const waitForCompletionProperty: INodeProperties = {
+	displayName: 'Wait for Call to End',
+	name: 'waitForCompletion',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to wait until the call has ended and return its outcome, transcript and extracted data. Items wait in parallel.',
+};
+
+const whenWaiting = { show: { '/waitForCompletion': [true] } };
+
+export const pollIntervalOption: INodeProperties = {
+	displayName: 'Poll Interval (Seconds)',
+	name: 'pollIntervalSeconds',
+	type: 'number',
+	typeOptions: { minValue: 0.1, numberPrecision: 1 },
+	default: 5,
+	description: 'How often to ask Sysevo whether the call has ended',
+	displayOptions: whenWaiting,
+};
+
+export const maxWaitOption: INodeProperties = {
+	displayName: 'Max Wait (Seconds)',
+	name: 'maxWaitSeconds',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 600,
+	description:
+		'How long to wait for the call to end. A call still running then is returned with run_status "in_progress" and timed_out true; fetch it later with Get Run.',
+	displayOptions: whenWaiting,
+};
+
+export const includeTranscriptOption: INodeProperties = {
+	displayName: 'Include Transcript',
+	name: 'includeTranscript',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to add the conversation as text (transcript) and as turns (transcript_turns)',
+};
+
+export const simplifyOption: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to return only the identifiers, the outcome and the extracted data (one flat row per call) instead of the full run',
+};
+
+export const routeByOutcomeOption: INodeProperties = {
+	displayName: 'Route by Outcome',
+	name: 'routeByOutcome',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to send each call to its own output: Completed, Not Connected, Failed or Still Running (items that fail under Continue On Fail go to Failed)',
+};
+
+/** Options that shape a finished run: shown on Get Run always, on Trigger Call when waiting. */
+export function runResultOptions(onlyWhenWaiting: boolean): INodeProperties[] {
+	const options = [includeTranscriptOption, simplifyOption, routeByOutcomeOption];
+	return onlyWhenWaiting ? options.map((option) => ({ ...option, displayOptions: whenWaiting })) : options;
+}
+
+/** n8n lists collection options alphabetically. */
+export function sortedByName(options: INodeProperties[]): INodeProperties[] {
+	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}

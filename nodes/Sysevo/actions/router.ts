@@ -1,17 +1,23 @@
 import {
 	NodeApiError,
 	NodeOperationError,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
 import { runPool } from '../helpers/pool';
-import { AgentDirectory } from './agentDirectory';
+import type { RunStatus } from '../helpers/runSummary';
 import * as call from './call';
+import { CallSession, type PacingOptions } from './session';
 
 type Operation = 'trigger' | 'getRun';
 
-const DEFAULT_PARALLEL_REQUESTS = 5;
+const PARALLEL_READS = 5;
+
+/** Output index per outcome when routing by outcome; items that failed go to Failed. */
+const OUTCOME_OUTPUT: Record<RunStatus, number> = { completed: 0, not_connected: 1, failed: 2, in_progress: 3 };
+const FAILED_OUTPUT = OUTCOME_OUTPUT.failed;
 
 function errorItem(error: Error, i: number): INodeExecutionData {
 	const { description, httpCode } = error as { description?: string | null; httpCode?: string | null };
@@ -26,15 +32,44 @@ function asNodeError(context: IExecuteFunctions, error: unknown, i: number): Err
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex: i });
 }
 
+/** Must agree with the `outputs` expression of the node description. */
+function routesByOutcome(context: IExecuteFunctions, operation: Operation): boolean {
+	const route = context.getNodeParameter('options.routeByOutcome', 0, false) as boolean;
+	const waiting = context.getNodeParameter('waitForCompletion', 0, false) as boolean;
+	return route && (operation === 'getRun' || waiting);
+}
+
+function addHints(context: IExecuteFunctions, items: INodeExecutionData[]): void {
+	if (typeof context.addExecutionHints !== 'function') return;
+	const timedOut = items.filter((item) => item.json.timed_out === true).length;
+	if (timedOut > 0) {
+		context.addExecutionHints({
+			message: `${timedOut} call(s) were still running when the maximum wait ended (run_status "in_progress", timed_out true). Raise Options → Max Wait, or fetch them later with Get Run: Trigger Call → Wait → Get Run.`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
+	const noTranscript = items.filter((item) => item.json.transcript_source === 'none' && item.json.run_status === 'completed').length;
+	if (noTranscript > 0) {
+		context.addExecutionHints({
+			message: `No transcript is available yet for ${noTranscript} connected call(s). Sysevo uploads it shortly after the call ends; fetch it later with Get Run and Include Transcript.`,
+			type: 'info',
+			location: 'outputPane',
+		});
+	}
+}
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operation = this.getNodeParameter('operation', 0) as Operation;
-	const agents = new AgentDirectory(this);
+	const waiting = this.getNodeParameter('waitForCompletion', 0, false) as boolean;
+	const session = new CallSession(this, this.getNodeParameter('options', 0, {}) as PacingOptions);
+	const continueOnFail = this.continueOnFail();
 
 	const runItem = async (i: number): Promise<INodeExecutionData[]> => {
 		switch (operation) {
 			case 'trigger':
-				return await call.trigger.execute.call(this, i, agents);
+				return await call.trigger.execute.call(this, i, session);
 			case 'getRun':
 				return await call.getRun.execute.call(this, i);
 			default:
@@ -42,19 +77,34 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	};
 
-	const continueOnFail = this.continueOnFail();
-	const results = await runPool(items.length, DEFAULT_PARALLEL_REQUESTS, runItem, !continueOnFail);
+	// Triggers queue on the session's call slots, so every item may start; reads are bounded here.
+	const lanes = operation === 'trigger' || waiting ? items.length : PARALLEL_READS;
+	const results = await runPool(items.length, lanes, runItem, {
+		stopOnError: !continueOnFail,
+		onFirstError: () => {
+			if (!continueOnFail) session.stop('an earlier item failed and the node stopped');
+		},
+	});
 
-	const output: INodeExecutionData[] = [];
+	const routed = routesByOutcome(this, operation);
+	const outputs: INodeExecutionData[][] = routed ? [[], [], [], []] : [[]];
+	const place = (item: INodeExecutionData, outcome?: unknown) => {
+		const index = routed ? (OUTCOME_OUTPUT[outcome as RunStatus] ?? FAILED_OUTPUT) : 0;
+		outputs[index].push(item);
+	};
+
+	const failures = results.flatMap((result, i) => (result && !result.ok ? [{ i, error: result.error }] : []));
+	const firstRealFailure = failures.find(({ error }) => !session.isStopError(error)) ?? failures[0];
+	if (firstRealFailure && !continueOnFail) throw asNodeError(this, firstRealFailure.error, firstRealFailure.i);
+
 	for (const [i, result] of results.entries()) {
 		if (!result) continue;
-		if (result.ok) {
-			output.push(...result.value);
+		if (!result.ok) {
+			place(errorItem(asNodeError(this, result.error, i), i), 'failed');
 			continue;
 		}
-		const error = asNodeError(this, result.error, i);
-		if (!continueOnFail) throw error;
-		output.push(errorItem(error, i));
+		for (const item of result.value) place(item, (item.json as IDataObject).run_status);
 	}
-	return [output];
+	addHints(this, outputs.flat());
+	return outputs;
 }

@@ -2,27 +2,28 @@ export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
  * Runs `worker` for indices 0..count-1 with at most `limit` in flight and returns the results in
- * index order. Once `stopOnError` sees a failure no new index starts, but running ones finish,
- * so work that already reached the server is never abandoned half-way.
+ * index order. After the first failure `onFirstError` runs and, with `stopOnError`, no new index
+ * starts; running ones finish, so work that already reached the server is never abandoned.
  */
 export async function runPool<T>(
 	count: number,
 	limit: number,
 	worker: (index: number) => Promise<T>,
-	stopOnError: boolean,
+	options: { stopOnError: boolean; onFirstError?: (error: unknown) => void },
 ): Promise<Array<Settled<T> | undefined>> {
 	const results: Array<Settled<T> | undefined> = new Array(count).fill(undefined);
 	let next = 0;
-	let stopped = false;
+	let failed = false;
 
 	async function lane(): Promise<void> {
-		while (!stopped && next < count) {
+		while (!(failed && options.stopOnError) && next < count) {
 			const index = next++;
 			try {
 				results[index] = { ok: true, value: await worker(index) };
 			} catch (error) {
 				results[index] = { ok: false, error };
-				if (stopOnError) stopped = true;
+				if (!failed) options.onFirstError?.(error);
+				failed = true;
 			}
 		}
 	}

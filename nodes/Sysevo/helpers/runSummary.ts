@@ -61,3 +61,25 @@ export function summariseRun(run: Loose): RunSummary {
 		duration_seconds: durationOf(run),
 	};
 }
+
+export const EXTRACTED_PREFIX = 'extracted_';
+
+function flatten(value: unknown, key: string, into: Record<string, unknown>): void {
+	if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+		for (const [inner, innerValue] of Object.entries(value)) flatten(innerValue, `${key}_${inner}`, into);
+		return;
+	}
+	into[key] = Array.isArray(value) ? JSON.stringify(value) : value;
+}
+
+/**
+ * The variables the agent extracted, one flat column each (`extracted_<name>`), so a spreadsheet
+ * row can be appended without expressions. The nested copy is preferred; older builds only have
+ * the variables merged flat into gathered_context, which cannot be told apart from system keys.
+ */
+export function extractedColumns(run: Loose): Record<string, unknown> {
+	const extracted = asObject(asObject(run.gathered_context).extracted_variables);
+	const columns: Record<string, unknown> = {};
+	for (const [name, value] of Object.entries(extracted)) flatten(value, `${EXTRACTED_PREFIX}${name}`, columns);
+	return columns;
+}

@@ -7,9 +7,16 @@ import {
 } from 'n8n-workflow';
 
 import { checkPositiveInteger } from '../../helpers/identifiers';
-import { summariseRun } from '../../helpers/runSummary';
-import { sysevoApiRequest } from '../../transport';
-import { workflowIdLocator } from '../descriptions';
+import {
+	maxWaitOption,
+	pollIntervalOption,
+	runResultOptions,
+	sortedByName,
+	waitForCompletionProperty,
+	workflowIdLocator,
+} from '../descriptions';
+import { runOutput, type OutputOptions } from '../runOutput';
+import { fetchRun, waitForRun } from '../waitForRun';
 
 const properties: INodeProperties[] = [
 	workflowIdLocator,
@@ -22,9 +29,23 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. 48213',
 		description: 'The workflow_run_id returned by Trigger Call',
 	},
+	waitForCompletionProperty,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: sortedByName([pollIntervalOption, maxWaitOption, ...runResultOptions(false)]),
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['getRun'] } }, properties);
+
+interface GetRunOptions extends OutputOptions {
+	pollIntervalSeconds?: number;
+	maxWaitSeconds?: number;
+}
 
 function idOf(context: IExecuteFunctions, i: number, value: unknown, label: string): number {
 	const check = checkPositiveInteger(value, label);
@@ -41,13 +62,20 @@ function idOf(context: IExecuteFunctions, i: number, value: unknown, label: stri
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const workflowId = idOf(this, i, this.getNodeParameter('workflowId', i, '', { extractValue: true }), 'agent ID');
 	const runId = idOf(this, i, this.getNodeParameter('runId', i), 'run ID');
+	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
+	const options = this.getNodeParameter('options', i, {}) as GetRunOptions;
 
-	// The API finds the run by run id and the key's organisation; workflow_id is parsed but not checked.
-	const run = await sysevoApiRequest.call(this, {
-		method: 'GET',
-		path: `/workflow/${workflowId}/runs/${runId}`,
-		purpose: 'getRun',
-		itemIndex: i,
-	});
-	return [{ json: { ...run, ...summariseRun(run) }, pairedItem: { item: i } }];
+	if (!waiting) {
+		// The API finds the run by run id and the key's organisation; workflow_id is parsed but not checked.
+		const run = await fetchRun.call(this, workflowId, runId, i);
+		return [{ json: await runOutput.call(this, run, options), pairedItem: { item: i } }];
+	}
+	const waited = await waitForRun.call(
+		this,
+		workflowId,
+		runId,
+		{ pollIntervalMs: (options.pollIntervalSeconds ?? 5) * 1000, maxWaitMs: (options.maxWaitSeconds ?? 600) * 1000 },
+		i,
+	);
+	return [{ json: await runOutput.call(this, waited.run, options, waited), pairedItem: { item: i } }];
 }

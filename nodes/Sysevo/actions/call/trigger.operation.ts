@@ -11,8 +11,19 @@ import { contextFromEntries, contextFromJson, type ContextEntry } from '../../he
 import { checkPositiveInteger, checkTriggerPath, checkWorkflowUuid } from '../../helpers/identifiers';
 import { checkPhoneNumber } from '../../helpers/phone';
 import { sysevoApiRequest } from '../../transport';
-import type { AgentDirectory } from '../agentDirectory';
-import { agentLocator, defaultCountryOption } from '../descriptions';
+import { pause } from '../../transport/backoff';
+import {
+	agentLocator,
+	defaultCountryOption,
+	maxWaitOption,
+	pollIntervalOption,
+	runResultOptions,
+	sortedByName,
+	waitForCompletionProperty,
+} from '../descriptions';
+import { runOutput, type OutputOptions } from '../runOutput';
+import { CallSession, DEFAULT_MAX_CONCURRENT_CALLS, type PacingOptions } from '../session';
+import { waitForRun } from '../waitForRun';
 
 const properties: INodeProperties[] = [
 	{
@@ -118,14 +129,41 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { contextInput: ['json'] } },
 		description: 'A JSON object; nested objects are allowed and can be used as {{user.name}}',
 	},
+	waitForCompletionProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
+		options: sortedByName([
 			defaultCountryOption,
+			{
+				displayName: 'Max Concurrent Calls',
+				name: 'maxConcurrentCalls',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_CONCURRENT_CALLS,
+				description:
+					'Most calls this node has live at once. With Wait for Call to End on, the next item is dialled as soon as a call ends. Keep it below your organisation\'s concurrent call limit (10 unless Sysevo raised it).',
+			},
+			{
+				displayName: 'Delay Between Calls (Ms)',
+				name: 'delayBetweenCallsMs',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'Least time between two dials, in milliseconds',
+			},
+			{
+				displayName: 'Max Wait at Call Limit (Seconds)',
+				name: 'callLimitWaitSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 300,
+				description:
+					'When Sysevo answers that too many calls are live (no call is placed then), how long to keep retrying before the item fails',
+			},
 			{
 				displayName: 'Request Timeout (Seconds)',
 				name: 'timeoutSeconds',
@@ -143,16 +181,22 @@ const properties: INodeProperties[] = [
 				description:
 					'ID of the telephony configuration (provider and caller number) to call from. Leave empty or 0 to use the organisation\'s default.',
 			},
-		],
+			pollIntervalOption,
+			maxWaitOption,
+			...runResultOptions(true),
+		]),
 	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['trigger'] } }, properties);
 
-interface TriggerOptions {
+interface TriggerOptions extends PacingOptions, OutputOptions {
 	defaultCountry?: string;
 	timeoutSeconds?: number;
+	callLimitWaitSeconds?: number;
 	telephonyConfigurationId?: number | string | null;
+	pollIntervalSeconds?: number;
+	maxWaitSeconds?: number;
 }
 
 interface Target {
@@ -198,40 +242,84 @@ function telephonyIdOf(context: IExecuteFunctions, i: number, value: TriggerOpti
 	return check.value;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	i: number,
-	agents: AgentDirectory,
-): Promise<INodeExecutionData[]> {
-	const draft = this.getNodeParameter('useDraft', i, false) as boolean;
-	const options = this.getNodeParameter('options', i, {}) as TriggerOptions;
-	const target = targetOf(this, i, draft);
-
-	const phone = checkPhoneNumber(String(this.getNodeParameter('phoneNumber', i) ?? ''), options.defaultCountry);
-	if (!phone.valid) fail(this, i, phone.reason);
-
-	const body: IDataObject = { phone_number: phone.e164, initial_context: initialContextOf(this, i) };
-	const telephonyId = telephonyIdOf(this, i, options.telephonyConfigurationId);
+function requestBodyOf(context: IExecuteFunctions, i: number, options: TriggerOptions) {
+	const phone = checkPhoneNumber(String(context.getNodeParameter('phoneNumber', i) ?? ''), options.defaultCountry);
+	if (!phone.valid) fail(context, i, phone.reason);
+	const body: IDataObject = { phone_number: phone.e164, initial_context: initialContextOf(context, i) };
+	const telephonyId = telephonyIdOf(context, i, options.telephonyConfigurationId);
 	if (telephonyId !== undefined) body.telephony_configuration_id = telephonyId;
+	return { body, e164: phone.e164 };
+}
 
-	const response = await sysevoApiRequest.call(this, {
+async function dial(
+	context: IExecuteFunctions,
+	i: number,
+	session: CallSession,
+	target: Target,
+	body: IDataObject,
+	options: TriggerOptions,
+): Promise<IDataObject> {
+	if (!(await pause(session.dialPacer.reserve(), context.getExecutionCancelSignal?.()))) {
+		fail(context, i, 'Not called: the execution was cancelled');
+	}
+	session.throwIfStopped(i);
+	return await sysevoApiRequest.call(context, {
 		method: 'POST',
 		path: target.path,
 		purpose: target.purpose,
 		body,
 		timeoutMs: (options.timeoutSeconds ?? 30) * 1000,
+		rateLimitWaitMs: (options.callLimitWaitSeconds ?? 300) * 1000,
 		itemIndex: i,
 	});
+}
 
-	const workflowId =
-		target.kind === 'workflowUuid'
-			? await agents.idForWorkflowUuid(target.identifier)
-			: await agents.idForTriggerPath(target.identifier);
+async function waitForEnd(
+	context: IExecuteFunctions,
+	i: number,
+	placed: IDataObject,
+	options: TriggerOptions,
+	releaseSlot: () => void,
+): Promise<IDataObject> {
+	const runId = placed.workflow_run_id as number;
+	try {
+		// Run lookups ignore workflow_id (API notes §0.5), so an unresolved agent id does not block waiting.
+		const waited = await waitForRun.call(
+			context,
+			(placed.workflow_id as number | null) ?? 0,
+			runId,
+			{ pollIntervalMs: (options.pollIntervalSeconds ?? 5) * 1000, maxWaitMs: (options.maxWaitSeconds ?? 600) * 1000 },
+			i,
+			releaseSlot,
+		);
+		return { ...placed, ...(await runOutput.call(context, waited.run, options, waited)) };
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), `The call was placed (run ${runId}), but waiting for it to end failed: ${(error as Error).message}`, {
+			itemIndex: i,
+			description: `Do not call this number again: fetch run ${runId} later with Get Run.`,
+		});
+	}
+}
 
-	return [
-		{
-			json: { ...response, workflow_id: workflowId, phone_number: phone.e164, draft },
-			pairedItem: { item: i },
-		},
-	];
+export async function execute(this: IExecuteFunctions, i: number, session: CallSession): Promise<INodeExecutionData[]> {
+	const draft = this.getNodeParameter('useDraft', i, false) as boolean;
+	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
+	const options = this.getNodeParameter('options', i, {}) as TriggerOptions;
+	const target = targetOf(this, i, draft);
+	const { body, e164 } = requestBodyOf(this, i, options);
+
+	const releaseSlot = await session.callSlots.acquire();
+	try {
+		const response = await dial(this, i, session, target, body, options);
+		if (!waiting) releaseSlot();
+		const workflowId =
+			target.kind === 'workflowUuid'
+				? await session.agents.idForWorkflowUuid(target.identifier)
+				: await session.agents.idForTriggerPath(target.identifier);
+		const placed = { ...response, workflow_id: workflowId, phone_number: e164, draft };
+		const json = waiting ? await waitForEnd(this, i, placed, options, releaseSlot) : placed;
+		return [{ json, pairedItem: { item: i } }];
+	} finally {
+		releaseSlot();
+	}
 }
