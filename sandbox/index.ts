@@ -1,0 +1,14 @@
+ 
+
+export { startSandbox } from './server';
+export { SEED } from './data';
+export { OUTCOMES, outcomeForPhone, type OutcomeKey } from './outcomes';
+export type {
+	FaultKind,
+	FaultRoute,
+	FaultSpec,
+	RecordedRequest,
+	RunRecord,
+	Sandbox,
+	SandboxOptions,
+} from './types';
