@@ -82,7 +82,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const results = await runPool(items.length, lanes, runItem, {
 		stopOnError: !continueOnFail,
 		onFirstError: () => {
-			if (!continueOnFail) session.stop('an earlier item failed and the node stopped');
+			if (!continueOnFail) session.stop('another item failed and the node stopped');
 		},
 	});
 

@@ -23,7 +23,7 @@ export class CallSession {
 		this.agents = new AgentDirectory(context);
 		this.callSlots = new Semaphore(pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS);
 		this.dialPacer = new DialPacer(pacing.delayBetweenCallsMs ?? 0);
-		context.getExecutionCancelSignal?.()?.addEventListener('abort', () => this.stop('The execution was cancelled'));
+		context.getExecutionCancelSignal?.()?.addEventListener('abort', () => this.stop('the execution was canceled'));
 	}
 
 	private stoppedWith?: NodeOperationError;

@@ -86,7 +86,7 @@ export async function waitForRun(
 		const interval = run?.is_completed === true ? Math.min(settings.pollIntervalMs, ARTIFACT_POLL_MS) : settings.pollIntervalMs;
 		const wait = Math.max(0, Math.min(interval, (artifactDeadline ?? deadline) - now));
 		if (!(await pause(wait, signal))) {
-			throw new NodeOperationError(this.getNode(), 'The execution was cancelled while waiting for the call to end', {
+			throw new NodeOperationError(this.getNode(), 'Execution was canceled while waiting for the call to end', {
 				itemIndex,
 				description: `Run ${runId} was not changed; fetch it later with Get Run.`,
 			});

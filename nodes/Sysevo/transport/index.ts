@@ -190,8 +190,8 @@ export async function sysevoApiRequest(this: SysevoContext, request: SysevoReque
 		const budgetLeft = (request.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS) - (Date.now() - startedAt);
 		const completed = await pause(isRateLimit ? Math.min(delay, Math.max(budgetLeft, 0)) : delay, signal);
 		if (!completed) {
-			throw new NodeApiError(this.getNode(), { message: 'Execution cancelled' } as JsonObject, {
-				message: 'The execution was cancelled while waiting to retry the request',
+			throw new NodeApiError(this.getNode(), { message: 'Execution was canceled' } as JsonObject, {
+				message: 'Execution was canceled while waiting to retry the request',
 				description: isTrigger(request.purpose) ? 'No call was placed for this item.' : 'Nothing was changed in Sysevo.',
 				itemIndex: request.itemIndex,
 			});

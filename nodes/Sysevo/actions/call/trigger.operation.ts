@@ -260,7 +260,7 @@ async function dial(
 	options: TriggerOptions,
 ): Promise<IDataObject> {
 	if (!(await pause(session.dialPacer.reserve(), context.getExecutionCancelSignal?.()))) {
-		fail(context, i, 'Not called: the execution was cancelled');
+		fail(context, i, 'Not called: the execution was canceled');
 	}
 	session.throwIfStopped(i);
 	return await sysevoApiRequest.call(context, {

@@ -1,0 +1,191 @@
+import { sleep } from 'n8n-workflow';
+
+import { OUTCOMES } from '../../sandbox';
+import { report } from '../helpers/report';
+import { runNode } from '../helpers/engine';
+import { credentialsFor, SEED, useSandbox } from '../helpers/sandbox';
+import { getRunParameters, triggerParameters } from './params';
+
+// Calls last 30 s × 0.05 = 1.5 s here; rings, transcript upload and failures scale alike.
+const TIME_SCALE = 0.05;
+const CALL_SECONDS = 30 * TIME_SCALE;
+const sandbox = useSandbox({ timeScale: TIME_SCALE, concurrencyLimit: 60 });
+
+function waitingTrigger(options: object = {}) {
+	return triggerParameters({ waitForCompletion: true, options: { pollIntervalSeconds: 0.2, maxWaitSeconds: 20, ...options } });
+}
+
+async function callAndWait(phone: string, options: object = {}) {
+	return await runNode({ parameters: waitingTrigger(options), items: [{ phone, name: 'Jane' }], credentials: credentialsFor(sandbox.current) });
+}
+
+function runReads(runId: unknown) {
+	return sandbox.current.requests.filter((request) => request.method === 'GET' && request.path.endsWith(`/runs/${runId}`));
+}
+
+describe('Wait for Call to End', () => {
+	it.each([
+		[OUTCOMES.answered.examplePhone, 'completed', 'user_hangup'],
+		[OUTCOMES.voicemail.examplePhone, 'completed', 'voicemail_detected'],
+		[OUTCOMES.busy.examplePhone, 'not_connected', 'busy'],
+		[OUTCOMES.noAnswer.examplePhone, 'not_connected', 'no-answer'],
+		[OUTCOMES.failedBeforeStart.examplePhone, 'failed', 'error'],
+	])('returns the final run of %s as %s / %s', async (phone, runStatus, disposition) => {
+		const { json, error } = await callAndWait(phone);
+		expect(error).toBeUndefined();
+		expect(json[0]).toMatchObject({
+			status: 'initiated',
+			phone_number: phone,
+			workflow_id: SEED.agents.renewal.id,
+			is_completed: true,
+			run_status: runStatus,
+			disposition,
+			timed_out: false,
+		});
+		expect(json[0].id).toBe(json[0].workflow_run_id);
+	});
+
+	it('adds the extracted variables as flat columns and the duration', async () => {
+		const { json } = await callAndWait(OUTCOMES.answered.examplePhone);
+		const extracted = (json[0].gathered_context as { extracted_variables: Record<string, unknown> }).extracted_variables;
+		expect(Object.keys(extracted).length).toBeGreaterThan(0);
+		for (const [name, value] of Object.entries(extracted)) expect(json[0][`extracted_${name}`]).toEqual(value);
+		expect(json[0].duration_seconds).toEqual(expect.any(Number));
+	});
+
+	it('waits for the transcript of a connected call and adds it as text and turns', async () => {
+		const { json } = await callAndWait(OUTCOMES.answered.examplePhone, { includeTranscript: true });
+		expect(json[0].transcript_url).toEqual(expect.any(String));
+		expect(json[0].transcript_source).toBe('file');
+		const turns = json[0].transcript_turns as Array<{ role: string; text: string; timestamp: string }>;
+		expect(turns.length).toBeGreaterThan(1);
+		expect(turns.map((turn) => turn.role)).toEqual(expect.arrayContaining(['user', 'assistant']));
+		expect(turns.every((turn) => turn.text && !Number.isNaN(Date.parse(turn.timestamp)))).toBe(true);
+		expect(json[0].transcript).toBe(turns.map((turn) => `${turn.role}: ${turn.text}`).join('\n'));
+	});
+
+	it('fetches the transcript from the storage host without the API key', async () => {
+		await callAndWait(OUTCOMES.answered.examplePhone, { includeTranscript: true });
+		const storage = sandbox.current.storageRequests;
+		expect(storage.length).toBeGreaterThan(0);
+		for (const request of storage) {
+			expect(request.headers['x-api-key']).toBeUndefined();
+			expect(JSON.stringify(request)).not.toContain(SEED.apiKey);
+		}
+		const downloads = sandbox.current.requests.filter((request) => request.path.startsWith('/api/v1/public/download/'));
+		expect(downloads.length).toBeGreaterThan(0);
+		for (const request of downloads) expect(request.headers['x-api-key']).toBeUndefined();
+	});
+
+	it('keeps polling after the call ends until the late transcript is uploaded', async () => {
+		sandbox.current.configure({ transcriptDelaySeconds: 20 });
+		const { json } = await callAndWait(OUTCOMES.answered.examplePhone, { includeTranscript: true });
+		// The upload lands ~1 s after is_completed (5 polls); without the grace period the node would
+		// have stopped at completion and fallen back to the realtime events.
+		expect(json[0]).toMatchObject({ run_status: 'completed', transcript_source: 'file' });
+		expect(runReads(json[0].workflow_run_id).length).toBeGreaterThan(Math.ceil(CALL_SECONDS / 0.2) + 2);
+	});
+
+	it('falls back to the realtime events on builds without public URLs', async () => {
+		sandbox.current.configure({ legacyRunShape: true });
+		const { json } = await callAndWait(OUTCOMES.answered.examplePhone, { includeTranscript: true });
+		expect(json[0]).not.toHaveProperty('transcript_public_url');
+		expect(json[0].transcript_source).toBe('logs');
+		expect((json[0].transcript_turns as unknown[]).length).toBeGreaterThan(1);
+		expect(sandbox.current.storageRequests).toHaveLength(0);
+	});
+
+	it('says so when a call has no transcript', async () => {
+		const { json } = await callAndWait(OUTCOMES.busy.examplePhone, { includeTranscript: true });
+		expect(json[0]).toMatchObject({ run_status: 'not_connected', transcript: null, transcript_turns: [], transcript_source: 'none' });
+	});
+
+	it('returns a call that outlives the wait as in progress and timed out, with a hint', async () => {
+		const { json, error, run } = await callAndWait(OUTCOMES.neverCompletes.examplePhone, { maxWaitSeconds: 1 });
+		expect(error).toBeUndefined();
+		expect(json[0]).toMatchObject({ is_completed: false, run_status: 'in_progress', timed_out: true });
+		const hints = run.data.resultData.runData.Sysevo[0].hints ?? [];
+		expect(hints.map((hint) => hint.message).join(' ')).toContain('Raise Options → Max Wait, or fetch them later with Get Run');
+	});
+
+	it('stops polling promptly when the execution is cancelled', async () => {
+		const started = Date.now();
+		const { run } = await runNode({
+			parameters: waitingTrigger({ maxWaitSeconds: 60 }),
+			items: [{ phone: OUTCOMES.neverCompletes.examplePhone, name: 'Jane' }],
+			credentials: credentialsFor(sandbox.current),
+			cancelAfterMs: 700,
+		});
+		expect(run.status).toBe('canceled');
+		expect(Date.now() - started).toBeLessThan(30_000);
+		const readsAtStop = sandbox.current.requests.length;
+		await sleep(1000);
+		expect(sandbox.current.requests.length).toBe(readsAtStop);
+	});
+
+	it('routes each call to the output of its outcome', async () => {
+		const phones = [OUTCOMES.answered.examplePhone, OUTCOMES.busy.examplePhone, OUTCOMES.failedBeforeStart.examplePhone, OUTCOMES.neverCompletes.examplePhone, OUTCOMES.voicemail.examplePhone];
+		const { outputs, error } = await runNode({
+			parameters: waitingTrigger({ routeByOutcome: true, maxWaitSeconds: 3, maxConcurrentCalls: 10 }),
+			items: phones.map((phone) => ({ phone, name: 'Jane' })),
+			credentials: credentialsFor(sandbox.current),
+		});
+		expect(error).toBeUndefined();
+		expect(outputs.map((items) => items.map((item) => item.json.phone_number))).toEqual([
+			[OUTCOMES.answered.examplePhone, OUTCOMES.voicemail.examplePhone],
+			[OUTCOMES.busy.examplePhone],
+			[OUTCOMES.failedBeforeStart.examplePhone],
+			[OUTCOMES.neverCompletes.examplePhone],
+		]);
+		expect(outputs.map((items) => items.map((item) => item.pairedItem))).toEqual([[{ item: 0 }, { item: 4 }], [{ item: 1 }], [{ item: 2 }], [{ item: 3 }]]);
+	});
+
+	it('keeps a single output when routing is off', async () => {
+		const { outputs } = await callAndWait(OUTCOMES.busy.examplePhone);
+		expect(outputs).toHaveLength(1);
+	});
+
+	it('returns only the summary row with Simplify', async () => {
+		const { json } = await callAndWait(OUTCOMES.answered.examplePhone, { simplify: true, includeTranscript: true });
+		expect(Object.keys(json[0]).sort()).toEqual(
+			expect.arrayContaining(['workflow_run_id', 'workflow_id', 'phone_number', 'run_status', 'disposition', 'duration_seconds', 'timed_out', 'transcript']),
+		);
+		expect(json[0]).not.toHaveProperty('gathered_context');
+		expect(json[0]).not.toHaveProperty('logs');
+		expect(json[0]).toMatchObject({ run_status: 'completed', phone_number: OUTCOMES.answered.examplePhone, workflow_id: SEED.agents.renewal.id });
+	});
+
+	it('waits on Get Run too, chained after a Trigger Call that did not wait', async () => {
+		const triggered = await runNode({
+			parameters: triggerParameters(),
+			items: [{ phone: OUTCOMES.voicemail.examplePhone, name: 'Jane' }],
+			credentials: credentialsFor(sandbox.current),
+		});
+		const { json } = await runNode({
+			parameters: getRunParameters({ waitForCompletion: true, options: { pollIntervalSeconds: 0.2, maxWaitSeconds: 20 } }),
+			items: triggered.json,
+			credentials: credentialsFor(sandbox.current),
+		});
+		expect(json[0]).toMatchObject({ id: triggered.json[0].workflow_run_id, run_status: 'completed', disposition: 'voicemail_detected', timed_out: false });
+	});
+
+	it('lets 50 calls wait in parallel, each polled at the poll interval', async () => {
+		const items = Array.from({ length: 50 }, (_, i) => ({ phone: `+1415555${String(3000 + i)}`, name: `Customer ${i}` }));
+		const started = Date.now();
+		const { json, error } = await runNode({
+			parameters: waitingTrigger({ maxConcurrentCalls: 50, pollIntervalSeconds: 0.5 }),
+			items,
+			credentials: credentialsFor(sandbox.current),
+		});
+		const elapsedSeconds = (Date.now() - started) / 1000;
+		expect(error).toBeUndefined();
+		expect(json.map((row) => row.run_status)).toEqual(new Array(50).fill('completed'));
+		expect(json.map((row) => row.phone_number)).toEqual(items.map((item) => item.phone));
+		expect(elapsedSeconds).toBeLessThan(2 * CALL_SECONDS + 1);
+
+		const readsPerCall = json.map((row) => runReads(row.workflow_run_id).length);
+		const bound = Math.ceil(elapsedSeconds / 0.5) + 2;
+		expect(Math.max(...readsPerCall)).toBeLessThanOrEqual(bound);
+		report(`50 calls of ${CALL_SECONDS} s waited in ${elapsedSeconds.toFixed(2)} s; Get Run requests per call: max ${Math.max(...readsPerCall)} (bound ${bound})`);
+	});
+});
