@@ -46,7 +46,8 @@ const BACKOFF_CAP_MS = 30_000;
 // Failures in which the request provably never left this machine.
 const NOT_SENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|getaddrinfo/i;
 const TIMED_OUT = /timeout|timed out|ETIMEDOUT|ECONNABORTED|ESOCKETTIMEDOUT/i;
-const CANCELLED = /aborted|canceled|cancelled/i;
+// n8n words a timeout as "The connection was aborted"; a cancelled request says ERR_CANCELED.
+const CANCELLED = /ERR_CANCELED|\bcancell?ed\b/i;
 
 function isTrigger(purpose: RequestPurpose): boolean {
 	return purpose === 'triggerByPath' || purpose === 'triggerByWorkflow';
