@@ -20,7 +20,12 @@ export class Sysevo implements INodeType {
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Place outbound AI phone calls with a Sysevo voice agent and fetch how they went',
 		defaults: { name: 'Sysevo' },
-		usableAsTool: true,
+		usableAsTool: {
+			replacements: {
+				description:
+					'Phones a person with a Sysevo AI voice agent (Trigger Call) or reports how a call went (Get Run). Give phone numbers in international format such as +14155552671. Calls go only to the countries the workflow allows; premium-rate and special numbers are refused unless the workflow allows them; each call costs money, so call each person once.',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		// Keep in step with routesByOutcome() in actions/router.ts.
 		outputs: `={{ $parameter.options?.routeByOutcome && ($parameter.operation === "getRun" || $parameter.waitForCompletion) ? ${JSON.stringify(

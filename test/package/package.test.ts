@@ -26,7 +26,7 @@ describe('the built package, loaded the way n8n loads a community package', () =
 		expect(node).toMatchObject({
 			name: 'sysevo',
 			displayName: 'Sysevo',
-			usableAsTool: true,
+			usableAsTool: { replacements: { description: expect.stringContaining('premium-rate and special numbers are refused') } },
 			iconUrl: { light: 'icons/n8n-nodes-sysevo/dist/icons/sysevo.svg', dark: 'icons/n8n-nodes-sysevo/dist/icons/sysevo.dark.svg' },
 			codex: { categories: ['Communication', 'AI'] },
 		});

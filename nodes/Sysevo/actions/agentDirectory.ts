@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { checkPositiveInteger } from '../helpers/identifiers';
 import { sysevoApiRequest } from '../transport';
 
 export interface Agent {
@@ -36,7 +37,7 @@ export class AgentDirectory {
 	private activeAgents(): Promise<Agent[]> {
 		this.agents ??= sysevoApiRequest
 			.call(this.context, { method: 'GET', path: '/workflow/fetch', qs: { status: 'active' }, purpose: 'listAgents' })
-			.then((body) => (Array.isArray(body) ? (body as Agent[]) : []))
+			.then((body) => (Array.isArray(body) ? (body as Agent[]).filter((agent) => checkPositiveInteger(agent?.id, 'agent ID').valid) : []))
 			.catch((error: Error) => {
 				this.context.logger.warn(`Sysevo: agent list unavailable, workflow_id left empty (${error.message})`);
 				return [];

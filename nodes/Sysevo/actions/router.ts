@@ -1,12 +1,14 @@
 import {
 	NodeApiError,
 	NodeOperationError,
+	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
 import { runPool } from '../helpers/pool';
+import { prefetch } from '../helpers/prefetch';
 import type { RunStatus } from '../helpers/runSummary';
 import * as call from './call';
 import { CallSession, type PacingOptions } from './session';
@@ -66,10 +68,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const session = new CallSession(this, this.getNodeParameter('options', 0, {}) as PacingOptions);
 	const continueOnFail = this.continueOnFail();
 
+	// Trigger items are checked in input order in the background while earlier calls are in flight,
+	// so neither a long list's start nor each wave of dials waits for parameter reading.
+	const plans = prefetch(items.length, (i) => call.trigger.prepare.call(this, i), async () => await sleep(0));
+
 	const runItem = async (i: number): Promise<INodeExecutionData[]> => {
 		switch (operation) {
 			case 'trigger':
-				return await call.trigger.execute.call(this, i, session);
+				return await call.trigger.execute.call(this, i, session, await plans.get(i));
 			case 'getRun':
 				return await call.getRun.execute.call(this, i);
 			default:

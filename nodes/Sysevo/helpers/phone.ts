@@ -63,3 +63,35 @@ export function countryOptions(): Array<{ name: string; value: string }> {
 		.map((code) => ({ name: `${names.of(code) ?? code} (${code})`, value: code }))
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** Number types that cost the caller extra or do not reach a person; blocked by default. */
+export const SPECIAL_NUMBER_TYPES: readonly NumberType[] = ['PREMIUM_RATE', 'SHARED_COST', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'];
+
+const TYPE_NAMES: Partial<Record<NonNullable<NumberType>, string>> = {
+	PREMIUM_RATE: 'a premium-rate number',
+	SHARED_COST: 'a shared-cost number',
+	PERSONAL_NUMBER: 'a personal (forwarding) number',
+	PAGER: 'a pager number',
+	UAN: 'a universal access number',
+	VOICEMAIL: 'a voicemail access number',
+};
+
+export interface DestinationRules {
+	allowedCountries?: string[];
+	blockSpecialNumbers?: boolean;
+}
+
+/** Why a valid number may not be called under the rules, or undefined when it may. */
+export function destinationProblem(
+	phone: { e164: string; country?: string; type?: NumberType },
+	rules: DestinationRules,
+): string | undefined {
+	const allowed = (rules.allowedCountries ?? []).map((code) => code.toUpperCase());
+	if (allowed.length > 0 && !(phone.country && allowed.includes(phone.country))) {
+		return `${phone.e164} is in ${phone.country ?? 'no single country'}, which is not one of the Allowed Countries (${allowed.join(', ')})`;
+	}
+	if (rules.blockSpecialNumbers !== false && phone.type && SPECIAL_NUMBER_TYPES.includes(phone.type)) {
+		return `${phone.e164} is ${TYPE_NAMES[phone.type] ?? 'a special number'}; premium-rate and special numbers are blocked (Options → Block Premium-Rate and Special Numbers)`;
+	}
+	return undefined;
+}

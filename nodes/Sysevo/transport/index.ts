@@ -53,7 +53,19 @@ function isTrigger(purpose: RequestPurpose): boolean {
 	return purpose === 'triggerByPath' || purpose === 'triggerByWorkflow';
 }
 
-async function apiBaseUrl(this: SysevoContext): Promise<string> {
+// One credential read per execution context rather than per request.
+const baseUrls = new WeakMap<SysevoContext, Promise<string>>();
+
+function apiBaseUrl(this: SysevoContext): Promise<string> {
+	let baseUrl = baseUrls.get(this);
+	if (!baseUrl) {
+		baseUrl = readBaseUrl.call(this);
+		baseUrls.set(this, baseUrl);
+	}
+	return baseUrl;
+}
+
+async function readBaseUrl(this: SysevoContext): Promise<string> {
 	const credentials = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_NAME);
 	const raw = String(credentials.baseUrl ?? '').trim();
 	let url: URL;

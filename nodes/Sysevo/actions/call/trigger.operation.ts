@@ -9,7 +9,8 @@ import {
 
 import { contextFromEntries, contextFromJson, type ContextEntry } from '../../helpers/context';
 import { checkPositiveInteger, checkTriggerPath, checkWorkflowUuid } from '../../helpers/identifiers';
-import { checkPhoneNumber } from '../../helpers/phone';
+import { MAY_HAVE_DIALED } from '../../helpers/errors';
+import { checkPhoneNumber, countryOptions, destinationProblem } from '../../helpers/phone';
 import { sysevoApiRequest } from '../../transport';
 import { pause } from '../../transport/backoff';
 import {
@@ -139,6 +140,23 @@ const properties: INodeProperties[] = [
 		options: sortedByName([
 			defaultCountryOption,
 			{
+				displayName: 'Allowed Countries',
+				name: 'allowedCountries',
+				type: 'multiOptions',
+				default: [],
+				options: countryOptions(),
+				description:
+					'Only numbers in these countries are called; any other number fails its item before dialling. None selected allows every country.',
+			},
+			{
+				displayName: 'Block Premium-Rate and Special Numbers',
+				name: 'blockPremiumNumbers',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to refuse premium-rate, shared-cost, personal, pager, UAN and voicemail-access numbers, which cost extra or reach no person',
+			},
+			{
 				displayName: 'Max Concurrent Calls',
 				name: 'maxConcurrentCalls',
 				type: 'number',
@@ -192,6 +210,8 @@ export const description = updateDisplayOptions({ show: { resource: ['call'], op
 
 interface TriggerOptions extends PacingOptions, OutputOptions {
 	defaultCountry?: string;
+	allowedCountries?: string[];
+	blockPremiumNumbers?: boolean;
 	timeoutSeconds?: number;
 	callLimitWaitSeconds?: number;
 	telephonyConfigurationId?: number | string | null;
@@ -242,9 +262,23 @@ function telephonyIdOf(context: IExecuteFunctions, i: number, value: TriggerOpti
 	return check.value;
 }
 
+export interface TriggerPlan {
+	target: Target;
+	body: IDataObject;
+	e164: string;
+	draft: boolean;
+	waiting: boolean;
+	options: TriggerOptions;
+}
+
 function requestBodyOf(context: IExecuteFunctions, i: number, options: TriggerOptions) {
 	const phone = checkPhoneNumber(String(context.getNodeParameter('phoneNumber', i) ?? ''), options.defaultCountry);
 	if (!phone.valid) fail(context, i, phone.reason);
+	const refused = destinationProblem(phone, {
+		allowedCountries: options.allowedCountries,
+		blockSpecialNumbers: options.blockPremiumNumbers,
+	});
+	if (refused) fail(context, i, refused);
 	const body: IDataObject = { phone_number: phone.e164, initial_context: initialContextOf(context, i) };
 	const telephonyId = telephonyIdOf(context, i, options.telephonyConfigurationId);
 	if (telephonyId !== undefined) body.telephony_configuration_id = telephonyId;
@@ -263,7 +297,7 @@ async function dial(
 		fail(context, i, 'Not called: the execution was canceled');
 	}
 	session.throwIfStopped(i);
-	return await sysevoApiRequest.call(context, {
+	const response = await sysevoApiRequest.call(context, {
 		method: 'POST',
 		path: target.path,
 		purpose: target.purpose,
@@ -272,6 +306,13 @@ async function dial(
 		rateLimitWaitMs: (options.callLimitWaitSeconds ?? 300) * 1000,
 		itemIndex: i,
 	});
+	if (!checkPositiveInteger(response.workflow_run_id, 'run ID').valid) {
+		throw new NodeOperationError(context.getNode(), 'Sysevo accepted the call but returned no run ID', {
+			itemIndex: i,
+			description: MAY_HAVE_DIALED,
+		});
+	}
+	return response;
 }
 
 async function waitForEnd(
@@ -301,13 +342,23 @@ async function waitForEnd(
 	}
 }
 
-export async function execute(this: IExecuteFunctions, i: number, session: CallSession): Promise<INodeExecutionData[]> {
+/** Reads and checks an item's parameters; no request is made. */
+export function prepare(this: IExecuteFunctions, i: number): TriggerPlan {
 	const draft = this.getNodeParameter('useDraft', i, false) as boolean;
 	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
 	const options = this.getNodeParameter('options', i, {}) as TriggerOptions;
 	const target = targetOf(this, i, draft);
 	const { body, e164 } = requestBodyOf(this, i, options);
+	return { target, body, e164, draft, waiting, options };
+}
 
+export async function execute(
+	this: IExecuteFunctions,
+	i: number,
+	session: CallSession,
+	plan: TriggerPlan,
+): Promise<INodeExecutionData[]> {
+	const { target, body, e164, draft, waiting, options } = plan;
 	const releaseSlot = await session.callSlots.acquire();
 	try {
 		const response = await dial(this, i, session, target, body, options);

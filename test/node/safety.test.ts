@@ -1,0 +1,93 @@
+import { runNode } from '../helpers/engine';
+import { credentialsFor, triggerRequests, useSandbox } from '../helpers/sandbox';
+import { byTriggerPath, getRunParameters, triggerParameters } from './params';
+
+const sandbox = useSandbox();
+
+const ATTACKS = ['../workflow/1', '%2e%2e/', 'x?y=1', 'a/b', ' a b ', 'ａｂｃ', 'abc\u200b', 'a#b', '..', 'a%2Fb', 'a\\b', '\t', '1 OR 1=1'];
+
+describe('identifiers cannot steer a request', () => {
+	it.each(ATTACKS)('trigger path %j is refused before any request', async (attack) => {
+		const { json } = await runNode({
+			parameters: byTriggerPath('={{ $json.trigger }}'),
+			items: [{ phone: '+14155552671', name: 'x', trigger: attack }],
+			credentials: credentialsFor(sandbox.current),
+			continueOnFail: true,
+		});
+		expect(json[0].error).toContain('may only contain letters, digits');
+		expect(sandbox.current.requests).toHaveLength(0);
+	});
+
+	it.each(ATTACKS)('workflow UUID %j is refused before any request', async (attack) => {
+		const { json } = await runNode({
+			parameters: triggerParameters({ agent: { __rl: true, mode: 'id', value: '={{ $json.agent }}' } }),
+			items: [{ phone: '+14155552671', name: 'x', agent: attack }],
+			credentials: credentialsFor(sandbox.current),
+			continueOnFail: true,
+		});
+		expect(json[0].error).toContain('workflow UUID');
+		expect(sandbox.current.requests).toHaveLength(0);
+	});
+
+	it.each(ATTACKS)('run id %j is refused before any request', async (attack) => {
+		const { json } = await runNode({
+			parameters: getRunParameters(),
+			items: [{ workflow_id: 312, workflow_run_id: attack }],
+			credentials: credentialsFor(sandbox.current),
+			continueOnFail: true,
+		});
+		expect(json[0].error).toContain('The run ID is');
+		expect(sandbox.current.requests).toHaveLength(0);
+	});
+});
+
+describe('destination rules in the node', () => {
+	it('refuses a premium-rate number by default, before any request', async () => {
+		const { error } = await runNode({
+			parameters: triggerParameters(),
+			items: [{ phone: '+19005550123', name: 'x' }],
+			credentials: credentialsFor(sandbox.current),
+		});
+		expect(error?.message).toContain('+19005550123 is a premium-rate number; premium-rate and special numbers are blocked');
+		expect(sandbox.current.requests).toHaveLength(0);
+	});
+
+	it('calls it when the block is switched off', async () => {
+		const { error } = await runNode({
+			parameters: triggerParameters({ options: { blockPremiumNumbers: false } }),
+			items: [{ phone: '+19005550123', name: 'x' }],
+			credentials: credentialsFor(sandbox.current),
+		});
+		expect(error).toBeUndefined();
+		expect(sandbox.current.dials('+19005550123')).toBe(1);
+	});
+
+	it('calls only numbers in the allowed countries', async () => {
+		const { json } = await runNode({
+			parameters: triggerParameters({ options: { allowedCountries: ['NO'] } }),
+			items: [{ phone: '+4721234567', name: 'Ola' }, { phone: '+14155552671', name: 'Jane' }],
+			credentials: credentialsFor(sandbox.current),
+			continueOnFail: true,
+		});
+		expect(json[0]).toMatchObject({ status: 'initiated', phone_number: '+4721234567' });
+		expect(json[1].error).toBe('+14155552671 is in US, which is not one of the Allowed Countries (NO)');
+		expect(triggerRequests(sandbox.current).map((request) => JSON.parse(request.rawBody).phone_number)).toEqual(['+4721234567']);
+	});
+});
+
+describe('context safety in the node', () => {
+	it.each([
+		['{"__proto__": {"admin": true}}', '"__proto__" is not allowed'],
+		['[{"name": "Jane"}]', 'must be a JSON object'],
+		[JSON.stringify({ notes: 'x'.repeat(40_000) }), 'at most 32768 bytes'],
+	])('refuses %s before any request', async (context, reason) => {
+		const { error } = await runNode({
+			parameters: triggerParameters({ contextInput: 'json', initialContextJson: context }),
+			items: [{ phone: '+14155552671', name: 'x' }],
+			credentials: credentialsFor(sandbox.current),
+		});
+		expect(error?.message).toContain(reason);
+		expect(sandbox.current.requests).toHaveLength(0);
+		expect(({} as Record<string, unknown>).admin).toBeUndefined();
+	});
+});
