@@ -54,6 +54,24 @@ describe('every API error reaches the user as a clear message with a next step',
 		expect(read.error?.message).toBe('Sysevo rejected the API key: Invalid or expired API key');
 	});
 
+	it.each([
+		['hosted', 'Sysevo rejected the API key: Unauthorized'],
+		['oss', 'Sysevo rejected the API key: Authorization header required'],
+	] as const)('401: an empty key on a read (%s auth)', async (authStyle, message) => {
+		sandbox.current.configure({ authStyle });
+		const { error } = await runNode({
+			parameters: getRunParameters({ workflowId: { __rl: true, mode: 'id', value: '312' }, runId: '1' }),
+			credentials: credentialsFor(sandbox.current, ''),
+		});
+		expect(error?.message).toBe(message);
+	});
+
+	it('405: a route that does not take the method points at the base URL', async () => {
+		const { error } = await probe({ method: 'POST', path: '/workflow/count', purpose: 'other' });
+		expect(error?.message).toBe('Sysevo API route does not accept this request');
+		expect(error?.description).toContain('Base URL');
+	});
+
 	it('400: no telephony provider configured', async () => {
 		sandbox.current.configure({ telephony: 'none' });
 		const { error } = await trigger(triggerParameters());
