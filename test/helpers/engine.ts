@@ -100,7 +100,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-function nodeTypesFor(types: Record<string, INodeType>): INodeTypes {
+export function nodeTypesFor(types: Record<string, INodeType>): INodeTypes {
 	return {
 		getByName: (name) => types[name],
 		getByNameAndVersion: (name, version) => NodeHelpers.getVersionedNodeType(types[name], version),
@@ -108,7 +108,7 @@ function nodeTypesFor(types: Record<string, INodeType>): INodeTypes {
 	};
 }
 
-function additionalDataFor(credentials: ICredentialDataDecryptedObject, hooks?: ExecutionLifecycleHooks) {
+export function additionalDataFor(credentials: ICredentialDataDecryptedObject, hooks?: ExecutionLifecycleHooks) {
 	return {
 		executionId: 'exec-1',
 		hooks,

@@ -18,9 +18,9 @@ describe('the built package, loaded the way n8n loads a community package', () =
 	it('registers the node and credential with icons, codex and credential support', async () => {
 		const loader = await load(root);
 		expect(loader.packageName).toBe('n8n-nodes-sysevo');
-		expect(Object.keys(loader.known.nodes)).toEqual(['sysevo']);
+		expect(Object.keys(loader.known.nodes)).toEqual(['sysevo', 'sysevoTrigger']);
 		expect(Object.keys(loader.known.credentials)).toEqual(['sysevoApi']);
-		expect(loader.known.credentials.sysevoApi.supportedNodes).toEqual(['sysevo']);
+		expect(loader.known.credentials.sysevoApi.supportedNodes).toEqual(['sysevo', 'sysevoTrigger']);
 
 		const [node] = loader.types.nodes;
 		expect(node).toMatchObject({
@@ -30,6 +30,9 @@ describe('the built package, loaded the way n8n loads a community package', () =
 			iconUrl: { light: 'icons/n8n-nodes-sysevo/dist/icons/sysevo.svg', dark: 'icons/n8n-nodes-sysevo/dist/icons/sysevo.dark.svg' },
 			codex: { categories: ['Communication', 'AI'] },
 		});
+		const trigger = loader.types.nodes.find((type) => type.name === 'sysevoTrigger');
+		expect(trigger).toMatchObject({ displayName: 'Sysevo Trigger', group: ['trigger'], polling: true, inputs: [] });
+		expect(trigger?.usableAsTool).toBeUndefined();
 	});
 
 	describe('the npm tarball, unpacked alone next to n8n-workflow', () => {
@@ -41,7 +44,8 @@ describe('the built package, loaded the way n8n loads a community package', () =
 		it('ships only the build, with no runtime dependencies', async () => {
 			expect(packed.files.every((file) => file.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE'].includes(file))).toBe(true);
 			expect(packed.files).toContain('dist/nodes/Sysevo/Sysevo.node.js');
-			expect(packed.requiredModules).toEqual(['n8n-workflow']);
+			// crypto is Node's own module (the trigger compares webhook secrets in constant time).
+			expect(packed.requiredModules).toEqual(['crypto', 'n8n-workflow']);
 			const manifest = (await import(`${packed.packageDir}/package.json`)) as { dependencies?: object; peerDependencies?: object };
 			expect(manifest.dependencies).toBeUndefined();
 			expect(manifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });

@@ -10,9 +10,12 @@ export interface OutputOptions {
 
 type Transcript = { transcript: string | null; transcript_turns: TranscriptTurn[]; transcript_source: string };
 
+/** What building an output needs: the action node, the trigger's poller and its webhook all have it. */
+export type RunOutputContext = Pick<IExecuteFunctions, 'logger'> & { helpers: Pick<IExecuteFunctions['helpers'], 'httpRequest'> };
+
 // The public download URL redirects to a signed storage URL. It needs no key, so it is fetched
 // without the credential: the API key never travels to the storage host.
-async function downloadTranscript(context: IExecuteFunctions, url: string): Promise<string | undefined> {
+async function downloadTranscript(context: RunOutputContext, url: string): Promise<string | undefined> {
 	if (!/^https?:\/\//i.test(url)) return undefined;
 	try {
 		const body = await context.helpers.httpRequest({ method: 'GET', url, json: false, encoding: 'text', timeout: 30_000 });
@@ -23,9 +26,15 @@ async function downloadTranscript(context: IExecuteFunctions, url: string): Prom
 	}
 }
 
-async function transcriptOf(context: IExecuteFunctions, run: IDataObject): Promise<Transcript> {
+// The public URL exists as soon as a token does, even without a transcript, so the storage key
+// decides. Webhook payloads carry no storage key, and a transcript URL only when there is one.
+function hasTranscriptFile(run: IDataObject): boolean {
+	return 'transcript_url' in run ? Boolean(run.transcript_url) : true;
+}
+
+async function transcriptOf(context: RunOutputContext, run: IDataObject): Promise<Transcript> {
 	const url = typeof run.transcript_public_url === 'string' ? run.transcript_public_url : undefined;
-	if (url && run.transcript_url) {
+	if (url && hasTranscriptFile(run)) {
 		const text = await downloadTranscript(context, url);
 		const turns = text ? parseTranscript(text) : [];
 		if (turns.length > 0) return { transcript: transcriptText(turns), transcript_turns: turns, transcript_source: 'file' };
@@ -51,7 +60,7 @@ function simplified(run: IDataObject, summary: IDataObject, extra: IDataObject):
 
 /** The run as the API returned it, plus spreadsheet-ready summary columns (or only those). */
 export async function runOutput(
-	this: IExecuteFunctions,
+	this: RunOutputContext,
 	run: IDataObject,
 	options: OutputOptions,
 	wait?: { timedOut: boolean },

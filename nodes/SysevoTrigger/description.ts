@@ -1,0 +1,133 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { includeTranscriptOption, simplifyOption, sortedByName } from '../Sysevo/actions/descriptions';
+
+const whenPolling = { show: { mode: ['polling'] } };
+const whenWebhook = { show: { mode: ['webhook'] } };
+
+export const DEFAULT_SECRET_HEADER = 'X-Sysevo-Secret';
+
+const filters: INodeProperties = {
+	displayName: 'Filters',
+	name: 'filters',
+	type: 'collection',
+	placeholder: 'Add Filter',
+	default: {},
+	options: [
+		{
+			displayName: 'Dispositions',
+			name: 'dispositions',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. user_hangup, voicemail_detected',
+			description: 'Only calls that ended with one of these dispositions (comma-separated). Empty means any.',
+		},
+		{
+			displayName: 'Include Draft Test Runs',
+			name: 'includeTestRuns',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to also start on calls placed with "Use Draft Version" (runs named WR-TEST-…)',
+		},
+		{
+			displayName: 'Outcomes',
+			name: 'outcomes',
+			type: 'multiOptions',
+			default: [],
+			description: 'Only calls with one of these outcomes (run_status). Empty means any.',
+			options: [
+				{ name: 'Completed (Connected)', value: 'completed' },
+				{ name: 'Failed', value: 'failed' },
+				{ name: 'Not Connected (Busy, No Answer, Canceled)', value: 'not_connected' },
+			],
+		},
+	],
+};
+
+const historyHoursOption: INodeProperties = {
+	displayName: 'Start With Calls From the Last (Hours)',
+	name: 'historyHours',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: 0,
+	description:
+		'On activation, also emit calls started this many hours earlier. 0 starts from now: only calls that end after activation.',
+	displayOptions: { show: { '/mode': ['polling'] } },
+};
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Receive Results By',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		default: 'polling',
+		options: [
+			{
+				name: 'Polling',
+				value: 'polling',
+				description: 'Ask Sysevo for finished calls on a schedule. Works behind NAT and firewalls.',
+			},
+			{
+				name: 'Webhook',
+				value: 'webhook',
+				description: "Receive the call result that the agent's Webhook node sends. n8n must be reachable from Sysevo.",
+			},
+		],
+	},
+	{
+		displayName: 'Agent Names or IDs',
+		name: 'agentIds',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getAgents' },
+		default: [],
+		required: true,
+		description:
+			'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		displayOptions: whenPolling,
+	},
+	{
+		displayName:
+			"In the agent's Webhook node in Sysevo, set the URL below, attach a Custom Header credential with this header name and secret, and paste the payload template from this package's README",
+		name: 'webhookNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: whenWebhook,
+	},
+	{
+		displayName: 'Header Name',
+		name: 'headerName',
+		type: 'string',
+		default: DEFAULT_SECRET_HEADER,
+		required: true,
+		description: 'The header that carries the shared secret. Use Authorization for a Bearer Token credential.',
+		displayOptions: whenWebhook,
+	},
+	{
+		displayName: 'Shared Secret',
+		name: 'secret',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		required: true,
+		description: 'At least 16 characters. Requests without it are answered 401 and start nothing.',
+		displayOptions: whenWebhook,
+	},
+	filters,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: sortedByName([
+			{
+				...includeTranscriptOption,
+				description:
+					'Whether to add the conversation as text (transcript) and turns (transcript_turns). When polling, each call is also fetched in full, which fills the public recording and transcript URLs.',
+			},
+			simplifyOption,
+			historyHoursOption,
+		]),
+	},
+];

