@@ -40,14 +40,20 @@ describe('Semaphore', () => {
 describe('DialPacer', () => {
 	it('spaces reservations by the gap from a shared clock', () => {
 		let now = 1000;
-		const pacer = new DialPacer(250, () => now);
+		const pacer = new DialPacer(250, 0, 5, () => now);
 		expect([pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([0, 250, 500]);
 		now = 2000;
 		expect(pacer.reserve()).toBe(0);
 	});
 
-	it('never waits without a gap', () => {
+	it('never waits without a gap once the first wave is out', () => {
 		const pacer = new DialPacer(0);
 		expect([pacer.reserve(), pacer.reserve()]).toEqual([0, 0]);
+	});
+
+	it('spreads the first wave a few milliseconds apart, then dials at once', () => {
+		const now = 1000;
+		const pacer = new DialPacer(0, 3, 5, () => now);
+		expect([pacer.reserve(), pacer.reserve(), pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([0, 5, 10, 0, 0]);
 	});
 });

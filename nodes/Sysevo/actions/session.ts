@@ -21,8 +21,9 @@ export class CallSession {
 		pacing: PacingOptions,
 	) {
 		this.agents = new AgentDirectory(context);
-		this.callSlots = new Semaphore(pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS);
-		this.dialPacer = new DialPacer(pacing.delayBetweenCallsMs ?? 0);
+		const maxConcurrentCalls = pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
+		this.callSlots = new Semaphore(maxConcurrentCalls);
+		this.dialPacer = new DialPacer(pacing.delayBetweenCallsMs ?? 0, maxConcurrentCalls);
 		context.getExecutionCancelSignal?.()?.addEventListener('abort', () => this.stop('the execution was canceled'));
 	}
 
