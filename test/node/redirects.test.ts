@@ -42,3 +42,23 @@ describe('the API key never travels to another origin', () => {
 		}
 	});
 });
+
+describe('answers the contract does not allow', () => {
+	it('a trigger accepted without a run ID fails its item and says the call may have been placed', async () => {
+		const api = await startServer(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"initiated"}' }));
+		try {
+			const { error } = await runNode({
+				parameters: triggerParameters({ waitForCompletion: true }),
+				items: [{ phone: '+14155552671', name: 'Jane' }],
+				credentials: { apiKey: KEY, baseUrl: `${api.origin}/api/v1` },
+			});
+			expect(error?.message).toBe('Sysevo accepted the call but returned no run ID');
+			expect(error?.description).toContain('The call may have been placed');
+			expect(api.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+				`POST /api/v1/public/agent/workflow/${SEED.agents.renewal.workflowUuid}`,
+			]);
+		} finally {
+			await api.close();
+		}
+	});
+});
