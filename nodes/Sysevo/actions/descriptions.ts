@@ -107,6 +107,16 @@ export const maxWaitOption: INodeProperties = {
 	displayOptions: whenWaiting,
 };
 
+export const requestTimeoutOption: INodeProperties = {
+	displayName: 'Request Timeout (Seconds)',
+	name: 'timeoutSeconds',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 30,
+	description:
+		'How long to wait for Sysevo to answer one request. A call whose request timed out may still have been placed, so it is not retried.',
+};
+
 export const includeTranscriptOption: INodeProperties = {
 	displayName: 'Include Transcript',
 	name: 'includeTranscript',

@@ -13,6 +13,7 @@ import { pause } from '../transport/backoff';
 export interface WaitSettings {
 	pollIntervalMs: number;
 	maxWaitMs: number;
+	requestTimeoutMs: number;
 }
 
 export interface WaitedRun {
@@ -25,19 +26,29 @@ export interface WaitedRun {
 const ARTIFACT_GRACE_MS = 60_000;
 const ARTIFACT_POLL_MS = 2_000;
 
-export async function fetchRun(this: IExecuteFunctions, workflowId: number, runId: number, itemIndex: number): Promise<IDataObject> {
+export async function fetchRun(
+	this: IExecuteFunctions,
+	workflowId: number,
+	runId: number,
+	itemIndex: number,
+	limits: { timeoutMs: number; attempts?: number },
+): Promise<IDataObject> {
 	return await sysevoApiRequest.call(this, {
 		method: 'GET',
 		path: `/workflow/${workflowId}/runs/${runId}`,
 		purpose: 'getRun',
 		itemIndex,
+		...limits,
 	});
 }
 
+const MIN_POLL_TIMEOUT_MS = 1_000;
+
+/** Network failures, 429s, 5xx answers and unreadable 2xx bodies: worth another poll. */
 function isTransient(error: unknown): boolean {
 	if (!(error instanceof NodeApiError)) return false;
 	const status = Number(error.httpCode);
-	return !error.httpCode || status === 429 || status >= 500;
+	return !error.httpCode || status === 429 || status >= 500 || (status >= 200 && status < 300);
 }
 
 function awaitingTranscript(run: IDataObject): boolean {
@@ -66,7 +77,10 @@ export async function waitForRun(
 	for (;;) {
 		try {
 			polls++;
-			run = await fetchRun.call(this, workflowId, runId, itemIndex);
+			// One try per poll, never outlasting the wait: the loop itself repeats failed reads.
+			const timeLeft = (artifactDeadline ?? deadline) - Date.now();
+			const timeoutMs = Math.max(MIN_POLL_TIMEOUT_MS, Math.min(settings.requestTimeoutMs, timeLeft));
+			run = await fetchRun.call(this, workflowId, runId, itemIndex, { timeoutMs, attempts: 1 });
 		} catch (error) {
 			if (!isTransient(error) || (run === undefined && Date.now() >= deadline)) {
 				throw new NodeApiError(this.getNode(), error as JsonObject);

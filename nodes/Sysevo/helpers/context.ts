@@ -3,36 +3,65 @@ export type InitialContext = { [key: string]: ContextValue };
 export type ContextCheck = { valid: true; context: InitialContext } | { valid: false; reason: string };
 
 export const MAX_CONTEXT_BYTES = 32 * 1024;
+export const MAX_CONTEXT_DEPTH = 64;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+	const prototype = Object.getPrototypeOf(value);
+	return prototype === Object.prototype || prototype === null;
 }
 
-function findForbiddenKey(value: unknown, path: string): string | undefined {
-	if (Array.isArray(value)) {
-		for (const [index, entry] of value.entries()) {
-			const found = findForbiddenKey(entry, `${path}[${index}]`);
-			if (found) return found;
+/** Dates (and date-like values such as Luxon's DateTime) serialise to ISO text. */
+function isDateLike(value: unknown): boolean {
+	const toJSON = (value as { toJSON?: unknown } | null)?.toJSON;
+	return typeof toJSON === 'function' && typeof (value as { toJSON: () => unknown }).toJSON() === 'string';
+}
+
+function kindOf(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	if (typeof value === 'object') return `a ${(value as object).constructor?.name ?? 'object'}`;
+	return `a ${typeof value}`;
+}
+
+function label(path: string): string {
+	return path === '' ? 'The initial context' : `The context value "${path}"`;
+}
+
+/** Walks the value without recursion, so deep nesting cannot overflow the stack. */
+function problemIn(root: unknown): string | undefined {
+	const pending: Array<[unknown, string, number]> = [[root, '', 0]];
+	while (pending.length > 0) {
+		const [value, path, depth] = pending.pop()!;
+		if (depth > MAX_CONTEXT_DEPTH) return `The initial context is nested more than ${MAX_CONTEXT_DEPTH} levels deep`;
+		if (value === null || typeof value === 'string' || typeof value === 'boolean') continue;
+		if (typeof value === 'number') {
+			if (!Number.isFinite(value)) return `${label(path)} is not a finite number`;
+			continue;
 		}
-		return undefined;
-	}
-	if (!isPlainObject(value)) return undefined;
-	for (const key of Object.keys(value)) {
-		const keyPath = path ? `${path}.${key}` : key;
-		if (FORBIDDEN_KEYS.has(key)) return keyPath;
-		const found = findForbiddenKey(value[key], keyPath);
-		if (found) return found;
+		if (Array.isArray(value)) {
+			value.forEach((entry, index) => pending.push([entry, `${path}[${index}]`, depth + 1]));
+			continue;
+		}
+		if (isPlainObject(value)) {
+			for (const key of Object.keys(value)) {
+				const keyPath = path ? `${path}.${key}` : key;
+				if (FORBIDDEN_KEYS.has(key)) return `The context key "${keyPath}" is not allowed (reserved JavaScript name)`;
+				pending.push([value[key], keyPath, depth + 1]);
+			}
+			continue;
+		}
+		if (isDateLike(value)) continue;
+		return `${label(path)} is ${kindOf(value)}, which cannot be sent as JSON`;
 	}
 	return undefined;
 }
 
 function finish(context: InitialContext): ContextCheck {
-	const forbidden = findForbiddenKey(context, '');
-	if (forbidden) {
-		return { valid: false, reason: `The context key "${forbidden}" is not allowed (reserved JavaScript name)` };
-	}
+	const problem = problemIn(context);
+	if (problem) return { valid: false, reason: problem };
 	const size = Buffer.byteLength(JSON.stringify(context), 'utf8');
 	if (size > MAX_CONTEXT_BYTES) {
 		return {
@@ -86,8 +115,7 @@ export function contextFromJson(input: unknown): ContextCheck {
 		}
 	}
 	if (!isPlainObject(value)) {
-		const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
-		return { valid: false, reason: `The initial context must be a JSON object like {"name": "Jane"}, not ${kind}` };
+		return { valid: false, reason: `The initial context must be a JSON object like {"name": "Jane"}, not ${kindOf(value)}` };
 	}
 	return finish(value as InitialContext);
 }

@@ -26,6 +26,8 @@ export interface SysevoRequest {
 	timeoutMs?: number;
 	/** How long a trigger may keep retrying 429 answers (no call is placed on a 429). */
 	rateLimitWaitMs?: number;
+	/** Tries for a read (default 4); a caller that already repeats its reads, like a wait, asks for 1. */
+	attempts?: number;
 	itemIndex?: number;
 }
 
@@ -160,7 +162,7 @@ function retryBudget(request: SysevoRequest, attempt: number, elapsedMs: number,
 	if (isRateLimit && isTrigger(request.purpose)) {
 		return elapsedMs < (request.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS);
 	}
-	return attempt + 1 < READ_ATTEMPTS;
+	return attempt + 1 < (request.attempts ?? READ_ATTEMPTS);
 }
 
 /**

@@ -10,6 +10,7 @@ import { checkPositiveInteger } from '../../helpers/identifiers';
 import {
 	maxWaitOption,
 	pollIntervalOption,
+	requestTimeoutOption,
 	runResultOptions,
 	sortedByName,
 	waitForCompletionProperty,
@@ -36,7 +37,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: sortedByName([pollIntervalOption, maxWaitOption, ...runResultOptions(false)]),
+		options: sortedByName([pollIntervalOption, maxWaitOption, requestTimeoutOption, ...runResultOptions(false)]),
 	},
 ];
 
@@ -45,6 +46,7 @@ export const description = updateDisplayOptions({ show: { resource: ['call'], op
 interface GetRunOptions extends OutputOptions {
 	pollIntervalSeconds?: number;
 	maxWaitSeconds?: number;
+	timeoutSeconds?: number;
 }
 
 function idOf(context: IExecuteFunctions, i: number, value: unknown, label: string): number {
@@ -65,16 +67,21 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
 	const options = this.getNodeParameter('options', i, {}) as GetRunOptions;
 
+	const requestTimeoutMs = (options.timeoutSeconds ?? 30) * 1000;
 	if (!waiting) {
 		// The API finds the run by run id and the key's organisation; workflow_id is parsed but not checked.
-		const run = await fetchRun.call(this, workflowId, runId, i);
+		const run = await fetchRun.call(this, workflowId, runId, i, { timeoutMs: requestTimeoutMs });
 		return [{ json: await runOutput.call(this, run, options), pairedItem: { item: i } }];
 	}
 	const waited = await waitForRun.call(
 		this,
 		workflowId,
 		runId,
-		{ pollIntervalMs: (options.pollIntervalSeconds ?? 5) * 1000, maxWaitMs: (options.maxWaitSeconds ?? 600) * 1000 },
+		{
+			pollIntervalMs: (options.pollIntervalSeconds ?? 5) * 1000,
+			maxWaitMs: (options.maxWaitSeconds ?? 600) * 1000,
+			requestTimeoutMs,
+		},
 		i,
 	);
 	return [{ json: await runOutput.call(this, waited.run, options, waited), pairedItem: { item: i } }];

@@ -18,6 +18,7 @@ import {
 	defaultCountryOption,
 	maxWaitOption,
 	pollIntervalOption,
+	requestTimeoutOption,
 	runResultOptions,
 	sortedByName,
 	waitForCompletionProperty,
@@ -182,15 +183,7 @@ const properties: INodeProperties[] = [
 				description:
 					'When Sysevo answers that too many calls are live (no call is placed then), how long to keep retrying before the item fails',
 			},
-			{
-				displayName: 'Request Timeout (Seconds)',
-				name: 'timeoutSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 30,
-				description:
-					'How long to wait for Sysevo to answer. A call whose request timed out may still have been placed, so it is not retried.',
-			},
+			requestTimeoutOption,
 			{
 				displayName: 'Telephony Configuration ID',
 				name: 'telephonyConfigurationId',
@@ -329,7 +322,11 @@ async function waitForEnd(
 			context,
 			(placed.workflow_id as number | null) ?? 0,
 			runId,
-			{ pollIntervalMs: (options.pollIntervalSeconds ?? 5) * 1000, maxWaitMs: (options.maxWaitSeconds ?? 600) * 1000 },
+			{
+				pollIntervalMs: (options.pollIntervalSeconds ?? 5) * 1000,
+				maxWaitMs: (options.maxWaitSeconds ?? 600) * 1000,
+				requestTimeoutMs: (options.timeoutSeconds ?? 30) * 1000,
+			},
 			i,
 			releaseSlot,
 		);
