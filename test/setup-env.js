@@ -4,3 +4,6 @@ const os = require('node:os');
 const path = require('node:path');
 
 process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'sysevo-n8n-'));
+
+// Key-leak check: every console call and stdout/stderr write goes to the leak dir too.
+require('./helpers/leaks').mirrorConsole(console, process);

@@ -1,0 +1,45 @@
+// jest globalTeardown: scans every node output, error, hint and log line of the run for the
+// sandbox API keys and fails the run on any leak. An unfiltered run (npm test, npx jest) must also
+// have recorded outputs, errors, hints and log lines, so broken wiring cannot pass silently.
+const path = require('node:path');
+
+const { require: tsxRequire } = require('tsx/cjs/api');
+
+const { assertNoLeaks, removeDir, scanForLeaks } = require('./helpers/leaks');
+
+function isFullRun(globalConfig) {
+	return (
+		!globalConfig.testPathPattern &&
+		!globalConfig.testNamePattern &&
+		!globalConfig.onlyChanged &&
+		!globalConfig.findRelatedTests &&
+		!globalConfig.changedSince &&
+		!globalConfig.lastCommit &&
+		(globalConfig.nonFlagArgs ?? []).length === 0
+	);
+}
+
+module.exports = async function leakTeardown(globalConfig) {
+	const dir = process.env.SYSEVO_LEAK_DIR;
+	if (!dir) throw new Error('key leak check: SYSEVO_LEAK_DIR is not set (test/leakSetup.js did not run)');
+	const { SEED } = tsxRequire('../sandbox/data.ts', path.join(__dirname, 'leakTeardown.js'));
+	const keys = [SEED.apiKey, SEED.otherOrgApiKey, SEED.archivedApiKey];
+	const result = scanForLeaks(dir, keys);
+	const full = isFullRun(globalConfig);
+	const counts = Object.entries(result.counts)
+		.map(([kind, count]) => `${count} ${kind}`)
+		.join(', ');
+	process.stdout.write(`\nkey leaks: ${result.leaks.length} in ${result.artifacts} artifacts (${counts}; ${result.files} files)\n`);
+	if (!full && result.artifacts === 0) {
+		process.stdout.write('key leak check: filtered run recorded nothing to scan\n');
+		removeDir(dir);
+		return;
+	}
+	try {
+		assertNoLeaks(result, full ? ['output', 'error', 'hint', 'log'] : []);
+	} catch (error) {
+		process.stdout.write(`key leak artifacts kept in ${dir}\n`);
+		throw error;
+	}
+	removeDir(dir);
+};
