@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import type { INodeParameters } from 'n8n-workflow';
+
 import { SEED } from '../sandbox/data';
 
 const { values: args } = parseArgs({
@@ -78,7 +80,7 @@ async function loadEngine(): Promise<Engine> {
 	return engine;
 }
 
-async function runThroughNode(sandbox: Sandbox, items: Array<{ phone: string }>, options: object, wait = false) {
+async function runThroughNode(sandbox: Sandbox, items: Array<{ phone: string }>, options: INodeParameters, wait = false) {
 	const { runNode } = await loadEngine();
 	return await runNode({
 		parameters: {
