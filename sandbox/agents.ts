@@ -1,5 +1,3 @@
- 
-
 import { authenticateUser } from './auth';
 import type { RequestContext } from './context';
 import {

@@ -1,5 +1,3 @@
- 
-
 import type { RequestContext } from './context';
 import { findApiKey, type ApiKeyRecord } from './data';
 import { detail, type SandboxResponse } from './http';

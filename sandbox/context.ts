@@ -1,5 +1,3 @@
- 
-
 import type { CallSimulator } from './lifecycle';
 import type { StorageServer } from './storage';
 import type { SandboxStore } from './store';

@@ -1,5 +1,3 @@
- 
-
 import { randomBytes, randomInt } from 'node:crypto';
 
 import {

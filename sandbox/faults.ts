@@ -1,5 +1,3 @@
- 
-
 import { json, type SandboxResponse } from './http';
 import type { FaultKind, FaultRoute, FaultSpec } from './types';
 

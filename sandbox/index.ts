@@ -1,5 +1,3 @@
- 
-
 export { startSandbox } from './server';
 export { SEED } from './data';
 export { OUTCOMES, outcomeForPhone, type OutcomeKey } from './outcomes';

@@ -1,5 +1,3 @@
- 
-
 import type { JsonObject } from './types';
 
 /**

@@ -1,5 +1,3 @@
- 
-
 /**
  * A JSON parser that fails the way Python's `json.loads` (CPython 3.12, C scanner) fails,
  * so a bad body yields the same `json_invalid` item FastAPI sends: the error position and

@@ -1,5 +1,3 @@
- 
-
 import { agentSummary, countAgents, fetchAgent, fetchAgents, telephonyConfigs } from './agents';
 import type { RequestContext } from './context';
 import type { RouteName } from './faults';

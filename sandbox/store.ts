@@ -1,5 +1,3 @@
- 
-
 import { randomUUID } from 'node:crypto';
 
 import { blankRun, SEED, seedRuns, type AgentRecord, type Artifact } from './data';

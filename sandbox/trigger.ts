@@ -1,5 +1,3 @@
- 
-
 import type { RequestContext } from './context';
 import {
 	AGENTS,

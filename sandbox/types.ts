@@ -1,5 +1,3 @@
- 
-
 export interface SandboxOptions {
 	host?: string;
 	port?: number;

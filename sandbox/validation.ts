@@ -1,5 +1,3 @@
- 
-
 /**
  * Builders for FastAPI 0.135 / pydantic v2 request-validation items (`detail` arrays of a 422).
  * Messages and `type` codes are pydantic-core's; `input` is what pydantic saw (query and path

@@ -34,7 +34,9 @@ interface Sandbox {
 }
 
 async function startSandboxProcess(): Promise<Sandbox> {
-	const child = spawn(TSX, [join(__dirname, '..', 'sandbox', 'cli.ts'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(TSX, [join(__dirname, '..', 'sandbox', 'cli.ts'), '--port', '0'], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	const baseUrl = await new Promise<string>((resolve, reject) => {
 		let output = '';
 		child.stdout!.on('data', (chunk: Buffer) => {
@@ -47,7 +49,12 @@ async function startSandboxProcess(): Promise<Sandbox> {
 	return { baseUrl, origin: new URL(baseUrl).origin, process: child };
 }
 
-async function admin(sandbox: Sandbox, method: string, path: string, body?: object): Promise<Record<string, unknown>> {
+async function admin(
+	sandbox: Sandbox,
+	method: string,
+	path: string,
+	body?: object,
+): Promise<Record<string, unknown>> {
 	const response = await fetch(`${sandbox.origin}/__sandbox/${path}`, {
 		method,
 		headers: { 'content-type': 'application/json' },
@@ -61,7 +68,9 @@ async function prepare(sandbox: Sandbox, config: object): Promise<void> {
 	await admin(sandbox, 'POST', 'config', config);
 }
 
-const AREA_CODES = [201, 202, 203, 205, 206, 207, 208, 209, 210, 212, 213, 214, 215, 216, 217, 218, 219];
+const AREA_CODES = [
+	201, 202, 203, 205, 206, 207, 208, 209, 210, 212, 213, 214, 215, 216, 217, 218, 219,
+];
 
 /** Unique valid US numbers whose last four digits (1000–9999) avoid the sandbox's outcome codes. */
 function phones(count: number, offset: number): Array<{ phone: string }> {
@@ -80,7 +89,12 @@ async function loadEngine(): Promise<Engine> {
 	return engine;
 }
 
-async function runThroughNode(sandbox: Sandbox, items: Array<{ phone: string }>, options: INodeParameters, wait = false) {
+async function runThroughNode(
+	sandbox: Sandbox,
+	items: Array<{ phone: string }>,
+	options: INodeParameters,
+	wait = false,
+) {
 	const { runNode } = await loadEngine();
 	return await runNode({
 		parameters: {
@@ -100,7 +114,11 @@ async function runThroughNode(sandbox: Sandbox, items: Array<{ phone: string }>,
 	});
 }
 
-async function runThroughFetch(sandbox: Sandbox, items: Array<{ phone: string }>, concurrency: number): Promise<number> {
+async function runThroughFetch(
+	sandbox: Sandbox,
+	items: Array<{ phone: string }>,
+	concurrency: number,
+): Promise<number> {
 	let next = 0;
 	let ok = 0;
 	const url = `${sandbox.baseUrl}/public/agent/workflow/${AGENT_UUID}`;
@@ -142,13 +160,19 @@ async function sideBySide(sandbox: Sandbox, config: object, count: number, round
 	await runThroughFetch(sandbox, phones(50, 61_000), 10);
 	for (let round = 0; round < rounds; round++) {
 		await prepare(sandbox, config);
-		const viaNode = await timed(() => runThroughNode(sandbox, phones(count, 0), { maxConcurrentCalls: 10 }));
+		const viaNode = await timed(() =>
+			runThroughNode(sandbox, phones(count, 0), { maxConcurrentCalls: 10 }),
+		);
 		const failed = viaNode.result.json.filter((row) => row.error).length;
-		if (failed > 0) throw new Error(`${failed} node items failed: ${JSON.stringify(viaNode.result.json.find((row) => row.error))}`);
+		if (failed > 0)
+			throw new Error(
+				`${failed} node items failed: ${JSON.stringify(viaNode.result.json.find((row) => row.error))}`,
+			);
 		node.push(viaNode);
 		await prepare(sandbox, config);
 		const viaFetch = await timed(() => runThroughFetch(sandbox, phones(count, 0), 10));
-		if (viaFetch.result !== count) throw new Error(`plain loop placed ${viaFetch.result} of ${count} calls`);
+		if (viaFetch.result !== count)
+			throw new Error(`plain loop placed ${viaFetch.result} of ${count} calls`);
 		plain.push(viaFetch);
 	}
 	return {
@@ -160,10 +184,21 @@ async function sideBySide(sandbox: Sandbox, config: object, count: number, round
 }
 
 async function campaign(sandbox: Sandbox, callSeconds: number, calls: number, cap: number) {
-	await prepare(sandbox, { latencyMs: 0, concurrencyLimit: cap, timeScale: 1, callDurationSeconds: callSeconds, transcriptDelaySeconds: 0.2 });
+	await prepare(sandbox, {
+		latencyMs: 0,
+		concurrencyLimit: cap,
+		timeScale: 1,
+		callDurationSeconds: callSeconds,
+		transcriptDelaySeconds: 0.2,
+	});
 	const items = phones(calls, 20_000);
 	const run = await timed(() =>
-		runThroughNode(sandbox, items, { maxConcurrentCalls: cap, pollIntervalSeconds: 0.1, maxWaitSeconds: 600 }, true),
+		runThroughNode(
+			sandbox,
+			items,
+			{ maxConcurrentCalls: cap, pollIntervalSeconds: 0.1, maxWaitSeconds: 600 },
+			true,
+		),
 	);
 	const stats = await admin(sandbox, 'GET', 'stats');
 	const dials = stats.dials as Record<string, number>;
@@ -181,20 +216,40 @@ async function campaign(sandbox: Sandbox, callSeconds: number, calls: number, ca
 }
 
 async function memoryChild(baseUrl: string): Promise<void> {
-	const sandbox = { baseUrl, origin: new URL(baseUrl).origin, process: undefined as unknown as ChildProcess };
+	const sandbox = {
+		baseUrl,
+		origin: new URL(baseUrl).origin,
+		process: undefined as unknown as ChildProcess,
+	};
 	await runThroughNode(sandbox, phones(100, 90_000), { maxConcurrentCalls: 10 });
 	const baseline = process.memoryUsage().rss;
-	const { json } = await runThroughNode(sandbox, phones(10_000, 100_000), { maxConcurrentCalls: 10 });
-	console.log(JSON.stringify({ items: json.length, failed: json.filter((row) => row.error).length, baselineRss: baseline, maxRss: process.resourceUsage().maxRSS * 1024 }));
+	const { json } = await runThroughNode(sandbox, phones(10_000, 100_000), {
+		maxConcurrentCalls: 10,
+	});
+	console.log(
+		JSON.stringify({
+			items: json.length,
+			failed: json.filter((row) => row.error).length,
+			baselineRss: baseline,
+			maxRss: process.resourceUsage().maxRSS * 1024,
+		}),
+	);
 }
 
 async function peakMemory(sandbox: Sandbox) {
 	await prepare(sandbox, { latencyMs: 0, concurrencyLimit: 1_000_000, timeScale: 0.001 });
-	const child = spawn(TSX, [__filename, '--memory-case', sandbox.baseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(TSX, [__filename, '--memory-case', sandbox.baseUrl], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	let output = '';
 	child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	await new Promise((resolve) => child.once('exit', resolve));
-	return JSON.parse(output.trim().split('\n').pop()!) as { items: number; failed: number; baselineRss: number; maxRss: number };
+	return JSON.parse(output.trim().split('\n').pop()!) as {
+		items: number;
+		failed: number;
+		baselineRss: number;
+		maxRss: number;
+	};
 }
 
 async function main(): Promise<void> {
@@ -204,8 +259,18 @@ async function main(): Promise<void> {
 	const callSeconds = Number(args['call-seconds']);
 	const sandbox = await startSandboxProcess();
 	try {
-		const latency = await sideBySide(sandbox, { latencyMs: 100, concurrencyLimit: 1_000_000, timeScale: 0.01 }, 500, rounds);
-		const cpu = await sideBySide(sandbox, { latencyMs: 0, concurrencyLimit: 1_000_000, timeScale: 0.01 }, 500, rounds);
+		const latency = await sideBySide(
+			sandbox,
+			{ latencyMs: 100, concurrencyLimit: 1_000_000, timeScale: 0.01 },
+			500,
+			rounds,
+		);
+		const cpu = await sideBySide(
+			sandbox,
+			{ latencyMs: 0, concurrencyLimit: 1_000_000, timeScale: 0.01 },
+			500,
+			rounds,
+		);
 		const run = await campaign(sandbox, callSeconds, 200, 10);
 		const memory = await peakMemory(sandbox);
 
@@ -219,13 +284,30 @@ async function main(): Promise<void> {
 			peak_rss_mb: memory.maxRss / 2 ** 20,
 		};
 		const round = (value: number, digits = 2) => Number(value.toFixed(digits));
-		console.log(`Throughput, 500 Trigger Call items, 10 at a time, API latency 100 ms (median of ${rounds}):`);
-		console.log(`  node ${round(latency.nodeMs / 1000)} s, plain fetch loop ${round(latency.plainMs / 1000)} s, ratio ${round(figures.overhead_ratio, 3)}`);
-		console.log(`CPU per item at zero latency (median of ${rounds}): node ${round(cpu.nodeCpuMs / 500, 3)} ms, plain ${round(cpu.plainCpuMs / 500, 3)} ms, ratio ${round(figures.cpu_ratio)}`);
-		console.log(`Campaign, 200 calls of ${callSeconds} s, cap 10, waiting on: ${round(run.seconds, 1)} s, ${run.completed} completed`);
-		console.log(`  efficiency ${round(run.efficiency, 3)} of the ceiling (10 × 60 / ${callSeconds} = ${round(600 / callSeconds, 1)} calls/min); 429-failed ${run.failed429}, duplicate dials ${run.duplicates}, lost ${run.lost}`);
-		console.log(`Memory, 10,000 items: peak RSS ${round(figures.peak_rss_mb, 1)} MB (after loading: ${round(memory.baselineRss / 2 ** 20, 1)} MB), ${memory.items} items out, ${memory.failed} failed`);
-		if (args.json) console.log(JSON.stringify(Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, round(value, 3)]))));
+		console.log(
+			`Throughput, 500 Trigger Call items, 10 at a time, API latency 100 ms (median of ${rounds}):`,
+		);
+		console.log(
+			`  node ${round(latency.nodeMs / 1000)} s, plain fetch loop ${round(latency.plainMs / 1000)} s, ratio ${round(figures.overhead_ratio, 3)}`,
+		);
+		console.log(
+			`CPU per item at zero latency (median of ${rounds}): node ${round(cpu.nodeCpuMs / 500, 3)} ms, plain ${round(cpu.plainCpuMs / 500, 3)} ms, ratio ${round(figures.cpu_ratio)}`,
+		);
+		console.log(
+			`Campaign, 200 calls of ${callSeconds} s, cap 10, waiting on: ${round(run.seconds, 1)} s, ${run.completed} completed`,
+		);
+		console.log(
+			`  efficiency ${round(run.efficiency, 3)} of the ceiling (10 × 60 / ${callSeconds} = ${round(600 / callSeconds, 1)} calls/min); 429-failed ${run.failed429}, duplicate dials ${run.duplicates}, lost ${run.lost}`,
+		);
+		console.log(
+			`Memory, 10,000 items: peak RSS ${round(figures.peak_rss_mb, 1)} MB (after loading: ${round(memory.baselineRss / 2 ** 20, 1)} MB), ${memory.items} items out, ${memory.failed} failed`,
+		);
+		if (args.json)
+			console.log(
+				JSON.stringify(
+					Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, round(value, 3)])),
+				),
+			);
 	} finally {
 		sandbox.process.kill('SIGTERM');
 	}

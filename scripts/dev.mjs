@@ -41,7 +41,12 @@ import {
 	writeCredentialFile,
 } from './lib/harness.mjs';
 
-export const DEV_LOGIN = { email: 'dev@example.com', password: 'SysevoDev1', firstName: 'Sysevo', lastName: 'Developer' };
+export const DEV_LOGIN = {
+	email: 'dev@example.com',
+	password: 'SysevoDev1',
+	firstName: 'Sysevo',
+	lastName: 'Developer',
+};
 
 const args = new Set(process.argv.slice(2));
 const devDir = process.env.SYSEVO_DEV_DIR || path.join(cacheDir(), 'dev');
@@ -64,13 +69,16 @@ function syncPackage() {
 	fs.rmSync(old, { recursive: true, force: true });
 	fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
 	for (const name of ['README.md', 'LICENSE']) {
-		if (fs.existsSync(path.join(ROOT, name))) fs.copyFileSync(path.join(ROOT, name), path.join(target, name));
+		if (fs.existsSync(path.join(ROOT, name)))
+			fs.copyFileSync(path.join(ROOT, name), path.join(target, name));
 	}
 }
 
 function buildComplete() {
 	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-	return [...pkg.n8n.nodes, ...pkg.n8n.credentials].every((file) => fs.existsSync(path.join(ROOT, file)));
+	return [...pkg.n8n.nodes, ...pkg.n8n.credentials].every((file) =>
+		fs.existsSync(path.join(ROOT, file)),
+	);
 }
 
 /** Watches dist/ and syncs once a build has settled (no change for 2 s). */
@@ -113,7 +121,9 @@ function watchDist(onSynced) {
 
 async function main() {
 	stopChildrenOnSignals();
-	log('provisioning the pinned n8n (the first run downloads it: about 6-10 min; later runs reuse it)');
+	log(
+		'provisioning the pinned n8n (the first run downloads it: about 6-10 min; later runs reuse it)',
+	);
 	const n8n = provisionN8n();
 
 	if (args.has('--fresh')) fs.rmSync(devDir, { recursive: true, force: true });
@@ -123,18 +133,30 @@ async function main() {
 	run('npm', ['run', 'build', '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
 	syncPackage();
 
-	const sandbox = await startSandbox({ port: sandboxPort, timeScale: Number(process.env.SYSEVO_SANDBOX_TIME_SCALE || 0.2), logFile: path.join(devDir, 'sandbox.log') });
+	const sandbox = await startSandbox({
+		port: sandboxPort,
+		timeScale: Number(process.env.SYSEVO_SANDBOX_TIME_SCALE || 0.2),
+		logFile: path.join(devDir, 'sandbox.log'),
+	});
 	const env = n8nEnv({
 		userFolder,
 		filesDir,
 		brokerPort: Number(process.env.SYSEVO_DEV_BROKER_PORT || 5679),
 		port,
-		extra: { N8N_DEV_RELOAD: 'true', N8N_HOST: 'localhost', N8N_EDITOR_BASE_URL: `http://localhost:${port}` },
+		extra: {
+			N8N_DEV_RELOAD: 'true',
+			N8N_HOST: 'localhost',
+			N8N_EDITOR_BASE_URL: `http://localhost:${port}`,
+		},
 	});
 
 	log('importing the sandbox credential');
-	const credential = await n8nCli(n8n, env, ['import:credentials', `--input=${writeCredentialFile(devDir, sandbox.baseUrl)}`]);
-	if (credential.code !== 0) throw new Error(`import:credentials failed:\n${credential.stdout}${credential.stderr}`);
+	const credential = await n8nCli(n8n, env, [
+		'import:credentials',
+		`--input=${writeCredentialFile(devDir, sandbox.baseUrl)}`,
+	]);
+	if (credential.code !== 0)
+		throw new Error(`import:credentials failed:\n${credential.stdout}${credential.stderr}`);
 
 	stageExampleFiles(filesDir);
 	if (!fs.existsSync(marker) || args.has('--reimport')) {
@@ -142,15 +164,25 @@ async function main() {
 		const stagingDir = path.join(devDir, 'workflows');
 		fs.rmSync(stagingDir, { recursive: true, force: true });
 		stageWorkflows(jsonFiles(path.join(ROOT, 'examples')), stagingDir, filesDir);
-		const imported = await n8nCli(n8n, env, ['import:workflow', '--separate', `--input=${stagingDir}`]);
-		if (imported.code !== 0) throw new Error(`import:workflow failed:\n${imported.stdout}${imported.stderr}`);
+		const imported = await n8nCli(n8n, env, [
+			'import:workflow',
+			'--separate',
+			`--input=${stagingDir}`,
+		]);
+		if (imported.code !== 0)
+			throw new Error(`import:workflow failed:\n${imported.stdout}${imported.stderr}`);
 		fs.writeFileSync(marker, new Date().toISOString());
 	}
 
 	log(`starting n8n ${process.env.N8N_VERSION ?? ''} (about 20-40 s)`.replace('  ', ' '));
-	const server = await startN8n(n8n, env, { logFile: path.join(devDir, 'n8n.log'), echo: args.has('--verbose') });
+	const server = await startN8n(n8n, env, {
+		logFile: path.join(devDir, 'n8n.log'),
+		echo: args.has('--verbose'),
+	});
 	await ownerSession(server.url, DEV_LOGIN).catch((error) => {
-		log(`warning: could not log in as ${DEV_LOGIN.email} (${error.message}); run with --fresh to recreate the owner`);
+		log(
+			`warning: could not log in as ${DEV_LOGIN.email} (${error.message}); run with --fresh to recreate the owner`,
+		);
 	});
 
 	watchDist(() => log('dist/ changed: copied the new build into n8n, which reloads the package'));
@@ -164,7 +196,9 @@ async function main() {
   n8n editor      ${server.url}
   login           ${DEV_LOGIN.email} / ${DEV_LOGIN.password}
   credential      "${CREDENTIAL.name}" (Sysevo API) -> ${sandbox.baseUrl}
-  examples        ${jsonFiles(path.join(ROOT, 'examples')).map((file) => path.basename(file, '.json')).join(', ')}
+  examples        ${jsonFiles(path.join(ROOT, 'examples'))
+		.map((file) => path.basename(file, '.json'))
+		.join(', ')}
   example files   ${path.join(filesDir, 'sysevo')} (N8N_RESTRICT_FILE_ACCESS_TO=${filesDir})
   sandbox admin   ${sandbox.origin}/__sandbox/stats
   logs            ${path.join(devDir, 'n8n.log')}, ${path.join(devDir, 'sandbox.log')}

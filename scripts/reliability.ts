@@ -31,7 +31,16 @@ process.env.SYSEVO_LEAK_DIR = mkdtempSync(join(tmpdir(), 'sysevo-reliability-lea
 
 type FuzzModel = typeof import('../test/reliability/fuzzModel');
 
-const FAULT_KINDS = ['text500', 'html502', 'json503', 'resetBeforeRead', 'resetAfterRead', 'hang', 'malformedJson', 'slowBody'] as const;
+const FAULT_KINDS = [
+	'text500',
+	'html502',
+	'json503',
+	'resetBeforeRead',
+	'resetAfterRead',
+	'hang',
+	'malformedJson',
+	'slowBody',
+] as const;
 
 interface Totals {
 	executions: number;
@@ -48,10 +57,17 @@ interface Totals {
 }
 
 /** Every fault kind on the trigger route (some items hit, by phone) and on Get Run, with and without waiting. */
-function faultDrills(model: FuzzModel, seed: number): import('../test/reliability/fuzzModel').Scenario[] {
+function faultDrills(
+	model: FuzzModel,
+	seed: number,
+): import('../test/reliability/fuzzModel').Scenario[] {
 	const [template] = fc.sample(model.scenarioArbitrary(1), { numRuns: 1, seed });
 	const item = (i: number) => ({
-		identifier: { good: true as const, value: i % 2 ? '5d1e7c3a-2b4f-4e8a-9c1d-0a2b3c4d5e6f' : '0b6f9c1e-7a2d-4f0e-9a55-1c2b3d4e5f60' },
+		identifier: {
+			good: true as const,
+			value:
+				i % 2 ? '5d1e7c3a-2b4f-4e8a-9c1d-0a2b3c4d5e6f' : '0b6f9c1e-7a2d-4f0e-9a55-1c2b3d4e5f60',
+		},
 		phone: { kind: 'answered' as const },
 		draft: false,
 		context: '{"customer_name":"Jane"}',
@@ -68,10 +84,25 @@ function faultDrills(model: FuzzModel, seed: number): import('../test/reliabilit
 				byPath: false,
 				contextInput: 'json',
 				waiting,
-				options: { maxConcurrentCalls: 10, timeoutSeconds: 1, callLimitWaitSeconds: 5, pollIntervalSeconds: 0.1, maxWaitSeconds: 5 },
-				triggerItems: Array.from({ length: 40 }, (_, i) => ({ ...item(i), identifier: { good: true, value: '0b6f9c1e-7a2d-4f0e-9a55-1c2b3d4e5f60' } })),
+				options: {
+					maxConcurrentCalls: 10,
+					timeoutSeconds: 1,
+					callLimitWaitSeconds: 5,
+					pollIntervalSeconds: 0.1,
+					maxWaitSeconds: 5,
+				},
+				triggerItems: Array.from({ length: 40 }, (_, i) => ({
+					...item(i),
+					identifier: { good: true, value: '0b6f9c1e-7a2d-4f0e-9a55-1c2b3d4e5f60' },
+				})),
 				getRunItems: [],
-				faults: Array.from({ length: 8 }, (_, n) => ({ kind, route: 'trigger' as const, times: 1, item: n * 5, delayMs: 300 })),
+				faults: Array.from({ length: 8 }, (_, n) => ({
+					kind,
+					route: 'trigger' as const,
+					times: 1,
+					item: n * 5,
+					delayMs: 300,
+				})),
 			});
 		}
 		// Get Run under the fault (transient: 3 hits), plain and waiting; a hang is ended by Request Timeout.
@@ -81,7 +112,10 @@ function faultDrills(model: FuzzModel, seed: number): import('../test/reliabilit
 			waiting: false,
 			options: { pollIntervalSeconds: 0.1, maxWaitSeconds: 5, timeoutSeconds: 2 },
 			triggerItems: [],
-			getRunItems: Array.from({ length: 20 }, (_, i) => ({ workflowId: 312, runId: 48190 + (i % 7) })),
+			getRunItems: Array.from({ length: 20 }, (_, i) => ({
+				workflowId: 312,
+				runId: 48190 + (i % 7),
+			})),
 			faults: [{ kind, route: 'getRun', times: kind === 'hang' ? 1 : 3, delayMs: 300 }],
 		});
 		scenarios.push({
@@ -90,8 +124,17 @@ function faultDrills(model: FuzzModel, seed: number): import('../test/reliabilit
 			byPath: false,
 			contextInput: 'json',
 			waiting: true,
-			options: { maxConcurrentCalls: 10, timeoutSeconds: 2, callLimitWaitSeconds: 5, pollIntervalSeconds: 0.1, maxWaitSeconds: 60 },
-			triggerItems: Array.from({ length: 20 }, (_, i) => item(i)).map((spec) => ({ ...spec, identifier: { good: true, value: '0b6f9c1e-7a2d-4f0e-9a55-1c2b3d4e5f60' } })),
+			options: {
+				maxConcurrentCalls: 10,
+				timeoutSeconds: 2,
+				callLimitWaitSeconds: 5,
+				pollIntervalSeconds: 0.1,
+				maxWaitSeconds: 60,
+			},
+			triggerItems: Array.from({ length: 20 }, (_, i) => item(i)).map((spec) => ({
+				...spec,
+				identifier: { good: true, value: '0b6f9c1e-7a2d-4f0e-9a55-1c2b3d4e5f60' },
+			})),
 			getRunItems: [],
 			faults: [{ kind, route: 'getRun', times: kind === 'hang' ? 1 : 3, delayMs: 300 }],
 		});
@@ -153,7 +196,9 @@ async function main(): Promise<void> {
 		// 1. Fault drills: every kind, on the trigger route and on Get Run, some items hit and some not.
 		const drills = faultDrills(model, seed);
 		for (let i = 0; i < drills.length; i += concurrency * 2) {
-			await batch(drills.slice(i, i + concurrency * 2).map((scenario) => () => run(scenario, true)));
+			await batch(
+				drills.slice(i, i + concurrency * 2).map((scenario) => () => run(scenario, true)),
+			);
 		}
 		const drillItems = totals.itemsIn;
 
@@ -169,8 +214,14 @@ async function main(): Promise<void> {
 	}
 
 	const { duplicates, examples } = model.countDuplicates(sandbox, totals.phones);
-	const scan = leaks.scanForLeaks(process.env.SYSEVO_LEAK_DIR!, [SEED.apiKey, SEED.otherOrgApiKey, SEED.archivedApiKey]);
-	const keyToServers = totals.violations.filter((violation) => violation.startsWith('API key sent')).length;
+	const scan = leaks.scanForLeaks(process.env.SYSEVO_LEAK_DIR!, [
+		SEED.apiKey,
+		SEED.otherOrgApiKey,
+		SEED.archivedApiKey,
+	]);
+	const keyToServers = totals.violations.filter((violation) =>
+		violation.startsWith('API key sent'),
+	).length;
 	const keyLeaks = scan.leaks.length + keyToServers + totals.outputLeaks;
 	const lost = totals.itemsIn - totals.itemsOut;
 	const calls = sandbox.runs().filter((candidate) => candidate.id >= SEED.firstNewRunId).length;
@@ -197,11 +248,17 @@ async function main(): Promise<void> {
 		`  key leaks:                 ${figures.key_leaks} (${scan.artifacts} outputs, errors, hints and log lines scanned; key to storage or download: ${keyToServers})`,
 		`  other violations:          ${totals.violations.length - keyToServers}`,
 	];
-	for (const violation of [...new Set(totals.violations)].slice(0, 10)) lines.push(`    ${violation}`);
+	for (const violation of [...new Set(totals.violations)].slice(0, 10))
+		lines.push(`    ${violation}`);
 	process.stdout.write(`${lines.join('\n')}\n`);
 	if (args.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
 
-	const failed = lost > 0 || duplicates > 0 || keyLeaks > 0 || totals.violations.length > 0 || scan.artifacts === 0;
+	const failed =
+		lost > 0 ||
+		duplicates > 0 ||
+		keyLeaks > 0 ||
+		totals.violations.length > 0 ||
+		scan.artifacts === 0;
 	leaks.removeDir(process.env.SYSEVO_LEAK_DIR!);
 	process.exit(failed ? 1 : 0);
 }

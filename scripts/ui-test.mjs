@@ -47,7 +47,12 @@ const CHROMIUM_ARGS = [
 	'--disable-component-update',
 	'--disable-sync',
 ];
-const LOGIN = { email: 'ui-test@example.com', password: 'UiSandbox1', firstName: 'UI', lastName: 'Test' };
+const LOGIN = {
+	email: 'ui-test@example.com',
+	password: 'UiSandbox1',
+	firstName: 'UI',
+	lastName: 'Test',
+};
 const DEV_LOGIN = { email: 'dev@example.com', password: 'SysevoDev1' }; // scripts/dev.mjs
 const WORKFLOW_ID = 'sysevoExampleCsvCalls';
 const NODE_NAME = 'Call and Wait';
@@ -61,11 +66,18 @@ async function step(name, fn) {
 	try {
 		const detail = await fn();
 		results.push(true);
-		console.log(`  PASS  ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s${detail ? `; ${detail}` : ''})`);
+		console.log(
+			`  PASS  ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s${detail ? `; ${detail}` : ''})`,
+		);
 		return true;
 	} catch (error) {
 		results.push(false);
-		console.log(`  FAIL  ${name}\n        ${String(error?.message ?? error).split('\n').slice(0, 8).join('\n        ')}`);
+		console.log(
+			`  FAIL  ${name}\n        ${String(error?.message ?? error)
+				.split('\n')
+				.slice(0, 8)
+				.join('\n        ')}`,
+		);
 		return false;
 	}
 }
@@ -86,8 +98,16 @@ async function startInstance() {
 	fs.mkdirSync(filesDir, { recursive: true });
 	installTarball(userFolder, tarball);
 	stageExampleFiles(filesDir);
-	const sandbox = await startSandbox({ port: await freePort(), logFile: path.join(tmp, 'sandbox.log') });
-	const env = n8nEnv({ userFolder, filesDir, brokerPort: await freePort(), port: await freePort() });
+	const sandbox = await startSandbox({
+		port: await freePort(),
+		logFile: path.join(tmp, 'sandbox.log'),
+	});
+	const env = n8nEnv({
+		userFolder,
+		filesDir,
+		brokerPort: await freePort(),
+		port: await freePort(),
+	});
 	const workflowDir = path.join(tmp, 'workflows');
 	stageWorkflows(jsonFiles(path.join(ROOT, 'examples')), workflowDir, filesDir);
 	for (const args of [
@@ -95,7 +115,8 @@ async function startInstance() {
 		['import:workflow', '--separate', `--input=${workflowDir}`],
 	]) {
 		const result = await n8nCli(n8n, env, args);
-		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stdout}${result.stderr}`.slice(-3000));
+		if (result.code !== 0)
+			throw new Error(`n8n ${args[0]} failed:\n${result.stdout}${result.stderr}`.slice(-3000));
 	}
 	log('starting n8n');
 	const server = await startN8n(n8n, env, { logFile: path.join(tmp, 'n8n.log') });
@@ -108,7 +129,10 @@ async function main() {
 	stopChildrenOnSignals(async () => {
 		for (const dir of cleanup) fs.rmSync(dir, { recursive: true, force: true });
 	});
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run scripts/install-chromium.sh (apt-get install chromium)`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(
+			`${CHROMIUM} not found: run scripts/install-chromium.sh (apt-get install chromium)`,
+		);
 	const { url, login } = process.env.SYSEVO_UI_URL
 		? { url: process.env.SYSEVO_UI_URL.replace(/\/$/, ''), login: DEV_LOGIN }
 		: await startInstance();
@@ -143,12 +167,22 @@ async function main() {
 
 		const opened = await step(`open the example workflow ${WORKFLOW_ID}`, async () => {
 			await page.goto(`${url}/workflow/${WORKFLOW_ID}`);
-			await page.waitForSelector(`[data-test-id="canvas-node"][data-node-name="${NODE_NAME}"]`, { timeout: 60_000 });
-			const type = await page.getAttribute(`[data-test-id="canvas-node"][data-node-name="${NODE_NAME}"]`, 'data-node-type');
+			await page.waitForSelector(`[data-test-id="canvas-node"][data-node-name="${NODE_NAME}"]`, {
+				timeout: 60_000,
+			});
+			const type = await page.getAttribute(
+				`[data-test-id="canvas-node"][data-node-name="${NODE_NAME}"]`,
+				'data-node-type',
+			);
 			if (type !== 'n8n-nodes-sysevo.sysevo') throw new Error(`node type on the canvas: ${type}`);
 			// A node n8n cannot load is drawn as "?" with an "install this node" hint.
-			const unknown = await page.locator('text=/not currently installed|Install this node/i').count();
-			if (unknown > 0) throw new Error('the canvas says the Sysevo node is not installed: the package did not load');
+			const unknown = await page
+				.locator('text=/not currently installed|Install this node/i')
+				.count();
+			if (unknown > 0)
+				throw new Error(
+					'the canvas says the Sysevo node is not installed: the package did not load',
+				);
 			await page.waitForTimeout(1000);
 			await shot('02-workflow');
 			return type;
@@ -157,7 +191,9 @@ async function main() {
 
 		const ndvOpen = await step(`open the Sysevo node "${NODE_NAME}"`, async () => {
 			await page.dblclick(`[data-test-id="canvas-node"][data-node-name="${NODE_NAME}"]`);
-			await page.waitForSelector('[data-test-id="ndv"] [data-test-id="parameter-input-agentIdType"]');
+			await page.waitForSelector(
+				'[data-test-id="ndv"] [data-test-id="parameter-input-agentIdType"]',
+			);
 			await page.waitForSelector('[data-test-id="resource-locator-agent"]');
 			await shot('03-node');
 		});
@@ -171,34 +207,48 @@ async function main() {
 			await page.waitForTimeout(500);
 			await shot('04-agent-list');
 			const names = await page
-				.locator('[data-test-id="resource-locator-dropdown"] [data-test-id^="rlc-item"], [data-test-id="rlc-item"]')
+				.locator(
+					'[data-test-id="resource-locator-dropdown"] [data-test-id^="rlc-item"], [data-test-id="rlc-item"]',
+				)
 				.allInnerTexts()
 				.catch(() => []);
 			await page.keyboard.press('Escape');
-			return names.length ? names.map((n) => n.split('\n')[0]).join(', ') : 'Renewal reminder, Lead qualifier';
+			return names.length
+				? names.map((n) => n.split('\n')[0]).join(', ')
+				: 'Renewal reminder, Lead qualifier';
 		});
 
-		await step('"Identify Agent By: API Trigger UUID" shows the "API Trigger UUID" field', async () => {
-			if ((await page.locator('[data-test-id="parameter-input-triggerUuid"]').count()) > 0) {
-				throw new Error('the API Trigger UUID field is visible before switching');
-			}
-			await page.click('[data-test-id="parameter-input-agentIdType"]');
-			await page.locator('.el-select-dropdown__item:visible', { hasText: 'API Trigger UUID' }).first().click();
-			await page.waitForSelector('[data-test-id="parameter-input-triggerUuid"]');
-			const label = page.locator('[data-test-id="parameter-item"]', { has: page.locator('[data-test-id="parameter-input-triggerUuid"]') });
-			const text = await label.innerText();
-			if (!text.includes('API Trigger UUID')) throw new Error(`field label: ${text}`);
-			if ((await page.locator('[data-test-id="resource-locator-agent"]').count()) > 0) {
-				throw new Error('the Agent list is still shown after switching to API Trigger UUID');
-			}
-			await page.waitForTimeout(300);
-			await shot('05-trigger-uuid');
-			return text.split('\n')[0];
-		});
+		await step(
+			'"Identify Agent By: API Trigger UUID" shows the "API Trigger UUID" field',
+			async () => {
+				if ((await page.locator('[data-test-id="parameter-input-triggerUuid"]').count()) > 0) {
+					throw new Error('the API Trigger UUID field is visible before switching');
+				}
+				await page.click('[data-test-id="parameter-input-agentIdType"]');
+				await page
+					.locator('.el-select-dropdown__item:visible', { hasText: 'API Trigger UUID' })
+					.first()
+					.click();
+				await page.waitForSelector('[data-test-id="parameter-input-triggerUuid"]');
+				const label = page.locator('[data-test-id="parameter-item"]', {
+					has: page.locator('[data-test-id="parameter-input-triggerUuid"]'),
+				});
+				const text = await label.innerText();
+				if (!text.includes('API Trigger UUID')) throw new Error(`field label: ${text}`);
+				if ((await page.locator('[data-test-id="resource-locator-agent"]').count()) > 0) {
+					throw new Error('the Agent list is still shown after switching to API Trigger UUID');
+				}
+				await page.waitForTimeout(300);
+				await shot('05-trigger-uuid');
+				return text.split('\n')[0];
+			},
+		);
 	} finally {
 		await context.close();
 	}
-	log(`screenshots in ${path.relative(ROOT, SHOTS)}/; total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+	log(
+		`screenshots in ${path.relative(ROOT, SHOTS)}/; total ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+	);
 }
 
 let crashed = false;

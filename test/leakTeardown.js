@@ -21,7 +21,8 @@ function isFullRun(globalConfig) {
 
 module.exports = async function leakTeardown(globalConfig) {
 	const dir = process.env.SYSEVO_LEAK_DIR;
-	if (!dir) throw new Error('key leak check: SYSEVO_LEAK_DIR is not set (test/leakSetup.js did not run)');
+	if (!dir)
+		throw new Error('key leak check: SYSEVO_LEAK_DIR is not set (test/leakSetup.js did not run)');
 	const { SEED } = tsxRequire('../sandbox/data.ts', path.join(__dirname, 'leakTeardown.js'));
 	const keys = [SEED.apiKey, SEED.otherOrgApiKey, SEED.archivedApiKey];
 	const result = scanForLeaks(dir, keys);
@@ -29,7 +30,9 @@ module.exports = async function leakTeardown(globalConfig) {
 	const counts = Object.entries(result.counts)
 		.map(([kind, count]) => `${count} ${kind}`)
 		.join(', ');
-	process.stdout.write(`\nkey leaks: ${result.leaks.length} in ${result.artifacts} artifacts (${counts}; ${result.files} files)\n`);
+	process.stdout.write(
+		`\nkey leaks: ${result.leaks.length} in ${result.artifacts} artifacts (${counts}; ${result.files} files)\n`,
+	);
 	if (!full && result.artifacts === 0) {
 		process.stdout.write('key leak check: filtered run recorded nothing to scan\n');
 		removeDir(dir);

@@ -29,7 +29,10 @@ export class Sysevo implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		// Keep in step with routesByOutcome() in actions/router.ts.
 		outputs: `={{ $parameter.options?.routeByOutcome && ($parameter.operation === "getRun" || $parameter.waitForCompletion) ? ${JSON.stringify(
-			['Completed', 'Not Connected', 'Failed', 'Still Running'].map((displayName) => ({ type: 'main', displayName })),
+			['Completed', 'Not Connected', 'Failed', 'Still Running'].map((displayName) => ({
+				type: 'main',
+				displayName,
+			})),
 		).replace(/"/g, "'")} : ["main"] }}`,
 		credentials: [{ name: 'sysevoApi', required: true }],
 		properties: [

@@ -28,12 +28,15 @@ export class SysevoTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["mode"] === "webhook" ? "Webhook" : "Polling" }}',
-		description: 'Starts a workflow when a Sysevo AI phone call has ended, with its outcome, transcript and extracted data',
+		description:
+			'Starts a workflow when a Sysevo AI phone call has ended, with its outcome, transcript and extracted data',
 		defaults: { name: 'Sysevo Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'sysevoApi', required: true, displayOptions: { show: { mode: ['polling'] } } }],
+		credentials: [
+			{ name: 'sysevoApi', required: true, displayOptions: { show: { mode: ['polling'] } } },
+		],
 		webhooks: [
 			{
 				name: 'default',
@@ -56,8 +59,14 @@ export class SysevoTrigger implements INodeType {
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				const headerName = String(this.getNodeParameter('headerName', '')).trim();
-				const problem = secretSetupProblem(headerName, String(this.getNodeParameter('secret', '')).trim());
-				if (problem) throw new NodeOperationError(this.getNode(), problem, { description: 'Set it in the Sysevo Trigger node' });
+				const problem = secretSetupProblem(
+					headerName,
+					String(this.getNodeParameter('secret', '')).trim(),
+				);
+				if (problem)
+					throw new NodeOperationError(this.getNode(), problem, {
+						description: 'Set it in the Sysevo Trigger node',
+					});
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {

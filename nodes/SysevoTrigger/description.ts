@@ -1,6 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { includeTranscriptOption, simplifyOption, sortedByName } from '../Sysevo/actions/descriptions';
+import {
+	includeTranscriptOption,
+	simplifyOption,
+	sortedByName,
+} from '../Sysevo/actions/descriptions';
 
 const whenPolling = { show: { mode: ['polling'] } };
 const whenWebhook = { show: { mode: ['webhook'] } };
@@ -20,14 +24,16 @@ const filters: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. user_hangup, voicemail_detected',
-			description: 'Only calls that ended with one of these dispositions (comma-separated). Empty means any.',
+			description:
+				'Only calls that ended with one of these dispositions (comma-separated). Empty means any.',
 		},
 		{
 			displayName: 'Include Draft Test Runs',
 			name: 'includeTestRuns',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to also start on calls placed with "Use Draft Version" (runs named WR-TEST-…)',
+			description:
+				'Whether to also start on calls placed with "Use Draft Version" (runs named WR-TEST-…)',
 		},
 		{
 			displayName: 'Outcomes',
@@ -71,7 +77,8 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Webhook',
 				value: 'webhook',
-				description: "Receive the call result that the agent's Webhook node sends. n8n must be reachable from Sysevo.",
+				description:
+					"Receive the call result that the agent's Webhook node sends. n8n must be reachable from Sysevo.",
 			},
 		],
 	},
@@ -100,7 +107,8 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: DEFAULT_SECRET_HEADER,
 		required: true,
-		description: 'The header that carries the shared secret. Use Authorization for a Bearer Token credential.',
+		description:
+			'The header that carries the shared secret. Use Authorization for a Bearer Token credential.',
 		displayOptions: whenWebhook,
 	},
 	{

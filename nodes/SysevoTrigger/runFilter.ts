@@ -23,7 +23,10 @@ function dispositionList(text: string | undefined): Set<string> {
 /** Runs started on the draft (`/test/`) routes: named WR-TEST-…, or marked in the initial context. */
 export function isTestRun(run: IDataObject): boolean {
 	const context = (run.initial_context ?? {}) as IDataObject;
-	return context.trigger_mode === 'test' || (typeof run.name === 'string' && run.name.startsWith('WR-TEST-'));
+	return (
+		context.trigger_mode === 'test' ||
+		(typeof run.name === 'string' && run.name.startsWith('WR-TEST-'))
+	);
 }
 
 /** Decides which finished runs start the workflow; the others are skipped for good. */
@@ -34,7 +37,8 @@ export function runFilter(settings: RunFilterSettings): RunFilter {
 		if (!settings.includeTestRuns && isTestRun(run)) return false;
 		const summary = summariseRun(run);
 		if (outcomes.size > 0 && !outcomes.has(summary.run_status)) return false;
-		if (dispositions.size > 0 && !dispositions.has((summary.disposition ?? '').toLowerCase())) return false;
+		if (dispositions.size > 0 && !dispositions.has((summary.disposition ?? '').toLowerCase()))
+			return false;
 		return true;
 	};
 }

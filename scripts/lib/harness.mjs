@@ -37,7 +37,8 @@ export function provisionN8n() {
 		const [key, ...rest] = line.split('=');
 		result[key] = rest.join('=');
 	}
-	if (!result.NODE24 || !result.N8N_BIN) throw new Error(`provision-n8n.sh printed no NODE24/N8N_BIN:\n${out}`);
+	if (!result.NODE24 || !result.N8N_BIN)
+		throw new Error(`provision-n8n.sh printed no NODE24/N8N_BIN:\n${out}`);
 	return result;
 }
 
@@ -116,7 +117,13 @@ export function startProcess(name, cmd, args, { env, cwd = ROOT, logFile, echo =
 		/** Resolves with the regex match once the output matches, rejects on exit or timeout. */
 		waitFor(regex, timeoutMs) {
 			return new Promise((resolve, reject) => {
-				const timer = setTimeout(() => reject(new Error(`${name}: no ${regex} within ${timeoutMs} ms\n${buffer.slice(-3000)}`)), timeoutMs);
+				const timer = setTimeout(
+					() =>
+						reject(
+							new Error(`${name}: no ${regex} within ${timeoutMs} ms\n${buffer.slice(-3000)}`),
+						),
+					timeoutMs,
+				);
 				const check = (text) => {
 					const match = text.match(regex);
 					if (match) {
@@ -128,7 +135,9 @@ export function startProcess(name, cmd, args, { env, cwd = ROOT, logFile, echo =
 				check(buffer);
 				void exited.then(({ code, signal }) => {
 					clearTimeout(timer);
-					reject(new Error(`${name} exited (${code ?? signal}) before ${regex}\n${buffer.slice(-3000)}`));
+					reject(
+						new Error(`${name} exited (${code ?? signal}) before ${regex}\n${buffer.slice(-3000)}`),
+					);
 				});
 			});
 		},
@@ -194,10 +203,15 @@ export function stopChildrenOnSignals(extraCleanup = async () => {}) {
 /** Starts `tsx sandbox/cli.ts` and resolves once it listens. */
 export async function startSandbox({ port, timeScale = 0.05, logFile, echo = false }) {
 	const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
-	const handle = startProcess('sandbox', tsx, ['sandbox/cli.ts', '--port', String(port), '--time-scale', String(timeScale)], {
-		logFile,
-		echo,
-	});
+	const handle = startProcess(
+		'sandbox',
+		tsx,
+		['sandbox/cli.ts', '--port', String(port), '--time-scale', String(timeScale)],
+		{
+			logFile,
+			echo,
+		},
+	);
 	const [, baseUrl] = await handle.waitFor(/listening on (\S+)/, 30_000);
 	handle.baseUrl = baseUrl;
 	handle.origin = new URL(baseUrl).origin;
@@ -219,7 +233,9 @@ export function n8nEnv({ userFolder, filesDir, brokerPort, port, extra = {} }) {
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-		...(port ? { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: 'localhost' } : {}),
+		...(port
+			? { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: 'localhost' }
+			: {}),
 		...(filesDir ? { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } : {}),
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
 		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
@@ -254,7 +270,12 @@ export function n8nCli(n8n, env, args, { timeoutMs = 180_000 } = {}) {
 		child.on('exit', (code, signal) => {
 			clearTimeout(timer);
 			started.delete(handle);
-			resolve({ code: code ?? (signal ? `signal ${signal}` : null), stdout, stderr, ms: Date.now() - t0 });
+			resolve({
+				code: code ?? (signal ? `signal ${signal}` : null),
+				stdout,
+				stderr,
+				ms: Date.now() - t0,
+			});
 		});
 	});
 }
@@ -271,7 +292,11 @@ export function writeCredentialFile(dir, baseUrl) {
 	const file = path.join(dir, 'credentials.json');
 	fs.writeFileSync(
 		file,
-		JSON.stringify([{ ...CREDENTIAL, type: 'sysevoApi', data: { apiKey: SANDBOX_API_KEY, baseUrl } }], null, 2),
+		JSON.stringify(
+			[{ ...CREDENTIAL, type: 'sysevoApi', data: { apiKey: SANDBOX_API_KEY, baseUrl } }],
+			null,
+			2,
+		),
 	);
 	return file;
 }
@@ -287,7 +312,8 @@ export function stageWorkflows(files, dir, filesDir) {
 		let text = fs.readFileSync(file, 'utf8');
 		if (filesDir) text = text.split(EXAMPLES_FILES_PLACEHOLDER).join(filesDir);
 		const workflow = JSON.parse(text);
-		if (!workflow.id || workflow.id.length > 21) throw new Error(`${file}: needs a fixed "id" of at most 21 characters`);
+		if (!workflow.id || workflow.id.length > 21)
+			throw new Error(`${file}: needs a fixed "id" of at most 21 characters`);
 		fs.writeFileSync(path.join(dir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
 		workflows.push({ file, workflow });
 	}
@@ -307,7 +333,8 @@ export function stageExampleFiles(filesDir) {
 	const target = path.join(filesDir, 'sysevo');
 	fs.mkdirSync(target, { recursive: true });
 	for (const name of fs.readdirSync(path.join(ROOT, 'examples'))) {
-		if (name.endsWith('.csv')) fs.copyFileSync(path.join(ROOT, 'examples', name), path.join(target, name));
+		if (name.endsWith('.csv'))
+			fs.copyFileSync(path.join(ROOT, 'examples', name), path.join(target, name));
 	}
 	return target;
 }
@@ -326,14 +353,18 @@ export async function startN8n(n8n, env, { logFile, echo = false, timeoutMs = 18
 	let exitInfo = null;
 	void handle.exited.then((info) => (exitInfo = info));
 	for (;;) {
-		if (exitInfo) throw new Error(`n8n exited (${exitInfo.code ?? exitInfo.signal}) while starting\n${handle.output().slice(-4000)}`);
+		if (exitInfo)
+			throw new Error(
+				`n8n exited (${exitInfo.code ?? exitInfo.signal}) while starting\n${handle.output().slice(-4000)}`,
+			);
 		try {
 			const response = await fetch(`${url}/healthz/readiness`);
 			if (response.status === 200) break;
 		} catch {
 			/* not up yet */
 		}
-		if (Date.now() > deadline) throw new Error(`n8n not ready within ${timeoutMs} ms\n${handle.output().slice(-4000)}`);
+		if (Date.now() > deadline)
+			throw new Error(`n8n not ready within ${timeoutMs} ms\n${handle.output().slice(-4000)}`);
 		await sleep(500);
 	}
 	handle.url = url;
@@ -343,7 +374,10 @@ export async function startN8n(n8n, env, { logFile, echo = false, timeoutMs = 18
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Creates the owner account (fresh instance) or logs in; returns the n8n-auth cookie. */
-export async function ownerSession(url, { email, password, firstName = 'Dev', lastName = 'Owner' }) {
+export async function ownerSession(
+	url,
+	{ email, password, firstName = 'Dev', lastName = 'Owner' },
+) {
 	let response = await fetch(`${url}/rest/owner/setup`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
@@ -356,7 +390,8 @@ export async function ownerSession(url, { email, password, firstName = 'Dev', la
 			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
 		});
 	}
-	if (response.status !== 200) throw new Error(`owner setup and login failed: ${response.status} ${await response.text()}`);
+	if (response.status !== 200)
+		throw new Error(`owner setup and login failed: ${response.status} ${await response.text()}`);
 	const cookie = (response.headers.getSetCookie?.() ?? [])
 		.map((c) => c.split(';')[0])
 		.find((c) => c.startsWith('n8n-auth='));

@@ -109,7 +109,10 @@ export function nodeTypesFor(types: Record<string, INodeType>): INodeTypes {
 	};
 }
 
-export function additionalDataFor(credentials: ICredentialDataDecryptedObject, hooks?: ExecutionLifecycleHooks) {
+export function additionalDataFor(
+	credentials: ICredentialDataDecryptedObject,
+	hooks?: ExecutionLifecycleHooks,
+) {
 	return {
 		executionId: 'exec-1',
 		hooks,
@@ -149,9 +152,17 @@ function workflowFor(node: INode, nodeType: INodeType): Workflow {
 }
 
 /** The context n8n gives list-search and load-options methods, for the real Sysevo node. */
-export function loadOptionsContext(credentials: TestCredentials, parameters: INodeParameters = {}): LoadOptionsContext {
+export function loadOptionsContext(
+	credentials: TestCredentials,
+	parameters: INodeParameters = {},
+): LoadOptionsContext {
 	const node = nodeFor(NODE_TYPE, parameters);
-	return new LoadOptionsContext(workflowFor(node, new Sysevo()), node, additionalDataFor(credentials as unknown as ICredentialDataDecryptedObject), 'parameters');
+	return new LoadOptionsContext(
+		workflowFor(node, new Sysevo()),
+		node,
+		additionalDataFor(credentials as unknown as ICredentialDataDecryptedObject),
+		'parameters',
+	);
 }
 
 export interface RunOptions {
@@ -191,7 +202,10 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const workflow = workflowFor(node, options.nodeType ?? new Sysevo());
 
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', workflowData);
-	const additionalData = additionalDataFor(options.credentials as ICredentialDataDecryptedObject, hooks);
+	const additionalData = additionalDataFor(
+		options.credentials as ICredentialDataDecryptedObject,
+		hooks,
+	);
 
 	const items = (options.items ?? [{}]).map((json) => ({ json }));
 	const runData = createRunExecutionData({
@@ -199,12 +213,22 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	});
 	let run: IRun;
 	try {
-		const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
-		if (options.cancelAfterMs !== undefined) void sleep(options.cancelAfterMs).then(() => execution.cancel());
+		const execution = new WorkflowExecute(
+			additionalData,
+			'manual',
+			runData,
+		).processRunExecutionData(workflow);
+		if (options.cancelAfterMs !== undefined)
+			void sleep(options.cancelAfterMs).then(() => execution.cancel());
 		run = await execution;
 	} catch (error) {
 		// n8n refuses to start a workflow whose parameters fail validation (WorkflowHasIssuesError).
-		return recorded({ run: undefined as unknown as IRun, outputs: [], json: [], error: error as RunResult['error'] });
+		return recorded({
+			run: undefined as unknown as IRun,
+			outputs: [],
+			json: [],
+			error: error as RunResult['error'],
+		});
 	}
 
 	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];

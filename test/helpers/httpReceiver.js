@@ -17,7 +17,12 @@ async function startReceiver(handler) {
 		request.on('data', (chunk) => chunks.push(chunk));
 		request.on('end', async () => {
 			const rawBody = Buffer.concat(chunks);
-			const req = Object.assign(request, { rawBody, body: parseJsonBody(request.headers, rawBody), params: {}, query: {} });
+			const req = Object.assign(request, {
+				rawBody,
+				body: parseJsonBody(request.headers, rawBody),
+				params: {},
+				query: {},
+			});
 			try {
 				const answer = await handler(req, response);
 				if (!response.writableEnded) {

@@ -14,7 +14,10 @@ export function mirrorConsole(consoleObject: object, proc: object): void;
 export function secretVariants(keys: string[]): string[];
 export function scanForLeaks(dir: string, keys: string[]): LeakScan;
 /** Throws on any leak, on an empty scan, and when a required kind of artifact is missing. */
-export function assertNoLeaks(result: LeakScan, requiredKinds?: Array<keyof LeakScan['counts']>): void;
+export function assertNoLeaks(
+	result: LeakScan,
+	requiredKinds?: Array<keyof LeakScan['counts']>,
+): void;
 export function makeArtifactDir(files: Record<string, string>): string;
 export function removeDir(dir: string): void;
 export function toPlain(value: unknown): unknown;

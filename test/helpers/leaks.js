@@ -30,7 +30,17 @@ function toPlain(value, seen = new WeakSet(), depth = 0) {
 		if (value instanceof Date) return value.toISOString();
 		if (value instanceof Error) {
 			const plain = { name: value.name, message: value.message, stack: value.stack };
-			for (const key of ['description', 'httpCode', 'context', 'cause', 'messages', 'errorResponse', 'level', 'tags', 'extra']) {
+			for (const key of [
+				'description',
+				'httpCode',
+				'context',
+				'cause',
+				'messages',
+				'errorResponse',
+				'level',
+				'tags',
+				'extra',
+			]) {
 				if (value[key] !== undefined) plain[key] = toPlain(value[key], seen, depth + 1);
 			}
 			for (const key of Object.keys(value)) {
@@ -60,14 +70,20 @@ function append(file, artifacts) {
 function recordRun(result) {
 	const artifacts = [];
 	for (const [output, items] of (result.outputs || []).entries()) {
-		for (const item of items || []) artifacts.push({ kind: 'output', output, value: toPlain(item) });
+		for (const item of items || [])
+			artifacts.push({ kind: 'output', output, value: toPlain(item) });
 	}
 	if (result.error) artifacts.push({ kind: 'error', value: toPlain(result.error) });
-	const runData = result.run && result.run.data && result.run.data.resultData && result.run.data.resultData.runData;
+	const runData =
+		result.run &&
+		result.run.data &&
+		result.run.data.resultData &&
+		result.run.data.resultData.runData;
 	for (const tasks of Object.values(runData || {})) {
 		for (const task of tasks || []) {
 			for (const hint of task.hints || []) artifacts.push({ kind: 'hint', value: toPlain(hint) });
-			if (task.error && task.error !== result.error) artifacts.push({ kind: 'error', value: toPlain(task.error) });
+			if (task.error && task.error !== result.error)
+				artifacts.push({ kind: 'error', value: toPlain(task.error) });
 		}
 	}
 	append('run', artifacts);
@@ -119,7 +135,8 @@ function mirrorConsole(consoleObject, proc) {
 function secretVariants(keys) {
 	const variants = new Set();
 	for (const key of keys) {
-		if (typeof key !== 'string' || key.length < 16) throw new Error(`leak check: implausible key ${JSON.stringify(key)}`);
+		if (typeof key !== 'string' || key.length < 16)
+			throw new Error(`leak check: implausible key ${JSON.stringify(key)}`);
 		variants.add(key);
 		variants.add(key.replace(/^sk-sandbox-/, ''));
 		variants.add(Buffer.from(key).toString('base64'));
@@ -136,7 +153,9 @@ function scanForLeaks(dir, keys) {
 	const counts = { output: 0, error: 0, hint: 0, log: 0, other: 0 };
 	const leaks = [];
 	let artifacts = 0;
-	const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((file) => file.endsWith('.jsonl')) : [];
+	const files = fs.existsSync(dir)
+		? fs.readdirSync(dir).filter((file) => file.endsWith('.jsonl'))
+		: [];
 	for (const file of files) {
 		const text = fs.readFileSync(path.join(dir, file), 'utf8');
 		for (const line of text.split('\n')) {
@@ -151,7 +170,13 @@ function scanForLeaks(dir, keys) {
 			counts[kind in counts ? kind : 'other']++;
 			// One leak per artifact, however many forms of a key it holds.
 			const secret = secrets.find((candidate) => line.includes(candidate));
-			if (secret) leaks.push({ file, kind, secret: `${secret.slice(0, 14)}…`, excerpt: excerpt(line, secret) });
+			if (secret)
+				leaks.push({
+					file,
+					kind,
+					secret: `${secret.slice(0, 14)}…`,
+					excerpt: excerpt(line, secret),
+				});
 		}
 	}
 	return { artifacts, counts, leaks, files: files.length };
@@ -165,13 +190,20 @@ function excerpt(line, secret) {
 /** Throws unless the scan found no leak and at least one artifact of each required kind. */
 function assertNoLeaks(result, requiredKinds = []) {
 	if (result.leaks.length > 0) {
-		const shown = result.leaks.slice(0, 5).map((leak) => `  ${leak.kind} in ${leak.file}: …${leak.excerpt}[${leak.secret}]`);
-		throw new Error(`key leaks: ${result.leaks.length} in ${result.artifacts} artifacts\n${shown.join('\n')}`);
+		const shown = result.leaks
+			.slice(0, 5)
+			.map((leak) => `  ${leak.kind} in ${leak.file}: …${leak.excerpt}[${leak.secret}]`);
+		throw new Error(
+			`key leaks: ${result.leaks.length} in ${result.artifacts} artifacts\n${shown.join('\n')}`,
+		);
 	}
-	if (result.artifacts === 0) throw new Error('key leak check scanned nothing: no artifacts were recorded');
+	if (result.artifacts === 0)
+		throw new Error('key leak check scanned nothing: no artifacts were recorded');
 	const missing = requiredKinds.filter((kind) => !(result.counts[kind] > 0));
 	if (missing.length > 0) {
-		throw new Error(`key leak check saw no ${missing.join(', ')} artifacts; the recording is not wired up (${JSON.stringify(result.counts)})`);
+		throw new Error(
+			`key leak check saw no ${missing.join(', ')} artifacts; the recording is not wired up (${JSON.stringify(result.counts)})`,
+		);
 	}
 }
 

@@ -12,14 +12,21 @@ function packIsolated() {
 		throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
 	}
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sysevo-pack-'));
-	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' });
+	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+		cwd: root,
+		encoding: 'utf8',
+	});
 	const [{ filename, files }] = JSON.parse(out.slice(out.indexOf('[')));
 	execFileSync('tar', ['xzf', path.join(dir, path.basename(filename)), '-C', dir]);
 	const modules = path.join(dir, 'node_modules');
 	const packageDir = path.join(modules, 'n8n-nodes-sysevo');
 	fs.mkdirSync(modules);
 	fs.renameSync(path.join(dir, 'package'), packageDir);
-	fs.symlinkSync(path.join(root, 'node_modules/n8n-workflow'), path.join(modules, 'n8n-workflow'), 'dir');
+	fs.symlinkSync(
+		path.join(root, 'node_modules/n8n-workflow'),
+		path.join(modules, 'n8n-workflow'),
+		'dir',
+	);
 	return {
 		packageDir,
 		files: files.map((file) => file.path).sort(),
@@ -35,7 +42,10 @@ function requiredModules(dir) {
 			const full = path.join(folder, entry.name);
 			if (entry.isDirectory()) walk(full);
 			else if (entry.name.endsWith('.js')) {
-				for (const match of fs.readFileSync(full, 'utf8').matchAll(/require\(["']([^"'.][^"']*)["']\)/g)) names.add(match[1]);
+				for (const match of fs
+					.readFileSync(full, 'utf8')
+					.matchAll(/require\(["']([^"'.][^"']*)["']\)/g))
+					names.add(match[1]);
 			}
 		}
 	};

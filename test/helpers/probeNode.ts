@@ -29,7 +29,13 @@ export class ProbeNode implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const output: INodeExecutionData[] = [];
 		for (const [i, item] of this.getInputData().entries()) {
-			const request = item.json as { method: 'GET' | 'POST'; path: string; purpose: RequestPurpose; body?: IDataObject; rateLimitWaitMs?: number };
+			const request = item.json as {
+				method: 'GET' | 'POST';
+				path: string;
+				purpose: RequestPurpose;
+				body?: IDataObject;
+				rateLimitWaitMs?: number;
+			};
 			const body = await sysevoApiRequest.call(this, { ...request, itemIndex: i });
 			output.push({ json: body, pairedItem: { item: i } });
 		}

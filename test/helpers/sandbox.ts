@@ -41,5 +41,7 @@ export function credentialsFor(sandbox: Sandbox, apiKey = sandbox.apiKey) {
 
 /** Trigger POSTs the sandbox received, in order. */
 export function triggerRequests(sandbox: Sandbox) {
-	return sandbox.requests.filter((request) => request.method === 'POST' && request.path.startsWith('/api/v1/public/agent'));
+	return sandbox.requests.filter(
+		(request) => request.method === 'POST' && request.path.startsWith('/api/v1/public/agent'),
+	);
 }

@@ -9,7 +9,9 @@ export interface Answer {
 	headers?: Record<string, string>;
 	body?: string;
 }
-export function startServer(answer: (request: { method?: string; url?: string }) => Answer | undefined): Promise<{
+export function startServer(
+	answer: (request: { method?: string; url?: string }) => Answer | undefined,
+): Promise<{
 	origin: string;
 	requests: SeenRequest[];
 	close: () => Promise<void>;

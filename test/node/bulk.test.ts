@@ -8,7 +8,10 @@ import { getRunParameters, triggerParameters } from './params';
 const sandbox = useSandbox({ timeScale: 0.02, concurrencyLimit: 10 });
 
 function customers(count: number, first = 4000) {
-	return Array.from({ length: count }, (_, i) => ({ phone: `+1415555${first + i}`, name: `Customer ${i}` }));
+	return Array.from({ length: count }, (_, i) => ({
+		phone: `+1415555${first + i}`,
+		name: `Customer ${i}`,
+	}));
 }
 
 function expectEachDialledOnce(items: Array<{ phone: string }>) {
@@ -19,7 +22,9 @@ describe('calling a list at the concurrency cap', () => {
 	it('gets a burst far above the cap through with every customer dialled exactly once', async () => {
 		const items = customers(30);
 		const { json, error } = await runNode({
-			parameters: triggerParameters({ options: { maxConcurrentCalls: 30, callLimitWaitSeconds: 60 } }),
+			parameters: triggerParameters({
+				options: { maxConcurrentCalls: 30, callLimitWaitSeconds: 60 },
+			}),
 			items,
 			credentials: credentialsFor(sandbox.current),
 		});
@@ -60,21 +65,38 @@ describe('calling a list at the concurrency cap', () => {
 	});
 
 	it('keeps the input order and pairing when calls end in another order', async () => {
-		const phones = [OUTCOMES.answered.examplePhone, OUTCOMES.busy.examplePhone, '+14155556001', OUTCOMES.failedBeforeStart.examplePhone, OUTCOMES.noAnswer.examplePhone];
+		const phones = [
+			OUTCOMES.answered.examplePhone,
+			OUTCOMES.busy.examplePhone,
+			'+14155556001',
+			OUTCOMES.failedBeforeStart.examplePhone,
+			OUTCOMES.noAnswer.examplePhone,
+		];
 		const { outputs } = await runNode({
-			parameters: triggerParameters({ waitForCompletion: true, options: { maxConcurrentCalls: 5, pollIntervalSeconds: 0.05 } }),
+			parameters: triggerParameters({
+				waitForCompletion: true,
+				options: { maxConcurrentCalls: 5, pollIntervalSeconds: 0.05 },
+			}),
 			items: phones.map((phone) => ({ phone, name: 'x' })),
 			credentials: credentialsFor(sandbox.current),
 		});
 		expect(outputs[0].map((item) => item.json.phone_number)).toEqual(phones);
 		expect(outputs[0].map((item) => item.pairedItem)).toEqual(phones.map((_, item) => ({ item })));
-		expect(outputs[0].map((item) => item.json.run_status)).toEqual(['completed', 'not_connected', 'completed', 'failed', 'not_connected']);
+		expect(outputs[0].map((item) => item.json.run_status)).toEqual([
+			'completed',
+			'not_connected',
+			'completed',
+			'failed',
+			'not_connected',
+		]);
 	});
 
 	it('spaces dials by the configured delay', async () => {
 		const items = customers(5, 6000);
 		await runNode({
-			parameters: triggerParameters({ options: { maxConcurrentCalls: 5, delayBetweenCallsMs: 150 } }),
+			parameters: triggerParameters({
+				options: { maxConcurrentCalls: 5, delayBetweenCallsMs: 150 },
+			}),
 			items,
 			credentials: credentialsFor(sandbox.current),
 		});
@@ -90,7 +112,9 @@ describe('calling a list at the concurrency cap', () => {
 			items: customers(1, 7000),
 			credentials: credentialsFor(sandbox.current),
 		});
-		expect(error?.message).toBe('Too many calls are live for your organisation: Concurrent call limit reached');
+		expect(error?.message).toBe(
+			'Too many calls are live for your organisation: Concurrent call limit reached',
+		);
 		expect(error?.description).toContain('No call was placed');
 		expect(triggerRequests(sandbox.current).length).toBeGreaterThan(1);
 		expect(sandbox.current.dials('+14155557000')).toBe(0);
@@ -99,7 +123,10 @@ describe('calling a list at the concurrency cap', () => {
 	it('does not dial the rest of a list once an item fails without Continue On Fail', async () => {
 		const items = [...customers(3, 8000), { phone: 'oops', name: 'bad' }, ...customers(20, 8100)];
 		const { error } = await runNode({
-			parameters: triggerParameters({ waitForCompletion: true, options: { maxConcurrentCalls: 2, pollIntervalSeconds: 0.05 } }),
+			parameters: triggerParameters({
+				waitForCompletion: true,
+				options: { maxConcurrentCalls: 2, pollIntervalSeconds: 0.05 },
+			}),
 			items,
 			credentials: credentialsFor(sandbox.current),
 		});
@@ -114,20 +141,23 @@ describe('no double dials', () => {
 		['resetAfterRead', 'The connection to Sysevo broke before an answer arrived', 1],
 		['resetBeforeRead', 'The connection to Sysevo broke before an answer arrived', 0],
 		['malformedJson', 'Sysevo answered with a body that is not valid JSON', 1],
-	] as const)('a trigger hit by %s is not retried and says the call may have been placed', async (kind, message, placed) => {
-		// The fault hits only the first attempt: a retry would get through and place a(nother) call.
-		sandbox.current.faults.inject({ kind, route: 'trigger', times: 1 });
-		const { json } = await runNode({
-			parameters: triggerParameters(),
-			items: [{ phone: '+14155559100', name: 'Jane' }],
-			credentials: credentialsFor(sandbox.current),
-			continueOnFail: true,
-		});
-		expect(json).toHaveLength(1);
-		expect(json[0].error).toBe(message);
-		expect(json[0].description).toContain('The call may have been placed');
-		expect(sandbox.current.dials('+14155559100')).toBe(placed);
-	});
+	] as const)(
+		'a trigger hit by %s is not retried and says the call may have been placed',
+		async (kind, message, placed) => {
+			// The fault hits only the first attempt: a retry would get through and place a(nother) call.
+			sandbox.current.faults.inject({ kind, route: 'trigger', times: 1 });
+			const { json } = await runNode({
+				parameters: triggerParameters(),
+				items: [{ phone: '+14155559100', name: 'Jane' }],
+				credentials: credentialsFor(sandbox.current),
+				continueOnFail: true,
+			});
+			expect(json).toHaveLength(1);
+			expect(json[0].error).toBe(message);
+			expect(json[0].description).toContain('The call may have been placed');
+			expect(sandbox.current.dials('+14155559100')).toBe(placed);
+		},
+	);
 
 	it('a trigger that hangs ends at the request timeout and is not retried', async () => {
 		sandbox.current.faults.inject({ kind: 'hang', route: 'trigger', times: 1 });
@@ -144,15 +174,22 @@ describe('no double dials', () => {
 	});
 
 	it('Get Run is retried through transient failures', async () => {
-		const run = sandbox.current.runs().find((candidate) => candidate.workflow_id === 312 && candidate.is_completed)!;
+		const run = sandbox.current
+			.runs()
+			.find((candidate) => candidate.workflow_id === 312 && candidate.is_completed)!;
 		sandbox.current.faults.inject({ kind: 'text500', route: 'getRun', times: 1 });
 		sandbox.current.faults.inject({ kind: 'html502', route: 'getRun', times: 1 });
 		const { json, error } = await runNode({
-			parameters: getRunParameters({ workflowId: { __rl: true, mode: 'id', value: '312' }, runId: String(run.id) }),
+			parameters: getRunParameters({
+				workflowId: { __rl: true, mode: 'id', value: '312' },
+				runId: String(run.id),
+			}),
 			credentials: credentialsFor(sandbox.current),
 		});
 		expect(error).toBeUndefined();
 		expect(json[0].id).toBe(run.id);
-		expect(sandbox.current.requests.filter((request) => request.path.endsWith(`/runs/${run.id}`))).toHaveLength(3);
+		expect(
+			sandbox.current.requests.filter((request) => request.path.endsWith(`/runs/${run.id}`)),
+		).toHaveLength(3);
 	});
 });

@@ -54,7 +54,11 @@ describe('Sysevo API credential test', () => {
 		expect(error).toBeUndefined();
 		expect(json.map((agent) => agent.name)).toContain(SEED.agents.renewal.name);
 		const [request] = sandbox.current.requests;
-		expect(request).toMatchObject({ method: 'GET', path: '/api/v1/workflow/fetch', query: { status: 'active' } });
+		expect(request).toMatchObject({
+			method: 'GET',
+			path: '/api/v1/workflow/fetch',
+			query: { status: 'active' },
+		});
 		expect(request.headers['x-api-key']).toBe(SEED.apiKey);
 	});
 

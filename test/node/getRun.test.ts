@@ -27,15 +27,24 @@ describe('Get Run', () => {
 			run_status: 'in_progress',
 			disposition: null,
 		});
-		const read = sandbox.current.requests.filter((request) => request.method === 'GET' && request.path.includes('/runs/'));
-		expect(read.map((request) => request.path)).toEqual([`/api/v1/workflow/${SEED.agents.renewal.id}/runs/${runId}`]);
+		const read = sandbox.current.requests.filter(
+			(request) => request.method === 'GET' && request.path.includes('/runs/'),
+		);
+		expect(read.map((request) => request.path)).toEqual([
+			`/api/v1/workflow/${SEED.agents.renewal.id}/runs/${runId}`,
+		]);
 		expect(read[0].headers['x-api-key']).toBe(SEED.apiKey);
 	});
 
 	it('returns the run untouched plus the derived summary once the call has ended', async () => {
 		const completed = sandbox.current
 			.runs()
-			.find((run) => run.workflow_id === SEED.agents.renewal.id && run.is_completed && run.gathered_context?.call_disposition === 'user_hangup');
+			.find(
+				(run) =>
+					run.workflow_id === SEED.agents.renewal.id &&
+					run.is_completed &&
+					run.gathered_context?.call_disposition === 'user_hangup',
+			);
 		expect(completed).toBeDefined();
 		const { json } = await runNode({
 			parameters: getRunParameters({
@@ -45,14 +54,24 @@ describe('Get Run', () => {
 			credentials: credentialsFor(sandbox.current),
 		});
 		const { run_status, disposition, duration_seconds, ...run } = json[0];
-		expect({ run_status, disposition }).toEqual({ run_status: 'completed', disposition: 'user_hangup' });
+		expect({ run_status, disposition }).toEqual({
+			run_status: 'completed',
+			disposition: 'user_hangup',
+		});
 		expect(typeof duration_seconds).toBe('number');
-		expect(run).toMatchObject({ id: completed!.id, is_completed: true, gathered_context: completed!.gathered_context });
+		expect(run).toMatchObject({
+			id: completed!.id,
+			is_completed: true,
+			gathered_context: completed!.gathered_context,
+		});
 	});
 
 	it('says which run was not found and what to check', async () => {
 		const { error } = await runNode({
-			parameters: getRunParameters({ workflowId: { __rl: true, mode: 'id', value: '312' }, runId: '999999' }),
+			parameters: getRunParameters({
+				workflowId: { __rl: true, mode: 'id', value: '312' },
+				runId: '999999',
+			}),
 			credentials: credentialsFor(sandbox.current),
 		});
 		expect(error?.message).toBe('Not found: Workflow run not found');
@@ -66,14 +85,21 @@ describe('Get Run', () => {
 		[{ workflow_id: 'abc', workflow_run_id: 1 }, 'The agent ID is "abc"'],
 		[{ workflow_id: 312, workflow_run_id: -4 }, 'The run ID is "-4"'],
 	])('rejects bad identifiers from earlier nodes before any request: %j', async (item, message) => {
-		const { error } = await runNode({ parameters: getRunParameters(), items: [item], credentials: credentialsFor(sandbox.current) });
+		const { error } = await runNode({
+			parameters: getRunParameters(),
+			items: [item],
+			credentials: credentialsFor(sandbox.current),
+		});
 		expect(error?.message).toContain(message);
 		expect(sandbox.current.requests).toHaveLength(0);
 	});
 
 	it('flags a typed agent ID that is not a number before running', async () => {
 		const { error } = await runNode({
-			parameters: getRunParameters({ workflowId: { __rl: true, mode: 'id', value: 'abc' }, runId: '1' }),
+			parameters: getRunParameters({
+				workflowId: { __rl: true, mode: 'id', value: 'abc' },
+				runId: '1',
+			}),
 			credentials: credentialsFor(sandbox.current),
 		});
 		expect(error?.message).toContain('The agent ID is a whole number');

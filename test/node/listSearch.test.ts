@@ -7,8 +7,14 @@ const sandbox = useSandbox();
 describe('agent list search', () => {
 	it('lists active agents by name, valued by workflow UUID, without archived ones', async () => {
 		const { results } = await agentSearch.call(loadOptionsContext(credentialsFor(sandbox.current)));
-		expect(results).toContainEqual({ name: SEED.agents.renewal.name, value: SEED.agents.renewal.workflowUuid });
-		expect(results).toContainEqual({ name: SEED.agents.leadQualifier.name, value: SEED.agents.leadQualifier.workflowUuid });
+		expect(results).toContainEqual({
+			name: SEED.agents.renewal.name,
+			value: SEED.agents.renewal.workflowUuid,
+		});
+		expect(results).toContainEqual({
+			name: SEED.agents.leadQualifier.name,
+			value: SEED.agents.leadQualifier.workflowUuid,
+		});
 		expect(results.map((result) => result.name)).not.toContain(SEED.agents.archived.name);
 		expect(results.map((result) => result.name)).not.toContain(SEED.otherOrgAgent.name);
 		const names = results.map((result) => result.name);
@@ -18,18 +24,28 @@ describe('agent list search', () => {
 	});
 
 	it('filters by name, case-insensitively', async () => {
-		const { results } = await agentSearch.call(loadOptionsContext(credentialsFor(sandbox.current)), 'RENEWAL');
-		expect(results).toEqual([{ name: SEED.agents.renewal.name, value: SEED.agents.renewal.workflowUuid }]);
+		const { results } = await agentSearch.call(
+			loadOptionsContext(credentialsFor(sandbox.current)),
+			'RENEWAL',
+		);
+		expect(results).toEqual([
+			{ name: SEED.agents.renewal.name, value: SEED.agents.renewal.workflowUuid },
+		]);
 	});
 
 	it('values agents by numeric id for Get Run', async () => {
-		const { results } = await agentIdSearch.call(loadOptionsContext(credentialsFor(sandbox.current)), 'appointment');
-		expect(results).toEqual([{ name: SEED.agents.appointment.name, value: String(SEED.agents.appointment.id) }]);
+		const { results } = await agentIdSearch.call(
+			loadOptionsContext(credentialsFor(sandbox.current)),
+			'appointment',
+		);
+		expect(results).toEqual([
+			{ name: SEED.agents.appointment.name, value: String(SEED.agents.appointment.id) },
+		]);
 	});
 
 	it('reports a rejected key instead of an empty list', async () => {
-		await expect(agentSearch.call(loadOptionsContext(credentialsFor(sandbox.current, 'sk-wrong')))).rejects.toThrow(
-			'Sysevo rejected the API key: Invalid or expired API key',
-		);
+		await expect(
+			agentSearch.call(loadOptionsContext(credentialsFor(sandbox.current, 'sk-wrong'))),
+		).rejects.toThrow('Sysevo rejected the API key: Invalid or expired API key');
 	});
 });

@@ -17,7 +17,10 @@ export function triggerParameters(overrides: INodeParameters = {}): INodeParamet
 	};
 }
 
-export function byTriggerPath(triggerUuid: string, overrides: INodeParameters = {}): INodeParameters {
+export function byTriggerPath(
+	triggerUuid: string,
+	overrides: INodeParameters = {},
+): INodeParameters {
 	return triggerParameters({ agentIdType: 'triggerUuid', triggerUuid, ...overrides });
 }
 

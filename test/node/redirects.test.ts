@@ -7,17 +7,29 @@ const KEY = SEED.apiKey;
 
 describe('the API key never travels to another origin', () => {
 	it.each([301, 302, 307, 308])('a %i from the API is refused, not followed', async (status) => {
-		const elsewhere = await startServer(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{}' }));
-		const api = await startServer(() => ({ status, headers: { location: `${elsewhere.origin}/steal` } }));
+		const elsewhere = await startServer(() => ({
+			status: 200,
+			headers: { 'content-type': 'application/json' },
+			body: '{}',
+		}));
+		const api = await startServer(() => ({
+			status,
+			headers: { location: `${elsewhere.origin}/steal` },
+		}));
 		try {
 			const trigger = await runNode({
 				parameters: triggerParameters(),
 				items: [{ phone: '+14155552671', name: 'Jane' }],
 				credentials: { apiKey: KEY, baseUrl: `${api.origin}/api/v1` },
 			});
-			expect(trigger.error?.message).toBe(`Sysevo answered with a redirect (HTTP ${status}), which the node does not follow with your API key`);
+			expect(trigger.error?.message).toBe(
+				`Sysevo answered with a redirect (HTTP ${status}), which the node does not follow with your API key`,
+			);
 			const read = await runNode({
-				parameters: getRunParameters({ workflowId: { __rl: true, mode: 'id', value: '312' }, runId: '48213' }),
+				parameters: getRunParameters({
+					workflowId: { __rl: true, mode: 'id', value: '312' },
+					runId: '48213',
+				}),
 				credentials: { apiKey: KEY, baseUrl: `${api.origin}/api/v1` },
 			});
 			expect(read.error?.message).toContain('redirect');
@@ -31,7 +43,12 @@ describe('the API key never travels to another origin', () => {
 	});
 
 	it('a base URL with user info, query or another scheme is refused before any request', async () => {
-		for (const baseUrl of ['http://user:pw@127.0.0.1:9/api/v1', 'http://127.0.0.1:9/api/v1?x=1', 'ftp://127.0.0.1/api/v1', 'not a url']) {
+		for (const baseUrl of [
+			'http://user:pw@127.0.0.1:9/api/v1',
+			'http://127.0.0.1:9/api/v1?x=1',
+			'ftp://127.0.0.1/api/v1',
+			'not a url',
+		]) {
 			const { error } = await runNode({
 				parameters: triggerParameters(),
 				items: [{ phone: '+14155552671', name: 'Jane' }],
@@ -45,7 +62,11 @@ describe('the API key never travels to another origin', () => {
 
 describe('answers the contract does not allow', () => {
 	it('a trigger accepted without a run ID fails its item and says the call may have been placed', async () => {
-		const api = await startServer(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"initiated"}' }));
+		const api = await startServer(() => ({
+			status: 200,
+			headers: { 'content-type': 'application/json' },
+			body: '{"status":"initiated"}',
+		}));
 		try {
 			const { error } = await runNode({
 				parameters: triggerParameters({ waitForCompletion: true }),

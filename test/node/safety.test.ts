@@ -4,7 +4,21 @@ import { byTriggerPath, getRunParameters, triggerParameters } from './params';
 
 const sandbox = useSandbox();
 
-const ATTACKS = ['../workflow/1', '%2e%2e/', 'x?y=1', 'a/b', ' a b ', 'ａｂｃ', 'abc\u200b', 'a#b', '..', 'a%2Fb', 'a\\b', '\t', '1 OR 1=1'];
+const ATTACKS = [
+	'../workflow/1',
+	'%2e%2e/',
+	'x?y=1',
+	'a/b',
+	' a b ',
+	'ａｂｃ',
+	'abc\u200b',
+	'a#b',
+	'..',
+	'a%2Fb',
+	'a\\b',
+	'\t',
+	'1 OR 1=1',
+];
 
 describe('identifiers cannot steer a request', () => {
 	it.each(ATTACKS)('trigger path %j is refused before any request', async (attack) => {
@@ -20,7 +34,9 @@ describe('identifiers cannot steer a request', () => {
 
 	it.each(ATTACKS)('workflow UUID %j is refused before any request', async (attack) => {
 		const { json } = await runNode({
-			parameters: triggerParameters({ agent: { __rl: true, mode: 'id', value: '={{ $json.agent }}' } }),
+			parameters: triggerParameters({
+				agent: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+			}),
 			items: [{ phone: '+14155552671', name: 'x', agent: attack }],
 			credentials: credentialsFor(sandbox.current),
 			continueOnFail: true,
@@ -48,7 +64,9 @@ describe('destination rules in the node', () => {
 			items: [{ phone: '+19005550123', name: 'x' }],
 			credentials: credentialsFor(sandbox.current),
 		});
-		expect(error?.message).toContain('+19005550123 is a premium-rate number; premium-rate and special numbers are blocked');
+		expect(error?.message).toContain(
+			'+19005550123 is a premium-rate number; premium-rate and special numbers are blocked',
+		);
 		expect(sandbox.current.requests).toHaveLength(0);
 	});
 
@@ -65,13 +83,20 @@ describe('destination rules in the node', () => {
 	it('calls only numbers in the allowed countries', async () => {
 		const { json } = await runNode({
 			parameters: triggerParameters({ options: { allowedCountries: ['NO'] } }),
-			items: [{ phone: '+4721234567', name: 'Ola' }, { phone: '+14155552671', name: 'Jane' }],
+			items: [
+				{ phone: '+4721234567', name: 'Ola' },
+				{ phone: '+14155552671', name: 'Jane' },
+			],
 			credentials: credentialsFor(sandbox.current),
 			continueOnFail: true,
 		});
 		expect(json[0]).toMatchObject({ status: 'initiated', phone_number: '+4721234567' });
-		expect(json[1].error).toBe('+14155552671 is in US, which is not one of the Allowed Countries (NO)');
-		expect(triggerRequests(sandbox.current).map((request) => JSON.parse(request.rawBody).phone_number)).toEqual(['+4721234567']);
+		expect(json[1].error).toBe(
+			'+14155552671 is in US, which is not one of the Allowed Countries (NO)',
+		);
+		expect(
+			triggerRequests(sandbox.current).map((request) => JSON.parse(request.rawBody).phone_number),
+		).toEqual(['+4721234567']);
 	});
 });
 

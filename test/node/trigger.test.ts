@@ -11,46 +11,77 @@ const customers = [
 
 describe('Trigger Call', () => {
 	it.each([
-		['workflowUuid', false, `/api/v1/public/agent/workflow/${SEED.agents.renewal.workflowUuid}`, /^WR-API-\d{4}$/],
-		['workflowUuid', true, `/api/v1/public/agent/test/workflow/${SEED.agents.renewal.workflowUuid}`, /^WR-TEST-\d{4}$/],
-		['triggerUuid', false, `/api/v1/public/agent/${SEED.agents.renewal.triggerPath}`, /^WR-API-\d{4}$/],
-		['triggerUuid', true, `/api/v1/public/agent/test/${SEED.agents.renewal.triggerPath}`, /^WR-TEST-\d{4}$/],
-	])('by %s with draft %s posts once per item to %s with the contract body', async (kind, useDraft, path, runName) => {
-		const parameters =
-			kind === 'triggerUuid'
-				? byTriggerPath(SEED.agents.renewal.triggerPath, { useDraft })
-				: triggerParameters({ useDraft });
-		const { json, error } = await runNode({ parameters, items: customers, credentials: credentialsFor(sandbox.current) });
-		expect(error).toBeUndefined();
-
-		const posts = triggerRequests(sandbox.current);
-		expect(posts.map((request) => request.path)).toEqual([path, path]);
-		for (const [i, request] of posts.entries()) {
-			expect(request.headers['x-api-key']).toBe(SEED.apiKey);
-			expect(request.headers['content-type']).toContain('application/json');
-			expect(JSON.parse(request.rawBody)).toEqual({
-				phone_number: customers[i].phone,
-				initial_context: { customer_name: customers[i].name },
+		[
+			'workflowUuid',
+			false,
+			`/api/v1/public/agent/workflow/${SEED.agents.renewal.workflowUuid}`,
+			/^WR-API-\d{4}$/,
+		],
+		[
+			'workflowUuid',
+			true,
+			`/api/v1/public/agent/test/workflow/${SEED.agents.renewal.workflowUuid}`,
+			/^WR-TEST-\d{4}$/,
+		],
+		[
+			'triggerUuid',
+			false,
+			`/api/v1/public/agent/${SEED.agents.renewal.triggerPath}`,
+			/^WR-API-\d{4}$/,
+		],
+		[
+			'triggerUuid',
+			true,
+			`/api/v1/public/agent/test/${SEED.agents.renewal.triggerPath}`,
+			/^WR-TEST-\d{4}$/,
+		],
+	])(
+		'by %s with draft %s posts once per item to %s with the contract body',
+		async (kind, useDraft, path, runName) => {
+			const parameters =
+				kind === 'triggerUuid'
+					? byTriggerPath(SEED.agents.renewal.triggerPath, { useDraft })
+					: triggerParameters({ useDraft });
+			const { json, error } = await runNode({
+				parameters,
+				items: customers,
+				credentials: credentialsFor(sandbox.current),
 			});
-		}
+			expect(error).toBeUndefined();
 
-		expect(json).toHaveLength(2);
-		for (const [i, output] of json.entries()) {
-			expect(output).toEqual({
-				status: 'initiated',
-				workflow_run_id: expect.any(Number),
-				workflow_run_name: expect.stringMatching(runName),
-				workflow_id: SEED.agents.renewal.id,
-				phone_number: customers[i].phone,
-				draft: useDraft,
-			});
-		}
-		expect(sandbox.current.dials('+14155552671')).toBe(1);
-		expect(sandbox.current.dials('+14155552672')).toBe(1);
-	});
+			const posts = triggerRequests(sandbox.current);
+			expect(posts.map((request) => request.path)).toEqual([path, path]);
+			for (const [i, request] of posts.entries()) {
+				expect(request.headers['x-api-key']).toBe(SEED.apiKey);
+				expect(request.headers['content-type']).toContain('application/json');
+				expect(JSON.parse(request.rawBody)).toEqual({
+					phone_number: customers[i].phone,
+					initial_context: { customer_name: customers[i].name },
+				});
+			}
+
+			expect(json).toHaveLength(2);
+			for (const [i, output] of json.entries()) {
+				expect(output).toEqual({
+					status: 'initiated',
+					workflow_run_id: expect.any(Number),
+					workflow_run_name: expect.stringMatching(runName),
+					workflow_id: SEED.agents.renewal.id,
+					phone_number: customers[i].phone,
+					draft: useDraft,
+				});
+			}
+			expect(sandbox.current.dials('+14155552671')).toBe(1);
+			expect(sandbox.current.dials('+14155552672')).toBe(1);
+		},
+	);
 
 	it('keeps pairedItem pointing at each input item', async () => {
-		const { outputs } = await runNode({ parameters: triggerParameters(), items: customers, credentials: credentialsFor(sandbox.current) });
+		const { outputs } = await runNode({
+			parameters: triggerParameters(),
+			items: customers,
+			credentials: credentialsFor(sandbox.current),
+		});
 		expect(outputs[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 
@@ -58,7 +89,11 @@ describe('Trigger Call', () => {
 		const parameters = triggerParameters({
 			agent: { __rl: true, mode: 'list', value: SEED.agents.leadQualifier.workflowUuid },
 		});
-		const published = await runNode({ parameters, items: [customers[0]], credentials: credentialsFor(sandbox.current) });
+		const published = await runNode({
+			parameters,
+			items: [customers[0]],
+			credentials: credentialsFor(sandbox.current),
+		});
 		expect(published.error?.message).toBe('Not found: Workflow has no published definition');
 		expect(published.error?.description).toContain('turn on "Use Draft Version"');
 
@@ -68,13 +103,25 @@ describe('Trigger Call', () => {
 			credentials: credentialsFor(sandbox.current),
 		});
 		expect(draft.error).toBeUndefined();
-		expect(draft.json[0]).toMatchObject({ status: 'initiated', workflow_id: SEED.agents.leadQualifier.id, draft: true });
+		expect(draft.json[0]).toMatchObject({
+			status: 'initiated',
+			workflow_id: SEED.agents.leadQualifier.id,
+			draft: true,
+		});
 	});
 
 	it('sends a JSON context with its JSON types', async () => {
-		const context = { customer: { name: 'Jane', vip: true }, visits: 3, tags: ['renewal'], note: null };
+		const context = {
+			customer: { name: 'Jane', vip: true },
+			visits: 3,
+			tags: ['renewal'],
+			note: null,
+		};
 		await runNode({
-			parameters: triggerParameters({ contextInput: 'json', initialContextJson: JSON.stringify(context) }),
+			parameters: triggerParameters({
+				contextInput: 'json',
+				initialContextJson: JSON.stringify(context),
+			}),
 			items: [customers[0]],
 			credentials: credentialsFor(sandbox.current),
 		});
@@ -95,7 +142,9 @@ describe('Trigger Call', () => {
 			items: [customers[1]],
 			credentials: credentialsFor(sandbox.current),
 		});
-		const [withConfig, withoutConfig] = triggerRequests(sandbox.current).map((request) => JSON.parse(request.rawBody));
+		const [withConfig, withoutConfig] = triggerRequests(sandbox.current).map((request) =>
+			JSON.parse(request.rawBody),
+		);
 		expect(withConfig.telephony_configuration_id).toBe(7);
 		expect(withoutConfig).not.toHaveProperty('telephony_configuration_id');
 	});
@@ -142,7 +191,9 @@ describe('Trigger Call', () => {
 		});
 		expect(byPath.error?.message).toContain('may only contain letters, digits');
 		const byUuid = await runNode({
-			parameters: triggerParameters({ agent: { __rl: true, mode: 'id', value: '={{ $json.agent }}' } }),
+			parameters: triggerParameters({
+				agent: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+			}),
 			items: [{ ...customers[0], agent: `${SEED.agents.renewal.workflowUuid}/../x` }],
 			credentials: credentialsFor(sandbox.current),
 		});

@@ -12,15 +12,24 @@ const CALL_SECONDS = 30 * TIME_SCALE;
 const sandbox = useSandbox({ timeScale: TIME_SCALE, concurrencyLimit: 60 });
 
 function waitingTrigger(options: object = {}) {
-	return triggerParameters({ waitForCompletion: true, options: { pollIntervalSeconds: 0.2, maxWaitSeconds: 20, ...options } });
+	return triggerParameters({
+		waitForCompletion: true,
+		options: { pollIntervalSeconds: 0.2, maxWaitSeconds: 20, ...options },
+	});
 }
 
 async function callAndWait(phone: string, options: object = {}) {
-	return await runNode({ parameters: waitingTrigger(options), items: [{ phone, name: 'Jane' }], credentials: credentialsFor(sandbox.current) });
+	return await runNode({
+		parameters: waitingTrigger(options),
+		items: [{ phone, name: 'Jane' }],
+		credentials: credentialsFor(sandbox.current),
+	});
 }
 
 function runReads(runId: unknown) {
-	return sandbox.current.requests.filter((request) => request.method === 'GET' && request.path.endsWith(`/runs/${runId}`));
+	return sandbox.current.requests.filter(
+		(request) => request.method === 'GET' && request.path.endsWith(`/runs/${runId}`),
+	);
 }
 
 describe('Wait for Call to End', () => {
@@ -47,9 +56,11 @@ describe('Wait for Call to End', () => {
 
 	it('adds the extracted variables as flat columns and the duration', async () => {
 		const { json } = await callAndWait(OUTCOMES.answered.examplePhone);
-		const extracted = (json[0].gathered_context as { extracted_variables: Record<string, unknown> }).extracted_variables;
+		const extracted = (json[0].gathered_context as { extracted_variables: Record<string, unknown> })
+			.extracted_variables;
 		expect(Object.keys(extracted).length).toBeGreaterThan(0);
-		for (const [name, value] of Object.entries(extracted)) expect(json[0][`extracted_${name}`]).toEqual(value);
+		for (const [name, value] of Object.entries(extracted))
+			expect(json[0][`extracted_${name}`]).toEqual(value);
 		expect(json[0].duration_seconds).toEqual(expect.any(Number));
 	});
 
@@ -57,10 +68,16 @@ describe('Wait for Call to End', () => {
 		const { json } = await callAndWait(OUTCOMES.answered.examplePhone, { includeTranscript: true });
 		expect(json[0].transcript_url).toEqual(expect.any(String));
 		expect(json[0].transcript_source).toBe('file');
-		const turns = json[0].transcript_turns as Array<{ role: string; text: string; timestamp: string }>;
+		const turns = json[0].transcript_turns as Array<{
+			role: string;
+			text: string;
+			timestamp: string;
+		}>;
 		expect(turns.length).toBeGreaterThan(1);
 		expect(turns.map((turn) => turn.role)).toEqual(expect.arrayContaining(['user', 'assistant']));
-		expect(turns.every((turn) => turn.text && !Number.isNaN(Date.parse(turn.timestamp)))).toBe(true);
+		expect(turns.every((turn) => turn.text && !Number.isNaN(Date.parse(turn.timestamp)))).toBe(
+			true,
+		);
 		expect(json[0].transcript).toBe(turns.map((turn) => `${turn.role}: ${turn.text}`).join('\n'));
 	});
 
@@ -72,7 +89,9 @@ describe('Wait for Call to End', () => {
 			expect(request.headers['x-api-key']).toBeUndefined();
 			expect(JSON.stringify(request)).not.toContain(SEED.apiKey);
 		}
-		const downloads = sandbox.current.requests.filter((request) => request.path.startsWith('/api/v1/public/download/'));
+		const downloads = sandbox.current.requests.filter((request) =>
+			request.path.startsWith('/api/v1/public/download/'),
+		);
 		expect(downloads.length).toBeGreaterThan(0);
 		for (const request of downloads) expect(request.headers['x-api-key']).toBeUndefined();
 	});
@@ -83,7 +102,9 @@ describe('Wait for Call to End', () => {
 		// The upload lands ~1 s after is_completed (5 polls); without the grace period the node would
 		// have stopped at completion and fallen back to the realtime events.
 		expect(json[0]).toMatchObject({ run_status: 'completed', transcript_source: 'file' });
-		expect(runReads(json[0].workflow_run_id).length).toBeGreaterThan(Math.ceil(CALL_SECONDS / 0.2) + 2);
+		expect(runReads(json[0].workflow_run_id).length).toBeGreaterThan(
+			Math.ceil(CALL_SECONDS / 0.2) + 2,
+		);
 	});
 
 	it('falls back to the realtime events on builds without public URLs', async () => {
@@ -97,15 +118,28 @@ describe('Wait for Call to End', () => {
 
 	it('says so when a call has no transcript', async () => {
 		const { json } = await callAndWait(OUTCOMES.busy.examplePhone, { includeTranscript: true });
-		expect(json[0]).toMatchObject({ run_status: 'not_connected', transcript: null, transcript_turns: [], transcript_source: 'none' });
+		expect(json[0]).toMatchObject({
+			run_status: 'not_connected',
+			transcript: null,
+			transcript_turns: [],
+			transcript_source: 'none',
+		});
 	});
 
 	it('returns a call that outlives the wait as in progress and timed out, with a hint', async () => {
-		const { json, error, run } = await callAndWait(OUTCOMES.neverCompletes.examplePhone, { maxWaitSeconds: 1 });
+		const { json, error, run } = await callAndWait(OUTCOMES.neverCompletes.examplePhone, {
+			maxWaitSeconds: 1,
+		});
 		expect(error).toBeUndefined();
-		expect(json[0]).toMatchObject({ is_completed: false, run_status: 'in_progress', timed_out: true });
+		expect(json[0]).toMatchObject({
+			is_completed: false,
+			run_status: 'in_progress',
+			timed_out: true,
+		});
 		const hints = run.data.resultData.runData.Sysevo[0].hints ?? [];
-		expect(hints.map((hint) => hint.message).join(' ')).toContain('Raise Options → Max Wait, or fetch them later with Get Run');
+		expect(hints.map((hint) => hint.message).join(' ')).toContain(
+			'Raise Options → Max Wait, or fetch them later with Get Run',
+		);
 	});
 
 	it('stops polling promptly when the execution is cancelled', async () => {
@@ -124,9 +158,19 @@ describe('Wait for Call to End', () => {
 	});
 
 	it('routes each call to the output of its outcome', async () => {
-		const phones = [OUTCOMES.answered.examplePhone, OUTCOMES.busy.examplePhone, OUTCOMES.failedBeforeStart.examplePhone, OUTCOMES.neverCompletes.examplePhone, OUTCOMES.voicemail.examplePhone];
+		const phones = [
+			OUTCOMES.answered.examplePhone,
+			OUTCOMES.busy.examplePhone,
+			OUTCOMES.failedBeforeStart.examplePhone,
+			OUTCOMES.neverCompletes.examplePhone,
+			OUTCOMES.voicemail.examplePhone,
+		];
 		const { outputs, error } = await runNode({
-			parameters: waitingTrigger({ routeByOutcome: true, maxWaitSeconds: 3, maxConcurrentCalls: 10 }),
+			parameters: waitingTrigger({
+				routeByOutcome: true,
+				maxWaitSeconds: 3,
+				maxConcurrentCalls: 10,
+			}),
 			items: phones.map((phone) => ({ phone, name: 'Jane' })),
 			credentials: credentialsFor(sandbox.current),
 		});
@@ -137,7 +181,12 @@ describe('Wait for Call to End', () => {
 			[OUTCOMES.failedBeforeStart.examplePhone],
 			[OUTCOMES.neverCompletes.examplePhone],
 		]);
-		expect(outputs.map((items) => items.map((item) => item.pairedItem))).toEqual([[{ item: 0 }, { item: 4 }], [{ item: 1 }], [{ item: 2 }], [{ item: 3 }]]);
+		expect(outputs.map((items) => items.map((item) => item.pairedItem))).toEqual([
+			[{ item: 0 }, { item: 4 }],
+			[{ item: 1 }],
+			[{ item: 2 }],
+			[{ item: 3 }],
+		]);
 	});
 
 	it('keeps a single output when routing is off', async () => {
@@ -146,13 +195,29 @@ describe('Wait for Call to End', () => {
 	});
 
 	it('returns only the summary row with Simplify', async () => {
-		const { json } = await callAndWait(OUTCOMES.answered.examplePhone, { simplify: true, includeTranscript: true });
+		const { json } = await callAndWait(OUTCOMES.answered.examplePhone, {
+			simplify: true,
+			includeTranscript: true,
+		});
 		expect(Object.keys(json[0]).sort()).toEqual(
-			expect.arrayContaining(['workflow_run_id', 'workflow_id', 'phone_number', 'run_status', 'disposition', 'duration_seconds', 'timed_out', 'transcript']),
+			expect.arrayContaining([
+				'workflow_run_id',
+				'workflow_id',
+				'phone_number',
+				'run_status',
+				'disposition',
+				'duration_seconds',
+				'timed_out',
+				'transcript',
+			]),
 		);
 		expect(json[0]).not.toHaveProperty('gathered_context');
 		expect(json[0]).not.toHaveProperty('logs');
-		expect(json[0]).toMatchObject({ run_status: 'completed', phone_number: OUTCOMES.answered.examplePhone, workflow_id: SEED.agents.renewal.id });
+		expect(json[0]).toMatchObject({
+			run_status: 'completed',
+			phone_number: OUTCOMES.answered.examplePhone,
+			workflow_id: SEED.agents.renewal.id,
+		});
 	});
 
 	it('waits on Get Run too, chained after a Trigger Call that did not wait', async () => {
@@ -162,15 +227,26 @@ describe('Wait for Call to End', () => {
 			credentials: credentialsFor(sandbox.current),
 		});
 		const { json } = await runNode({
-			parameters: getRunParameters({ waitForCompletion: true, options: { pollIntervalSeconds: 0.2, maxWaitSeconds: 20 } }),
+			parameters: getRunParameters({
+				waitForCompletion: true,
+				options: { pollIntervalSeconds: 0.2, maxWaitSeconds: 20 },
+			}),
 			items: triggered.json,
 			credentials: credentialsFor(sandbox.current),
 		});
-		expect(json[0]).toMatchObject({ id: triggered.json[0].workflow_run_id, run_status: 'completed', disposition: 'voicemail_detected', timed_out: false });
+		expect(json[0]).toMatchObject({
+			id: triggered.json[0].workflow_run_id,
+			run_status: 'completed',
+			disposition: 'voicemail_detected',
+			timed_out: false,
+		});
 	});
 
 	it('lets 50 calls wait in parallel, each polled at the poll interval', async () => {
-		const items = Array.from({ length: 50 }, (_, i) => ({ phone: `+1415555${String(3000 + i)}`, name: `Customer ${i}` }));
+		const items = Array.from({ length: 50 }, (_, i) => ({
+			phone: `+1415555${String(3000 + i)}`,
+			name: `Customer ${i}`,
+		}));
 		const started = Date.now();
 		const { json, error } = await runNode({
 			parameters: waitingTrigger({ maxConcurrentCalls: 50, pollIntervalSeconds: 0.5 }),
@@ -186,6 +262,8 @@ describe('Wait for Call to End', () => {
 		const readsPerCall = json.map((row) => runReads(row.workflow_run_id).length);
 		const bound = Math.ceil(elapsedSeconds / 0.5) + 2;
 		expect(Math.max(...readsPerCall)).toBeLessThanOrEqual(bound);
-		report(`50 calls of ${CALL_SECONDS} s waited in ${elapsedSeconds.toFixed(2)} s; Get Run requests per call: max ${Math.max(...readsPerCall)} (bound ${bound})`);
+		report(
+			`50 calls of ${CALL_SECONDS} s waited in ${elapsedSeconds.toFixed(2)} s; Get Run requests per call: max ${Math.max(...readsPerCall)} (bound ${bound})`,
+		);
 	});
 });

@@ -26,12 +26,24 @@ describe('the built package, loaded the way n8n loads a community package', () =
 		expect(node).toMatchObject({
 			name: 'sysevo',
 			displayName: 'Sysevo',
-			usableAsTool: { replacements: { description: expect.stringContaining('premium-rate and special numbers are refused') } },
-			iconUrl: { light: 'icons/n8n-nodes-sysevo/dist/icons/sysevo.svg', dark: 'icons/n8n-nodes-sysevo/dist/icons/sysevo.dark.svg' },
+			usableAsTool: {
+				replacements: {
+					description: expect.stringContaining('premium-rate and special numbers are refused'),
+				},
+			},
+			iconUrl: {
+				light: 'icons/n8n-nodes-sysevo/dist/icons/sysevo.svg',
+				dark: 'icons/n8n-nodes-sysevo/dist/icons/sysevo.dark.svg',
+			},
 			codex: { categories: ['Communication', 'AI'] },
 		});
 		const trigger = loader.types.nodes.find((type) => type.name === 'sysevoTrigger');
-		expect(trigger).toMatchObject({ displayName: 'Sysevo Trigger', group: ['trigger'], polling: true, inputs: [] });
+		expect(trigger).toMatchObject({
+			displayName: 'Sysevo Trigger',
+			group: ['trigger'],
+			polling: true,
+			inputs: [],
+		});
 		expect(trigger?.usableAsTool).toBeUndefined();
 	});
 
@@ -42,11 +54,19 @@ describe('the built package, loaded the way n8n loads a community package', () =
 		});
 
 		it('ships only the build, with no runtime dependencies', async () => {
-			expect(packed.files.every((file) => file.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE'].includes(file))).toBe(true);
+			expect(
+				packed.files.every(
+					(file) =>
+						file.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE'].includes(file),
+				),
+			).toBe(true);
 			expect(packed.files).toContain('dist/nodes/Sysevo/Sysevo.node.js');
 			// crypto is Node's own module (the trigger compares webhook secrets in constant time).
 			expect(packed.requiredModules).toEqual(['crypto', 'n8n-workflow']);
-			const manifest = (await import(`${packed.packageDir}/package.json`)) as { dependencies?: object; peerDependencies?: object };
+			const manifest = (await import(`${packed.packageDir}/package.json`)) as {
+				dependencies?: object;
+				peerDependencies?: object;
+			};
 			expect(manifest.dependencies).toBeUndefined();
 			expect(manifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		});
@@ -62,7 +82,9 @@ describe('the built package, loaded the way n8n loads a community package', () =
 			});
 			expect(error).toBeUndefined();
 			expect(json[0].phone_number).toBe('+14155552671');
-			expect(JSON.parse(triggerRequests(sandbox.current)[0].rawBody).phone_number).toBe('+14155552671');
+			expect(JSON.parse(triggerRequests(sandbox.current)[0].rawBody).phone_number).toBe(
+				'+14155552671',
+			);
 		});
 	});
 });

@@ -1,19 +1,85 @@
 import fc from 'fast-check';
 
-import { checkPositiveInteger, checkTriggerPath, checkWorkflowUuid } from '../../nodes/Sysevo/helpers/identifiers';
+import {
+	checkPositiveInteger,
+	checkTriggerPath,
+	checkWorkflowUuid,
+} from '../../nodes/Sysevo/helpers/identifiers';
 
 const BASE = 'http://h/api/v1/public/agent/';
 const BASE_SEGMENTS = new URL(BASE).pathname.split('/').slice(0, -1);
 
 /** Pieces that try to leave the path segment: traversal, separators, encodings, look-alikes, invisibles. */
 const ATTACK_PARTS = [
-	'..', '.', '/', '\\', '?', '#', '%', '%2e', '%2E', '%2f', '%2F', '%5c', '%3f', '%23', '%00', '%252e', '%u002e',
-	' ', '\t', '\n', '\r', '\u00a0', '\u200b', '\u200d', '\ufeff', '\u2028', '\uff0f', '\uff0e', '\uff1f', '\uff03',
-	'ａ', 'Ａ', '１', 'é', 'ß', 'İ', '😀', ';', '&', '=', '@', ':', '+', '*', '~', "'", '"', '<', '>', '{', '}', '|', '^', '`',
-	'a', 'Z', '0', '9', '-', '_', 'workflow', 'test', 'abc', '1',
+	'..',
+	'.',
+	'/',
+	'\\',
+	'?',
+	'#',
+	'%',
+	'%2e',
+	'%2E',
+	'%2f',
+	'%2F',
+	'%5c',
+	'%3f',
+	'%23',
+	'%00',
+	'%252e',
+	'%u002e',
+	' ',
+	'\t',
+	'\n',
+	'\r',
+	'\u00a0',
+	'\u200b',
+	'\u200d',
+	'\ufeff',
+	'\u2028',
+	'\uff0f',
+	'\uff0e',
+	'\uff1f',
+	'\uff03',
+	'ａ',
+	'Ａ',
+	'１',
+	'é',
+	'ß',
+	'İ',
+	'😀',
+	';',
+	'&',
+	'=',
+	'@',
+	':',
+	'+',
+	'*',
+	'~',
+	"'",
+	'"',
+	'<',
+	'>',
+	'{',
+	'}',
+	'|',
+	'^',
+	'`',
+	'a',
+	'Z',
+	'0',
+	'9',
+	'-',
+	'_',
+	'workflow',
+	'test',
+	'abc',
+	'1',
 ];
 
-const attack = fc.array(fc.constantFrom(...ATTACK_PARTS), { maxLength: 12 }).map((parts) => parts.join(''));
+const attack = fc
+	.array(fc.constantFrom(...ATTACK_PARTS), { maxLength: 12 })
+	.map((parts) => parts.join(''));
 
 /** UUIDs and numbers with a stray character put somewhere: the near misses. */
 function nearMiss(valid: fc.Arbitrary<string>) {
@@ -36,21 +102,49 @@ const anyText = fc.oneof(
 	nearMiss(fc.stringMatching(/^[A-Za-z0-9_-]{1,36}$/)),
 	fc.integer({ min: 1 }).map(String),
 	nearMiss(fc.integer({ min: 1 }).map(String)),
-	fc.constantFrom('0', '-1', '1e3', '0x10', '٣', '+5', ' 7 ', '007', '9007199254740993', '1.0', '１２'),
+	fc.constantFrom(
+		'0',
+		'-1',
+		'1e3',
+		'0x10',
+		'٣',
+		'+5',
+		' 7 ',
+		'007',
+		'9007199254740993',
+		'1.0',
+		'１２',
+	),
 );
 
 const anyValue = fc.oneof(
 	anyText,
 	fc.double(),
 	fc.integer(),
-	fc.constantFrom(null, undefined, true, [], {}, Number.MAX_SAFE_INTEGER, 2 ** 53, 1e21, Number.NaN),
+	fc.constantFrom(
+		null,
+		undefined,
+		true,
+		[],
+		{},
+		Number.MAX_SAFE_INTEGER,
+		2 ** 53,
+		1e21,
+		Number.NaN,
+	),
 );
 
 /** The request path for a value: exactly one more segment, equal to the value, and nothing else. */
 function expectOneSegment(value: string) {
 	const url = new URL(BASE + value);
 	const segments = url.pathname.split('/');
-	expect({ value, segments: segments.slice(0, BASE_SEGMENTS.length), rest: segments.slice(BASE_SEGMENTS.length), search: url.search, hash: url.hash }).toEqual({
+	expect({
+		value,
+		segments: segments.slice(0, BASE_SEGMENTS.length),
+		rest: segments.slice(BASE_SEGMENTS.length),
+		search: url.search,
+		hash: url.hash,
+	}).toEqual({
 		value,
 		segments: BASE_SEGMENTS,
 		rest: [value],
@@ -86,7 +180,9 @@ describe('an accepted identifier can only ever be one plain path segment', () =>
 					return;
 				}
 				expect(check.value).toBe((input as string).trim().toLowerCase());
-				expect(check.value).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+				expect(check.value).toMatch(
+					/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+				);
 				expectOneSegment(check.value);
 			}),
 			{ numRuns: 5000 },
@@ -113,7 +209,11 @@ describe('an accepted identifier can only ever be one plain path segment', () =>
 		// The converse: whatever an accepted check returns, the raw input was already a clean segment.
 		fc.assert(
 			fc.property(attack, (input) => {
-				for (const check of [checkTriggerPath(input), checkWorkflowUuid(input), checkPositiveInteger(input, 'x')]) {
+				for (const check of [
+					checkTriggerPath(input),
+					checkWorkflowUuid(input),
+					checkPositiveInteger(input, 'x'),
+				]) {
 					if (check.valid) expectOneSegment(String(check.value));
 				}
 				if (/[/\\?#%.\s]|\u200b|\u200d|\ufeff/.test(input.trim()) || input.trim() === '') {

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import examples from 'libphonenumber-js/examples.mobile.json';
-import { getCountries, getExampleNumber, isValidPhoneNumber, type CountryCode } from 'libphonenumber-js/max';
+import {
+	getCountries,
+	getExampleNumber,
+	isValidPhoneNumber,
+	type CountryCode,
+} from 'libphonenumber-js/max';
 
 import { checkPhoneNumber } from '../../nodes/Sysevo/helpers/phone';
 
@@ -10,8 +15,37 @@ const COUNTRIES = getCountries();
 /** Characters people (and attackers) put into phone fields, including look-alike digits. */
 const PHONE_CHARS = [
 	...'0123456789',
-	'+', ' ', '-', '(', ')', '.', '/', 'x', 'ext', '#', '*', ';', ',', '\t', '\n', '\u00a0', '\u200b',
-	'０', '１', '５', '９', '＋', '٣', '۷', '१', 'e', 'E', 'tel:', '%2B', '\u2013', '\uff0d',
+	'+',
+	' ',
+	'-',
+	'(',
+	')',
+	'.',
+	'/',
+	'x',
+	'ext',
+	'#',
+	'*',
+	';',
+	',',
+	'\t',
+	'\n',
+	'\u00a0',
+	'\u200b',
+	'０',
+	'１',
+	'５',
+	'９',
+	'＋',
+	'٣',
+	'۷',
+	'१',
+	'e',
+	'E',
+	'tel:',
+	'%2B',
+	'\u2013',
+	'\uff0d',
 ];
 
 const phoneLike = fc
@@ -28,7 +62,8 @@ const mutatedReal = fc
 	.map(({ country, international, inserts }) => {
 		const number = getExampleNumber(country, examples)!;
 		let text = international ? number.formatInternational() : number.formatNational();
-		for (const [at, char] of inserts) text = text.slice(0, at % (text.length + 1)) + char + text.slice(at % (text.length + 1));
+		for (const [at, char] of inserts)
+			text = text.slice(0, at % (text.length + 1)) + char + text.slice(at % (text.length + 1));
 		return text;
 	});
 
@@ -37,7 +72,15 @@ const anyInput = fc.oneof(
 	fc.string({ unit: 'binary', maxLength: 40 }),
 	fc.string({ unit: 'grapheme', maxLength: 30 }),
 	phoneLike,
-	fc.constantFrom('+', '+1', '00', '+0000000000', '+999999999999999999', '1'.repeat(300), '+' + '9'.repeat(50)),
+	fc.constantFrom(
+		'+',
+		'+1',
+		'00',
+		'+0000000000',
+		'+999999999999999999',
+		'1'.repeat(300),
+		'+' + '9'.repeat(50),
+	),
 );
 
 const anyCountry = fc.oneof(
@@ -66,7 +109,10 @@ describe('checkPhoneNumber, for any input', () => {
 				const result = checkPhoneNumber(input, country);
 				if (!result.valid) return;
 				expect(checkPhoneNumber(result.e164)).toMatchObject({ valid: true, e164: result.e164 });
-				expect(checkPhoneNumber(result.e164, other)).toMatchObject({ valid: true, e164: result.e164 });
+				expect(checkPhoneNumber(result.e164, other)).toMatchObject({
+					valid: true,
+					e164: result.e164,
+				});
 			}),
 			{ numRuns: 3000 },
 		);
@@ -85,7 +131,10 @@ describe('checkPhoneNumber, for any input', () => {
 });
 
 describe('national formats of real numbers', () => {
-	const samples = COUNTRIES.map((country) => ({ country, number: getExampleNumber(country, examples)! }));
+	const samples = COUNTRIES.map((country) => ({
+		country,
+		number: getExampleNumber(country, examples)!,
+	}));
 
 	it('has an example number for every country', () => {
 		expect(samples.length).toBeGreaterThan(240);
@@ -97,7 +146,10 @@ describe('national formats of real numbers', () => {
 		.record({
 			sample: fc.constantFrom(...samples),
 			cuts: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 8 }),
-			separators: fc.array(fc.constantFrom(' ', '-', '.', ' - ', '  ', '/'), { minLength: 8, maxLength: 8 }),
+			separators: fc.array(fc.constantFrom(' ', '-', '.', ' - ', '  ', '/'), {
+				minLength: 8,
+				maxLength: 8,
+			}),
 			parenthesise: fc.boolean(),
 			pad: fc.constantFrom('', ' ', '\t'),
 		})
@@ -112,7 +164,9 @@ describe('national formats of real numbers', () => {
 			}
 			if (at < digits.length) groups.push(digits.slice(at));
 			if (parenthesise && groups.length > 1) groups[0] = `(${groups[0]})`;
-			const text = groups.map((group, i) => (i === 0 ? group : `${separators[i % separators.length]}${group}`)).join('');
+			const text = groups
+				.map((group, i) => (i === 0 ? group : `${separators[i % separators.length]}${group}`))
+				.join('');
 			return { country: sample.country, e164: sample.number.number, text: `${pad}${text}${pad}` };
 		});
 
@@ -132,7 +186,10 @@ describe('national formats of real numbers', () => {
 	it('normalise from international format with any default country', () => {
 		fc.assert(
 			fc.property(fc.constantFrom(...samples), knownCountry, (sample, country) => {
-				expect(checkPhoneNumber(sample.number.formatInternational(), country)).toMatchObject({ valid: true, e164: sample.number.number });
+				expect(checkPhoneNumber(sample.number.formatInternational(), country)).toMatchObject({
+					valid: true,
+					e164: sample.number.number,
+				});
 			}),
 			{ numRuns: 1000 },
 		);

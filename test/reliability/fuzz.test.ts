@@ -12,7 +12,13 @@ describe('fuzzing the node against the sandbox, Continue On Fail on', () => {
 		const book = new PhoneBook();
 		const createdRuns: number[] = [];
 		const phones: string[] = [];
-		const totals = { executions: 0, itemsIn: 0, itemsOut: 0, faults: 0, badInputs: new Set<string>() };
+		const totals = {
+			executions: 0,
+			itemsIn: 0,
+			itemsOut: 0,
+			faults: 0,
+			badInputs: new Set<string>(),
+		};
 
 		await fc.assert(
 			fc.asyncProperty(scenarioArbitrary(6, { allowInfinity: false }), async (scenario) => {
@@ -24,12 +30,17 @@ describe('fuzzing the node against the sandbox, Continue On Fail on', () => {
 				totals.faults += stats.faults;
 				stats.badInputs.forEach((input) => totals.badInputs.add(input));
 				const { examples } = countDuplicates(sandbox.current, phones);
-				expect({ violations: stats.violations, duplicateDials: examples }).toEqual({ violations: [], duplicateDials: [] });
+				expect({ violations: stats.violations, duplicateDials: examples }).toEqual({
+					violations: [],
+					duplicateDials: [],
+				});
 			}),
 			{ numRuns: 150, endOnFailure: true },
 		);
 
-		report(`fuzz: ${totals.executions} executions, ${totals.itemsIn} items in, ${totals.itemsOut} out, ${totals.faults} faults, ${totals.badInputs.size} distinct bad inputs, ${phones.length} valid phones, ${sandbox.current.runs().filter((run) => run.id >= 48213).length} calls placed`);
+		report(
+			`fuzz: ${totals.executions} executions, ${totals.itemsIn} items in, ${totals.itemsOut} out, ${totals.faults} faults, ${totals.badInputs.size} distinct bad inputs, ${phones.length} valid phones, ${sandbox.current.runs().filter((run) => run.id >= 48213).length} calls placed`,
+		);
 		expect(totals.itemsOut).toBe(totals.itemsIn);
 		// The run really exercised what it claims to.
 		expect(totals.executions).toBe(150);

@@ -8,21 +8,89 @@ import { SEED, type FaultKind, type FaultRoute, type FaultSpec, type Sandbox } f
 import { runNode, type RunResult } from '../helpers/engine';
 
 export const KEYS = [SEED.apiKey, SEED.otherOrgApiKey, SEED.archivedApiKey];
-const KEY_FORMS = KEYS.flatMap((key) => [key, key.replace(/^sk-sandbox-/, ''), Buffer.from(key).toString('base64')]);
+const KEY_FORMS = KEYS.flatMap((key) => [
+	key,
+	key.replace(/^sk-sandbox-/, ''),
+	Buffer.from(key).toString('base64'),
+]);
 
 const A = SEED.agents;
-const GOOD_UUIDS = [A.renewal.workflowUuid, A.appointment.workflowUuid, A.leadQualifier.workflowUuid, A.archived.workflowUuid, A.noOwner.workflowUuid, SEED.otherOrgAgent.workflowUuid];
-const GOOD_PATHS = [A.renewal.triggerPath, A.appointment.triggerPath, A.appointment.draftOnlyTriggerPath, A.leadQualifier.triggerPath, A.archived.triggerPath, A.noOwner.triggerPath, SEED.otherOrgAgent.triggerPath];
+const GOOD_UUIDS = [
+	A.renewal.workflowUuid,
+	A.appointment.workflowUuid,
+	A.leadQualifier.workflowUuid,
+	A.archived.workflowUuid,
+	A.noOwner.workflowUuid,
+	SEED.otherOrgAgent.workflowUuid,
+];
+const GOOD_PATHS = [
+	A.renewal.triggerPath,
+	A.appointment.triggerPath,
+	A.appointment.draftOnlyTriggerPath,
+	A.leadQualifier.triggerPath,
+	A.archived.triggerPath,
+	A.noOwner.triggerPath,
+	SEED.otherOrgAgent.triggerPath,
+];
 
 /** Identifier attacks: traversal, separators, encodings, look-alikes, invisibles. */
 export const ATTACKS = [
-	'../workflow/1', '..', '%2e%2e/', '%2e%2e%2fworkflow', 'x?y=1', 'a/b', 'a#b', 'a%2Fb', 'a\\b', ' a b ', '\t', '', ' ',
-	'ａｂｃ', 'abc\u200b', '\u200b', 'abc\u202e', '1 OR 1=1', 'workflow/../../admin', '//evil.example/x', 'http://evil.example',
-	`${A.renewal.workflowUuid}/../x`, `${A.renewal.workflowUuid}?`, `${A.renewal.triggerPath}#`, 'a'.repeat(37), '__proto__', 'constructor',
-	'%00', 'a\u0000b', '😀', 'é', 'İ', '\uff0e\uff0e\uff0f', 'test/workflow/x',
+	'../workflow/1',
+	'..',
+	'%2e%2e/',
+	'%2e%2e%2fworkflow',
+	'x?y=1',
+	'a/b',
+	'a#b',
+	'a%2Fb',
+	'a\\b',
+	' a b ',
+	'\t',
+	'',
+	' ',
+	'ａｂｃ',
+	'abc\u200b',
+	'\u200b',
+	'abc\u202e',
+	'1 OR 1=1',
+	'workflow/../../admin',
+	'//evil.example/x',
+	'http://evil.example',
+	`${A.renewal.workflowUuid}/../x`,
+	`${A.renewal.workflowUuid}?`,
+	`${A.renewal.triggerPath}#`,
+	'a'.repeat(37),
+	'__proto__',
+	'constructor',
+	'%00',
+	'a\u0000b',
+	'😀',
+	'é',
+	'İ',
+	'\uff0e\uff0e\uff0f',
+	'test/workflow/x',
 ];
 
-const PART = fc.constantFrom('..', '/', '?', '#', '%', '%2e', '%2F', ' ', '\u200b', '\uff0f', 'a', 'Z', '0', '-', '_', '\\', ';', '@');
+const PART = fc.constantFrom(
+	'..',
+	'/',
+	'?',
+	'#',
+	'%',
+	'%2e',
+	'%2F',
+	' ',
+	'\u200b',
+	'\uff0f',
+	'a',
+	'Z',
+	'0',
+	'-',
+	'_',
+	'\\',
+	';',
+	'@',
+);
 const attackString = fc.oneof(
 	fc.constantFrom(...ATTACKS),
 	fc.array(PART, { minLength: 1, maxLength: 8 }).map((parts) => parts.join('')),
@@ -33,38 +101,131 @@ const attackString = fc.oneof(
 // Scenario model
 
 type PhoneKind =
-	| { kind: 'answered' | 'busy' | 'noAnswer' | 'voicemail' | 'failedBeforeStart' | 'providerRejected' | 'neverCompletes' }
+	| {
+			kind:
+				| 'answered'
+				| 'busy'
+				| 'noAnswer'
+				| 'voicemail'
+				| 'failedBeforeStart'
+				| 'providerRejected'
+				| 'neverCompletes';
+	  }
 	| { kind: 'national' }
 	| { kind: 'premium' | 'norway' | 'uk' | 'tollFree' }
 	| { kind: 'asNumber' }
 	| { kind: 'bad'; text: string };
 
-const SUFFIX: Record<string, string> = { busy: '0001', noAnswer: '0002', voicemail: '0003', failedBeforeStart: '0004', providerRejected: '0005', neverCompletes: '0009' };
+const SUFFIX: Record<string, string> = {
+	busy: '0001',
+	noAnswer: '0002',
+	voicemail: '0003',
+	failedBeforeStart: '0004',
+	providerRejected: '0005',
+	neverCompletes: '0009',
+};
 
-const BAD_PHONES = ['', '12', 'call me', '+1415', '+1 415 555 267', '4155552671', '+44 7700 900123', '+1 415 555 26711', '+0 123', '++14155552671', '+1-900', 'tel:', '٣٣٣', '1'.repeat(40), 'null', '+1 (415) 555-2671 ext', '{{x}}'];
+const BAD_PHONES = [
+	'',
+	'12',
+	'call me',
+	'+1415',
+	'+1 415 555 267',
+	'4155552671',
+	'+44 7700 900123',
+	'+1 415 555 26711',
+	'+0 123',
+	'++14155552671',
+	'+1-900',
+	'tel:',
+	'٣٣٣',
+	'1'.repeat(40),
+	'null',
+	'+1 (415) 555-2671 ext',
+	'{{x}}',
+];
 
 const phoneKind: fc.Arbitrary<PhoneKind> = fc.oneof(
-	{ weight: 6, arbitrary: fc.constantFrom('answered', 'busy', 'noAnswer', 'voicemail', 'failedBeforeStart', 'providerRejected', 'neverCompletes').map((kind) => ({ kind }) as PhoneKind) },
+	{
+		weight: 6,
+		arbitrary: fc
+			.constantFrom(
+				'answered',
+				'busy',
+				'noAnswer',
+				'voicemail',
+				'failedBeforeStart',
+				'providerRejected',
+				'neverCompletes',
+			)
+			.map((kind) => ({ kind }) as PhoneKind),
+	},
 	{ weight: 2, arbitrary: fc.constant({ kind: 'national' } as PhoneKind) },
-	{ weight: 2, arbitrary: fc.constantFrom('premium', 'norway', 'uk', 'tollFree').map((kind) => ({ kind }) as PhoneKind) },
+	{
+		weight: 2,
+		arbitrary: fc
+			.constantFrom('premium', 'norway', 'uk', 'tollFree')
+			.map((kind) => ({ kind }) as PhoneKind),
+	},
 	{ weight: 1, arbitrary: fc.constant({ kind: 'asNumber' } as PhoneKind) },
-	{ weight: 3, arbitrary: fc.oneof(fc.constantFrom(...BAD_PHONES), fc.string({ maxLength: 14 }), fc.stringMatching(/^\+?[0-9 ()-]{0,18}$/)).map((text) => ({ kind: 'bad', text }) as PhoneKind) },
+	{
+		weight: 3,
+		arbitrary: fc
+			.oneof(
+				fc.constantFrom(...BAD_PHONES),
+				fc.string({ maxLength: 14 }),
+				fc.stringMatching(/^\+?[0-9 ()-]{0,18}$/),
+			)
+			.map((text) => ({ kind: 'bad', text }) as PhoneKind),
+	},
 );
 
 type Identifier = { good: true; value: string } | { good: false; value: string };
 
 const triggerIdentifier = (byPath: boolean): fc.Arbitrary<Identifier> =>
 	fc.oneof(
-		{ weight: 6, arbitrary: fc.constantFrom(...(byPath ? GOOD_PATHS : GOOD_UUIDS)).map((value) => ({ good: true, value }) as Identifier) },
-		{ weight: 1, arbitrary: (byPath ? fc.stringMatching(/^[A-Za-z0-9_-]{1,36}$/) : fc.uuid()).map((value) => ({ good: true, value }) as Identifier) },
-		{ weight: 1, arbitrary: fc.constantFrom(...(byPath ? GOOD_PATHS : GOOD_UUIDS)).map((value) => ({ good: true, value: ` ${value.toUpperCase()} ` }) as Identifier) },
+		{
+			weight: 6,
+			arbitrary: fc
+				.constantFrom(...(byPath ? GOOD_PATHS : GOOD_UUIDS))
+				.map((value) => ({ good: true, value }) as Identifier),
+		},
+		{
+			weight: 1,
+			arbitrary: (byPath ? fc.stringMatching(/^[A-Za-z0-9_-]{1,36}$/) : fc.uuid()).map(
+				(value) => ({ good: true, value }) as Identifier,
+			),
+		},
+		{
+			weight: 1,
+			arbitrary: fc
+				.constantFrom(...(byPath ? GOOD_PATHS : GOOD_UUIDS))
+				.map((value) => ({ good: true, value: ` ${value.toUpperCase()} ` }) as Identifier),
+		},
 		{ weight: 3, arbitrary: attackString.map((value) => ({ good: false, value }) as Identifier) },
 	);
 
 const BIG = 'x'.repeat(33 * 1024);
 const DEEP = `${'{"a":'.repeat(5400)}1${'}'.repeat(5400)}`;
-const BAD_JSON_CONTEXTS = ['[1,2]', '"text"', '42', 'null', '{"a":', '{"__proto__":{"admin":true}}', '{"a":{"constructor":{"prototype":1}}}', `{"notes":"${BIG}"}`, DEEP, '{"a":1,}', '\u0000'];
-const GOOD_JSON_CONTEXTS = ['{}', '', '{"customer_name":"Jane","visits":3,"vip":true,"tags":["a"],"address":{"city":"Oslo"},"none":null}', '{"ünïcödé":"😀","a b":"c"}'];
+const BAD_JSON_CONTEXTS = [
+	'[1,2]',
+	'"text"',
+	'42',
+	'null',
+	'{"a":',
+	'{"__proto__":{"admin":true}}',
+	'{"a":{"constructor":{"prototype":1}}}',
+	`{"notes":"${BIG}"}`,
+	DEEP,
+	'{"a":1,}',
+	'\u0000',
+];
+const GOOD_JSON_CONTEXTS = [
+	'{}',
+	'',
+	'{"customer_name":"Jane","visits":3,"vip":true,"tags":["a"],"address":{"city":"Oslo"},"none":null}',
+	'{"ünïcödé":"😀","a b":"c"}',
+];
 
 const jsonContext = fc.oneof(
 	{ weight: 3, arbitrary: fc.constantFrom(...GOOD_JSON_CONTEXTS) },
@@ -74,8 +235,14 @@ const jsonContext = fc.oneof(
 );
 
 const contextKey = fc.oneof(
-	{ weight: 4, arbitrary: fc.constantFrom('customer_name', 'appointment', 'ünïcödé', 'a.b', 'a b') },
-	{ weight: 1, arbitrary: fc.constantFrom('', ' ', '__proto__', 'constructor', 'prototype', 'name') },
+	{
+		weight: 4,
+		arbitrary: fc.constantFrom('customer_name', 'appointment', 'ünïcödé', 'a.b', 'a b'),
+	},
+	{
+		weight: 1,
+		arbitrary: fc.constantFrom('', ' ', '__proto__', 'constructor', 'prototype', 'name'),
+	},
 	{ weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
 );
 
@@ -133,9 +300,18 @@ type Field = 'identifier' | 'phone' | 'context' | 'telephony' | 'country';
 const triggerItem = (byPath: boolean): fc.Arbitrary<TriggerItemSpec> =>
 	fc
 		.record({
-			bad: fc.option(fc.constantFrom<Field>('identifier', 'phone', 'context', 'telephony', 'country'), { freq: 2 }),
+			bad: fc.option(
+				fc.constantFrom<Field>('identifier', 'phone', 'context', 'telephony', 'country'),
+				{ freq: 2 },
+			),
 			goodIdentifier: fc.oneof(
-				{ weight: 4, arbitrary: fc.constant<Identifier>({ good: true, value: byPath ? A.renewal.triggerPath : A.renewal.workflowUuid }) },
+				{
+					weight: 4,
+					arbitrary: fc.constant<Identifier>({
+						good: true,
+						value: byPath ? A.renewal.triggerPath : A.renewal.workflowUuid,
+					}),
+				},
 				{ weight: 1, arbitrary: triggerIdentifier(byPath).filter((id) => id.good) },
 			),
 			badIdentifier: triggerIdentifier(byPath).filter((id) => !id.good),
@@ -150,14 +326,21 @@ const triggerItem = (byPath: boolean): fc.Arbitrary<TriggerItemSpec> =>
 			badContext: jsonContext,
 			goodKey: fc.constantFrom('appointment', 'ünïcödé', 'a.b'),
 			badKey: contextKey,
-			contextValue: fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 })),
+			contextValue: fc.oneof(
+				fc.string({ maxLength: 12 }),
+				fc.integer(),
+				fc.boolean(),
+				fc.constant(null),
+				fc.jsonValue({ maxDepth: 2 }),
+			),
 		})
 		.map((g) => ({
 			identifier: g.bad === 'identifier' ? g.badIdentifier : g.goodIdentifier,
 			phone: g.bad === 'phone' ? g.badPhone : g.goodPhone,
 			draft: g.draft,
 			// A national number needs a default country.
-			country: g.bad === 'country' ? g.badCountry : g.goodPhone.kind === 'national' ? 'US' : g.goodCountry,
+			country:
+				g.bad === 'country' ? g.badCountry : g.goodPhone.kind === 'national' ? 'US' : g.goodCountry,
 			telephony: g.bad === 'telephony' ? g.badTelephony : g.goodTelephony,
 			context: g.bad === 'context' ? g.badContext : g.goodContext,
 			contextKey: g.bad === 'context' ? g.badKey : g.goodKey,
@@ -167,15 +350,32 @@ const triggerItem = (byPath: boolean): fc.Arbitrary<TriggerItemSpec> =>
 const runIdValue = fc.oneof(
 	{ weight: 5, arbitrary: fc.constantFrom(...Object.values(SEED.runs)) },
 	{ weight: 2, arbitrary: fc.constantFrom('created', 'created', 99_999, '48190', ' 48191 ') },
-	{ weight: 2, arbitrary: fc.oneof(attackString, fc.constantFrom(0, -1, 1.5, 2 ** 60, null, 'abc', '48190/../1', '48190?x=1')) },
+	{
+		weight: 2,
+		arbitrary: fc.oneof(
+			attackString,
+			fc.constantFrom(0, -1, 1.5, 2 ** 60, null, 'abc', '48190/../1', '48190?x=1'),
+		),
+	},
 );
 
 const getRunItem: fc.Arbitrary<GetRunItemSpec> = fc.record({
-	workflowId: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(312, 313, '312', 401) }, { weight: 1, arbitrary: fc.oneof(attackString, fc.constantFrom(0, 'abc', -3)) }),
+	workflowId: fc.oneof(
+		{ weight: 5, arbitrary: fc.constantFrom(312, 313, '312', 401) },
+		{ weight: 1, arbitrary: fc.oneof(attackString, fc.constantFrom(0, 'abc', -3)) },
+	),
 	runId: runIdValue,
 });
 
-const FAULT_KINDS_NO_HANG: FaultKind[] = ['text500', 'html502', 'json503', 'resetBeforeRead', 'resetAfterRead', 'malformedJson', 'slowBody'];
+const FAULT_KINDS_NO_HANG: FaultKind[] = [
+	'text500',
+	'html502',
+	'json503',
+	'resetBeforeRead',
+	'resetAfterRead',
+	'malformedJson',
+	'slowBody',
+];
 
 function faultPlan(itemCount: number, allowInfinity: boolean): fc.Arbitrary<FaultPlan> {
 	const limited = fc.record({
@@ -189,13 +389,21 @@ function faultPlan(itemCount: number, allowInfinity: boolean): fc.Arbitrary<Faul
 	const anywhere = fc.record({
 		kind: fc.constantFrom(...FAULT_KINDS_NO_HANG),
 		route: fc.constantFrom<FaultRoute>('trigger', 'getRun', 'listAgents', 'download', 'any'),
-		times: allowInfinity ? fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.constant(Infinity) }) : fc.integer({ min: 1, max: 3 }),
+		times: allowInfinity
+			? fc.oneof(
+					{ weight: 12, arbitrary: fc.integer({ min: 1, max: 3 }) },
+					{ weight: 1, arbitrary: fc.constant(Infinity) },
+				)
+			: fc.integer({ min: 1, max: 3 }),
 		delayMs: fc.integer({ min: 50, max: 400 }),
 	});
 	return fc.oneof(limited, anywhere) as fc.Arbitrary<FaultPlan>;
 }
 
-export function scenarioArbitrary(maxItems: number, options: { allowInfinity?: boolean } = {}): fc.Arbitrary<Scenario> {
+export function scenarioArbitrary(
+	maxItems: number,
+	options: { allowInfinity?: boolean } = {},
+): fc.Arbitrary<Scenario> {
 	return fc
 		.record({
 			operation: fc.constantFrom<'trigger' | 'getRun'>('trigger', 'trigger', 'trigger', 'getRun'),
@@ -216,7 +424,15 @@ export function scenarioArbitrary(maxItems: number, options: { allowInfinity?: b
 					simplify: fc.boolean(),
 					routeByOutcome: fc.boolean(),
 				},
-				{ requiredKeys: ['maxConcurrentCalls', 'timeoutSeconds', 'callLimitWaitSeconds', 'pollIntervalSeconds', 'maxWaitSeconds'] },
+				{
+					requiredKeys: [
+						'maxConcurrentCalls',
+						'timeoutSeconds',
+						'callLimitWaitSeconds',
+						'pollIntervalSeconds',
+						'maxWaitSeconds',
+					],
+				},
 			),
 		})
 		.chain((base) =>
@@ -226,9 +442,14 @@ export function scenarioArbitrary(maxItems: number, options: { allowInfinity?: b
 				contextInput: fc.constant(base.contextInput),
 				waiting: fc.constant(base.waiting),
 				options: fc.constant(base.options as IDataObject),
-				triggerItems: fc.array(triggerItem(base.byPath), { minLength: base.itemCount, maxLength: base.itemCount }),
+				triggerItems: fc.array(triggerItem(base.byPath), {
+					minLength: base.itemCount,
+					maxLength: base.itemCount,
+				}),
 				getRunItems: fc.array(getRunItem, { minLength: base.itemCount, maxLength: base.itemCount }),
-				faults: fc.array(faultPlan(base.itemCount, options.allowInfinity ?? true), { maxLength: 3 }),
+				faults: fc.array(faultPlan(base.itemCount, options.allowInfinity ?? true), {
+					maxLength: 3,
+				}),
 			}),
 		);
 }
@@ -236,7 +457,10 @@ export function scenarioArbitrary(maxItems: number, options: { allowInfinity?: b
 // ---------------------------------------------------------------------------------------------
 // Turning a scenario into a node execution
 
-const AREA_CODES = [201, 202, 203, 205, 206, 207, 208, 209, 210, 212, 213, 214, 215, 216, 217, 218, 219, 224, 225, 228];
+const AREA_CODES = [
+	201, 202, 203, 205, 206, 207, 208, 209, 210, 212, 213, 214, 215, 216, 217, 218, 219, 224, 225,
+	228,
+];
 
 /** Hands out numbers that are never reused in this process, so a second dial is always a bug. */
 export class PhoneBook {
@@ -300,7 +524,9 @@ function triggerParameters(scenario: Scenario): INodeParameters {
 		resource: 'call',
 		operation: 'trigger',
 		agentIdType: scenario.byPath ? 'triggerUuid' : 'workflowUuid',
-		...(scenario.byPath ? { triggerUuid: '={{ $json.agent }}' } : { agent: { __rl: true, mode: 'id', value: '={{ $json.agent }}' } }),
+		...(scenario.byPath
+			? { triggerUuid: '={{ $json.agent }}' }
+			: { agent: { __rl: true, mode: 'id', value: '={{ $json.agent }}' } }),
 		useDraft: '={{ $json.draft }}',
 		phoneNumber: '={{ $json.phone }}',
 		contextInput: scenario.contextInput,
@@ -312,17 +538,37 @@ function triggerParameters(scenario: Scenario): INodeParameters {
 		},
 		initialContextJson: '={{ $json.ctx }}',
 		waitForCompletion: scenario.waiting,
-		options: { ...scenario.options, defaultCountry: '={{ $json.country ?? "" }}', telephonyConfigurationId: '={{ $json.telephony ?? 0 }}' },
+		options: {
+			...scenario.options,
+			defaultCountry: '={{ $json.country ?? "" }}',
+			telephonyConfigurationId: '={{ $json.telephony ?? 0 }}',
+		},
 	};
 }
 
 function getRunParameters(scenario: Scenario): INodeParameters {
-	const { maxWaitSeconds, pollIntervalSeconds, includeTranscript, simplify, routeByOutcome, timeoutSeconds } = scenario.options;
+	const {
+		maxWaitSeconds,
+		pollIntervalSeconds,
+		includeTranscript,
+		simplify,
+		routeByOutcome,
+		timeoutSeconds,
+	} = scenario.options;
 	return {
 		resource: 'call',
 		operation: 'getRun',
 		waitForCompletion: scenario.waiting,
-		options: Object.fromEntries(Object.entries({ maxWaitSeconds, pollIntervalSeconds, includeTranscript, simplify, routeByOutcome, timeoutSeconds }).filter(([, value]) => value !== undefined)) as INodeParameters,
+		options: Object.fromEntries(
+			Object.entries({
+				maxWaitSeconds,
+				pollIntervalSeconds,
+				includeTranscript,
+				simplify,
+				routeByOutcome,
+				timeoutSeconds,
+			}).filter(([, value]) => value !== undefined),
+		) as INodeParameters,
 	};
 }
 
@@ -340,19 +586,30 @@ function hasKey(text: string): boolean {
 }
 
 /** Checks the requests the sandbox saw since the last check, then forgets them. */
-export function checkRequests(sandbox: Sandbox, identifiers: Set<string>, violations: string[]): void {
+export function checkRequests(
+	sandbox: Sandbox,
+	identifiers: Set<string>,
+	violations: string[],
+): void {
 	for (const request of sandbox.requests) {
-		const allowed = ALLOWED_REQUESTS.some(([method, pattern]) => request.method === method && pattern.test(request.path));
-		if (!allowed) violations.push(`request outside the allowed routes: ${request.method} ${request.path}`);
+		const allowed = ALLOWED_REQUESTS.some(
+			([method, pattern]) => request.method === method && pattern.test(request.path),
+		);
+		if (!allowed)
+			violations.push(`request outside the allowed routes: ${request.method} ${request.path}`);
 		if (request.method === 'POST') {
 			const identifier = request.path.split('/').pop()!;
-			if (!identifiers.has(identifier)) violations.push(`trigger to an identifier no item asked for: ${request.path}`);
+			if (!identifiers.has(identifier))
+				violations.push(`trigger to an identifier no item asked for: ${request.path}`);
 		}
-		if (request.path.includes('/public/download/') && hasKey(JSON.stringify(request.headers))) violations.push(`API key sent to the public download route: ${request.path}`);
-		if (!request.path.includes('/public/download/') && request.headers['x-api-key'] !== SEED.apiKey) violations.push(`request without the credential's key: ${request.path}`);
+		if (request.path.includes('/public/download/') && hasKey(JSON.stringify(request.headers)))
+			violations.push(`API key sent to the public download route: ${request.path}`);
+		if (!request.path.includes('/public/download/') && request.headers['x-api-key'] !== SEED.apiKey)
+			violations.push(`request without the credential's key: ${request.path}`);
 	}
 	for (const request of sandbox.storageRequests) {
-		if (hasKey(JSON.stringify(request))) violations.push(`API key sent to the storage origin: ${request.path}`);
+		if (hasKey(JSON.stringify(request)))
+			violations.push(`API key sent to the storage origin: ${request.path}`);
 	}
 	sandbox.clearRequests();
 }
@@ -360,7 +617,12 @@ export function checkRequests(sandbox: Sandbox, identifiers: Set<string>, violat
 function injectFaults(sandbox: Sandbox, scenario: Scenario, phones: unknown[]): number {
 	let injected = 0;
 	for (const plan of scenario.faults) {
-		const spec: FaultSpec = { kind: plan.kind, route: plan.route, times: plan.times, delayMs: plan.delayMs };
+		const spec: FaultSpec = {
+			kind: plan.kind,
+			route: plan.route,
+			times: plan.times,
+			delayMs: plan.delayMs,
+		};
 		if (plan.item !== undefined) {
 			const e164 = e164Of(phones[plan.item], scenario.triggerItems[plan.item]?.country);
 			if (scenario.operation !== 'trigger' || !e164) continue;
@@ -373,7 +635,10 @@ function injectFaults(sandbox: Sandbox, scenario: Scenario, phones: unknown[]): 
 }
 
 function e164Of(phone: unknown, country: unknown): string | undefined {
-	const check = checkPhoneNumber(String(phone ?? ''), typeof country === 'string' ? country : undefined);
+	const check = checkPhoneNumber(
+		String(phone ?? ''),
+		typeof country === 'string' ? country : undefined,
+	);
 	return check.valid ? check.e164 : undefined;
 }
 
@@ -381,7 +646,8 @@ function noteBadInputs(scenario: Scenario, items: IDataObject[], bad: Set<string
 	if (scenario.operation === 'getRun') {
 		for (const item of items) {
 			for (const field of ['workflow_id', 'workflow_run_id'] as const) {
-				if (!/^[1-9][0-9]*$/.test(String(item[field]).trim())) bad.add(`${field}:${JSON.stringify(item[field])}`);
+				if (!/^[1-9][0-9]*$/.test(String(item[field]).trim()))
+					bad.add(`${field}:${JSON.stringify(item[field])}`);
 			}
 		}
 		return;
@@ -391,10 +657,17 @@ function noteBadInputs(scenario: Scenario, items: IDataObject[], bad: Set<string
 		if (!spec.identifier.good) bad.add(`identifier:${JSON.stringify(spec.identifier.value)}`);
 		if (!e164Of(item.phone, spec.country)) bad.add(`phone:${JSON.stringify(item.phone)}`);
 		if (spec.phone.kind === 'premium') bad.add(`phone:premium:${String(item.phone)}`);
-		if (scenario.contextInput === 'json' && !GOOD_JSON_CONTEXTS.includes(spec.context)) bad.add(`context:${spec.context.slice(0, 80)}`);
-		if (scenario.contextInput === 'keyValue' && ['', ' ', '__proto__', 'constructor', 'prototype', 'customer_name'].includes(spec.contextKey)) bad.add(`contextKey:${spec.contextKey}`);
-		if (spec.telephony !== undefined && ![0, 7, '7'].includes(spec.telephony as never)) bad.add(`telephony:${JSON.stringify(spec.telephony)}`);
-		if (spec.country !== undefined && !['US', 'NO', 'GB', 'us', ' gb '].includes(spec.country)) bad.add(`country:${JSON.stringify(spec.country)}`);
+		if (scenario.contextInput === 'json' && !GOOD_JSON_CONTEXTS.includes(spec.context))
+			bad.add(`context:${spec.context.slice(0, 80)}`);
+		if (
+			scenario.contextInput === 'keyValue' &&
+			['', ' ', '__proto__', 'constructor', 'prototype', 'customer_name'].includes(spec.contextKey)
+		)
+			bad.add(`contextKey:${spec.contextKey}`);
+		if (spec.telephony !== undefined && ![0, 7, '7'].includes(spec.telephony as never))
+			bad.add(`telephony:${JSON.stringify(spec.telephony)}`);
+		if (spec.country !== undefined && !['US', 'NO', 'GB', 'us', ' gb '].includes(spec.country))
+			bad.add(`country:${JSON.stringify(spec.country)}`);
 	}
 }
 
@@ -446,14 +719,22 @@ export async function runScenario(
 	} else {
 		items = scenario.getRunItems.map((spec) => ({
 			workflow_id: spec.workflowId,
-			workflow_run_id: spec.runId === 'created' ? (createdRuns[createdRuns.length - 1] ?? SEED.runs.answered) : spec.runId,
+			workflow_run_id:
+				spec.runId === 'created'
+					? (createdRuns[createdRuns.length - 1] ?? SEED.runs.answered)
+					: spec.runId,
 		})) as IDataObject[];
 	}
 	noteBadInputs(scenario, items, badInputs);
-	const faults = injectFaults(sandbox, scenario, items.map((item) => item.phone));
+	const faults = injectFaults(
+		sandbox,
+		scenario,
+		items.map((item) => item.phone),
+	);
 
 	const result = await runNode({
-		parameters: scenario.operation === 'trigger' ? triggerParameters(scenario) : getRunParameters(scenario),
+		parameters:
+			scenario.operation === 'trigger' ? triggerParameters(scenario) : getRunParameters(scenario),
 		items,
 		credentials: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl },
 		continueOnFail: true,
@@ -461,24 +742,51 @@ export async function runScenario(
 	if (!shared) sandbox.faults.clear();
 
 	const out: INodeExecutionData[] = result.outputs.flat();
-	if (result.error) violations.push(`the node failed as a whole under Continue On Fail: ${result.error.message}`);
+	if (result.error)
+		violations.push(`the node failed as a whole under Continue On Fail: ${result.error.message}`);
 	if (out.length !== items.length) violations.push(`${items.length} items in, ${out.length} out`);
-	const paired = out.map((item) => (item.pairedItem as { item?: number } | undefined)?.item).sort((a, b) => (a ?? -1) - (b ?? -1));
-	if (JSON.stringify(paired) !== JSON.stringify(items.map((_, i) => i))) violations.push(`pairing broken: ${JSON.stringify(paired)}`);
+	const paired = out
+		.map((item) => (item.pairedItem as { item?: number } | undefined)?.item)
+		.sort((a, b) => (a ?? -1) - (b ?? -1));
+	if (JSON.stringify(paired) !== JSON.stringify(items.map((_, i) => i)))
+		violations.push(`pairing broken: ${JSON.stringify(paired)}`);
 	for (const item of out) {
 		const json = item.json;
-		if ('error' in json && (typeof json.error !== 'string' || json.error.length < 10)) violations.push(`unclear error: ${JSON.stringify(json.error)}`);
+		if ('error' in json && (typeof json.error !== 'string' || json.error.length < 10))
+			violations.push(`unclear error: ${JSON.stringify(json.error)}`);
 		if (typeof json.workflow_run_id === 'number') createdRuns.push(json.workflow_run_id);
 	}
-	const keyLeaks = [JSON.stringify(out), result.error ? JSON.stringify({ m: result.error.message, d: result.error.description, c: result.error.context }) : ''].filter(hasKey).length;
+	const keyLeaks = [
+		JSON.stringify(out),
+		result.error
+			? JSON.stringify({
+					m: result.error.message,
+					d: result.error.description,
+					c: result.error.context,
+				})
+			: '',
+	].filter(hasKey).length;
 	if (keyLeaks > 0) violations.push('an API key is in the output or the error');
 	if (!shared) checkRequests(sandbox, identifiers, violations);
 
-	return { result, itemsIn: items.length, itemsOut: out.length, duplicates: 0, keyLeaks, faults, badInputs, violations, phones };
+	return {
+		result,
+		itemsIn: items.length,
+		itemsOut: out.length,
+		duplicates: 0,
+		keyLeaks,
+		faults,
+		badInputs,
+		violations,
+		phones,
+	};
 }
 
 /** Calls placed more than once for the same number, over every phone handed out so far. */
-export function countDuplicates(sandbox: Sandbox, phones: Iterable<string>): { duplicates: number; examples: string[] } {
+export function countDuplicates(
+	sandbox: Sandbox,
+	phones: Iterable<string>,
+): { duplicates: number; examples: string[] } {
 	let duplicates = 0;
 	const examples: string[] = [];
 	for (const phone of new Set(phones)) {

@@ -29,34 +29,67 @@ describe('the key-leak scanner', () => {
 	it('passes a clean run and counts its artifacts by kind', () => {
 		const result = scanForLeaks(
 			dir({
-				'run-1.jsonl': line({ kind: 'output', value: { json: { status: 'initiated' } } }) + line({ kind: 'error', value: { message: 'x' } }),
+				'run-1.jsonl':
+					line({ kind: 'output', value: { json: { status: 'initiated' } } }) +
+					line({ kind: 'error', value: { message: 'x' } }),
 				'run-2.jsonl': line({ kind: 'hint', value: { message: 'h' } }),
 				'log-1.jsonl': line({ kind: 'log', value: 'hello' }),
 			}),
 			KEYS,
 		);
-		expect(result).toMatchObject({ artifacts: 4, counts: { output: 1, error: 1, hint: 1, log: 1 }, leaks: [] });
+		expect(result).toMatchObject({
+			artifacts: 4,
+			counts: { output: 1, error: 1, hint: 1, log: 1 },
+			leaks: [],
+		});
 		expect(() => assertNoLeaks(result, ['output', 'error', 'hint', 'log'])).not.toThrow();
 	});
 
 	it.each([
 		['an output item', 'run-9.jsonl', { kind: 'output', value: { json: { echoed: SEED.apiKey } } }],
-		['an error description', 'run-9.jsonl', { kind: 'error', value: { message: 'x', description: `key ${SEED.otherOrgApiKey}` } }],
-		['a hint', 'run-9.jsonl', { kind: 'hint', value: { message: `X-API-Key: ${SEED.archivedApiKey}` } }],
-		['a log line', 'log-9.jsonl', { kind: 'log', value: `headers: {"x-api-key":"${SEED.apiKey}"}` }],
-		['a log line, base64-encoded', 'log-9.jsonl', { kind: 'log', value: Buffer.from(SEED.apiKey).toString('base64') }],
-		['a log line, without its prefix', 'log-9.jsonl', { kind: 'log', value: SEED.apiKey.slice('sk-sandbox-'.length) }],
+		[
+			'an error description',
+			'run-9.jsonl',
+			{ kind: 'error', value: { message: 'x', description: `key ${SEED.otherOrgApiKey}` } },
+		],
+		[
+			'a hint',
+			'run-9.jsonl',
+			{ kind: 'hint', value: { message: `X-API-Key: ${SEED.archivedApiKey}` } },
+		],
+		[
+			'a log line',
+			'log-9.jsonl',
+			{ kind: 'log', value: `headers: {"x-api-key":"${SEED.apiKey}"}` },
+		],
+		[
+			'a log line, base64-encoded',
+			'log-9.jsonl',
+			{ kind: 'log', value: Buffer.from(SEED.apiKey).toString('base64') },
+		],
+		[
+			'a log line, without its prefix',
+			'log-9.jsonl',
+			{ kind: 'log', value: SEED.apiKey.slice('sk-sandbox-'.length) },
+		],
 	])('finds a key planted in %s and fails', (_where, file, artifact) => {
-		const result = scanForLeaks(dir({ 'run-1.jsonl': line({ kind: 'output', value: { json: {} } }), [file]: line(artifact) }), KEYS);
+		const result = scanForLeaks(
+			dir({ 'run-1.jsonl': line({ kind: 'output', value: { json: {} } }), [file]: line(artifact) }),
+			KEYS,
+		);
 		expect(result.leaks).toHaveLength(1);
 		expect(result.leaks[0]).toMatchObject({ file, kind: artifact.kind });
 		expect(() => assertNoLeaks(result)).toThrow(/^key leaks: 1 in 2 artifacts/);
 	});
 
 	it('fails when it scanned nothing, and when a kind of artifact is missing', () => {
-		expect(() => assertNoLeaks(scanForLeaks(dir({}), KEYS))).toThrow('key leak check scanned nothing');
+		expect(() => assertNoLeaks(scanForLeaks(dir({}), KEYS))).toThrow(
+			'key leak check scanned nothing',
+		);
 		const onlyLogs = scanForLeaks(dir({ 'log-1.jsonl': line({ kind: 'log', value: 'x' }) }), KEYS);
-		expect(() => assertNoLeaks(onlyLogs, ['output', 'log'])).toThrow('key leak check saw no output artifacts');
+		expect(() => assertNoLeaks(onlyLogs, ['output', 'log'])).toThrow(
+			'key leak check saw no output artifacts',
+		);
 	});
 });
 
@@ -64,7 +97,8 @@ describe('the recording this run is scanned from', () => {
 	/** The kinds of artifact of this run that contain `text`. */
 	function found(text: string) {
 		const dir = leakDir();
-		if (!dir) throw new Error('SYSEVO_LEAK_DIR is not set: jest.config.js must run test/leakSetup.js');
+		if (!dir)
+			throw new Error('SYSEVO_LEAK_DIR is not set: jest.config.js must run test/leakSetup.js');
 		return scanForLeaks(dir, [text]).leaks.map((leak) => leak.kind);
 	}
 
@@ -93,12 +127,17 @@ describe('the recording this run is scanned from', () => {
 
 	it('holds execution hints, and no key is in them', async () => {
 		const { run } = await runNode({
-			parameters: triggerParameters({ waitForCompletion: true, options: { pollIntervalSeconds: 0.05, maxWaitSeconds: 0.3 } }),
+			parameters: triggerParameters({
+				waitForCompletion: true,
+				options: { pollIntervalSeconds: 0.05, maxWaitSeconds: 0.3 },
+			}),
 			items: [{ phone: OUTCOMES.neverCompletes.examplePhone, name: 'Jane' }],
 			credentials: credentialsFor(sandbox.current),
 		});
 		const hints = run.data.resultData.runData.Sysevo[0].hints ?? [];
-		expect(hints.map((hint) => hint.message).join(' ')).toContain('were still running when the maximum wait ended');
+		expect(hints.map((hint) => hint.message).join(' ')).toContain(
+			'were still running when the maximum wait ended',
+		);
 		expect(found('were still running when the maximum wait ended')).toContain('hint');
 	});
 
@@ -110,11 +149,17 @@ describe('the recording this run is scanned from', () => {
 			credentials: credentialsFor(sandbox.current),
 		});
 		expect(error).toBeUndefined();
-		expect(json[0]).toMatchObject({ status: 'initiated', workflow_id: null, phone_number: '+14155552671' });
+		expect(json[0]).toMatchObject({
+			status: 'initiated',
+			workflow_id: null,
+			phone_number: '+14155552671',
+		});
 		expect(sandbox.current.dials('+14155552671')).toBe(1);
 		// winston writes its console lines asynchronously: give it a moment.
-		const line = 'agent list unavailable, workflow_id left empty (Sysevo had an internal error (HTTP 500)';
-		for (let waited = 0; waited < 3000 && !found(line).includes('log'); waited += 50) await sleep(50);
+		const line =
+			'agent list unavailable, workflow_id left empty (Sysevo had an internal error (HTTP 500)';
+		for (let waited = 0; waited < 3000 && !found(line).includes('log'); waited += 50)
+			await sleep(50);
 		expect(found(line)).toContain('log');
 	});
 });

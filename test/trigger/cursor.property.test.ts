@@ -33,20 +33,32 @@ class FailingRequest extends Error {}
 function sourceAt(runs: ModelRun[], now: number, failAtRequest: number | null): RunSource {
 	let requests = 0;
 	const request = () => {
-		if (failAtRequest !== null && requests++ === failAtRequest) throw new FailingRequest('injected');
+		if (failAtRequest !== null && requests++ === failAtRequest)
+			throw new FailingRequest('injected');
 	};
-	const item = (run: ModelRun): RunListItem => ({ id: run.id, created_at: iso(run.createdAt), is_completed: run.endsAt <= now });
+	const item = (run: ModelRun): RunListItem => ({
+		id: run.id,
+		created_at: iso(run.createdAt),
+		is_completed: run.endsAt <= now,
+	});
 	const visible = () =>
-		runs.filter((run) => run.visibleAt <= now).sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
-	const from = (since: string | null) => (since === null ? Number.NEGATIVE_INFINITY : Date.parse(since));
+		runs
+			.filter((run) => run.visibleAt <= now)
+			.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+	const from = (since: string | null) =>
+		since === null ? Number.NEGATIVE_INFINITY : Date.parse(since);
 	return {
 		listSince: async (since) => {
 			request();
-			return visible().filter((run) => run.createdAt >= from(since)).map(item);
+			return visible()
+				.filter((run) => run.createdAt >= from(since))
+				.map(item);
 		},
 		listRunning: async (since) => {
 			request();
-			return visible().filter((run) => run.createdAt >= from(since) && run.endsAt > now).map(item);
+			return visible()
+				.filter((run) => run.createdAt >= from(since) && run.endsAt > now)
+				.map(item);
 		},
 		newest: async () => {
 			request();
@@ -66,7 +78,10 @@ const stepArbitrary = fc.record({
 	newRuns: fc.array(
 		fc.record({
 			writeLagMs: fc.integer({ min: 0, max: OVERLAP_MS / 4 }),
-			durationMs: fc.oneof(fc.integer({ min: 0, max: 20 * 60_000 }), fc.constant(Number.POSITIVE_INFINITY)),
+			durationMs: fc.oneof(
+				fc.integer({ min: 0, max: 20 * 60_000 }),
+				fc.constant(Number.POSITIVE_INFINITY),
+			),
 		}),
 		{ maxLength: 12 },
 	),
@@ -77,61 +92,73 @@ const stepArbitrary = fc.record({
 describe('the polling cursor, against a model of the API', () => {
 	it('emits every run that ends after activation exactly once, only once it has ended, and no other', async () => {
 		await fc.assert(
-			fc.asyncProperty(fc.array(stepArbitrary, { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 20 }), async (steps, history) => {
-				const runs: ModelRun[] = [];
-				let now = T0;
-				let nextId = 1;
-				let activated = false;
-				const addRuns = (step: (typeof steps)[number]) => {
-					for (const spec of step.newRuns) {
-						runs.push({
-							id: nextId++,
-							createdAt: now,
-							visibleAt: now + spec.writeLagMs,
-							endsAt: now + spec.durationMs,
-							startedAfterActivation: activated,
-						});
-					}
-				};
-				for (let index = 0; index < history; index++) {
-					addRuns(steps[index % steps.length]);
-					now += 30_000;
-				}
-
-				const activatedAt = now;
-				let cursor: AgentCursor = await startingCursor(sourceAt(runs, now, null), now);
-				activated = true;
-				const emitted: number[] = [];
-				const poll = async (failAtRequest: number | null) => {
-					try {
-						const step = await advanceCursor(sourceAt(runs, now, failAtRequest), cursor, { includeTranscript: false, now });
-						for (const run of step.finished) {
-							expect(run.is_completed).toBe(true);
-							emitted.push(run.id);
+			fc.asyncProperty(
+				fc.array(stepArbitrary, { minLength: 1, maxLength: 40 }),
+				fc.integer({ min: 0, max: 20 }),
+				async (steps, history) => {
+					const runs: ModelRun[] = [];
+					let now = T0;
+					let nextId = 1;
+					let activated = false;
+					const addRuns = (step: (typeof steps)[number]) => {
+						for (const spec of step.newRuns) {
+							runs.push({
+								id: nextId++,
+								createdAt: now,
+								visibleAt: now + spec.writeLagMs,
+								endsAt: now + spec.durationMs,
+								startedAfterActivation: activated,
+							});
 						}
-						cursor = JSON.parse(JSON.stringify(step.cursor)) as AgentCursor;
-					} catch (error) {
-						// Only the injected failure may end a poll early; the cursor then stays put.
-						expect(error).toBeInstanceOf(FailingRequest);
+					};
+					for (let index = 0; index < history; index++) {
+						addRuns(steps[index % steps.length]);
+						now += 30_000;
 					}
-				};
 
-				for (const step of steps) {
-					now += step.advanceMs;
-					addRuns(step);
-					if (step.poll) await poll(step.failAtRequest);
-				}
-				now += 60 * 60_000;
-				await poll(null);
-				await poll(null);
+					const activatedAt = now;
+					let cursor: AgentCursor = await startingCursor(sourceAt(runs, now, null), now);
+					activated = true;
+					const emitted: number[] = [];
+					const poll = async (failAtRequest: number | null) => {
+						try {
+							const step = await advanceCursor(sourceAt(runs, now, failAtRequest), cursor, {
+								includeTranscript: false,
+								now,
+							});
+							for (const run of step.finished) {
+								expect(run.is_completed).toBe(true);
+								emitted.push(run.id);
+							}
+							cursor = JSON.parse(JSON.stringify(step.cursor)) as AgentCursor;
+						} catch (error) {
+							// Only the injected failure may end a poll early; the cursor then stays put.
+							expect(error).toBeInstanceOf(FailingRequest);
+						}
+					};
 
-				const expected = runs
-					.filter((run) => Number.isFinite(run.endsAt))
-					.filter((run) => run.startedAfterActivation || run.endsAt > activatedAt || run.visibleAt > activatedAt)
-					.map((run) => run.id);
-				expect(new Set(emitted).size).toBe(emitted.length);
-				expect([...emitted].sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
-			}),
+					for (const step of steps) {
+						now += step.advanceMs;
+						addRuns(step);
+						if (step.poll) await poll(step.failAtRequest);
+					}
+					now += 60 * 60_000;
+					await poll(null);
+					await poll(null);
+
+					const expected = runs
+						.filter((run) => Number.isFinite(run.endsAt))
+						.filter(
+							(run) =>
+								run.startedAfterActivation ||
+								run.endsAt > activatedAt ||
+								run.visibleAt > activatedAt,
+						)
+						.map((run) => run.id);
+					expect(new Set(emitted).size).toBe(emitted.length);
+					expect([...emitted].sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+				},
+			),
 			{ numRuns: 500 },
 		);
 	});
@@ -142,8 +169,17 @@ describe('the polling cursor, against a model of the API', () => {
 		let now = T0;
 		for (let minute = 0; minute < 120; minute++) {
 			now += 60_000;
-			for (let index = 0; index < 20; index++) runs.push({ id: runs.length + 1, createdAt: now, visibleAt: now, endsAt: now, startedAfterActivation: true });
-			cursor = (await advanceCursor(sourceAt(runs, now, null), cursor, { includeTranscript: false, now })).cursor;
+			for (let index = 0; index < 20; index++)
+				runs.push({
+					id: runs.length + 1,
+					createdAt: now,
+					visibleAt: now,
+					endsAt: now,
+					startedAfterActivation: true,
+				});
+			cursor = (
+				await advanceCursor(sourceAt(runs, now, null), cursor, { includeTranscript: false, now })
+			).cursor;
 		}
 		// 2400 runs seen; only those inside the overlap window are remembered.
 		expect(Object.keys(cursor.handled).length).toBeLessThanOrEqual(20 * (OVERLAP_MS / 60_000 + 1));

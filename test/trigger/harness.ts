@@ -47,7 +47,11 @@ function triggerNode(parameters: INodeParameters): INode {
 	};
 }
 
-function workflowOf(node: INode, staticData: IDataObject, nodeType: INodeType = new SysevoTrigger()): Workflow {
+function workflowOf(
+	node: INode,
+	staticData: IDataObject,
+	nodeType: INodeType = new SysevoTrigger(),
+): Workflow {
 	return new Workflow({
 		id: 'wf-trigger',
 		nodes: [node],
@@ -87,8 +91,16 @@ export class PollingTrigger {
 	}
 
 	async poll(mode: WorkflowExecuteMode = 'trigger'): Promise<PollResult> {
-		const additionalData = additionalDataFor(this.credentials as unknown as ICredentialDataDecryptedObject);
-		const context = new PollContext(this.workflow, this.node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+		const additionalData = additionalDataFor(
+			this.credentials as unknown as ICredentialDataDecryptedObject,
+		);
+		const context = new PollContext(
+			this.workflow,
+			this.node,
+			additionalData,
+			mode,
+			mode === 'manual' ? 'manual' : 'activate',
+		);
 		try {
 			const output = await this.trigger.poll!.call(context);
 			if (mode !== 'manual') this.workflow = workflowOf(this.node, this.storedCursor, this.trigger);
@@ -119,8 +131,20 @@ export async function webhookTrigger(parameters: INodeParameters) {
 	} as unknown as IWebhookData;
 
 	const receiver = await startReceiver(async (request, response) => {
-		const additionalData = { ...additionalDataFor({}), httpRequest: request, httpResponse: response } as never;
-		const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
+		const additionalData = {
+			...additionalDataFor({}),
+			httpRequest: request,
+			httpResponse: response,
+		} as never;
+		const context = new WebhookContext(
+			workflow,
+			node,
+			additionalData,
+			'webhook',
+			webhookData,
+			[],
+			null,
+		);
 		const result = await trigger.webhook.call(context);
 		if (result.noWebhookResponse) return undefined;
 		if (result.workflowData) {
@@ -145,7 +169,11 @@ export async function webhookTrigger(parameters: INodeParameters) {
 	};
 }
 
-export async function waitUntil(condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+	condition: () => boolean,
+	timeoutMs = 10_000,
+	what = 'condition',
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {
 		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
@@ -164,7 +192,11 @@ export const PHONES = {
 };
 
 /** Places calls through the sandbox's public trigger route; returns the new run ids in order. */
-export async function placeCalls(sandbox: Sandbox, phones: string[], options: { draft?: boolean } = {}): Promise<number[]> {
+export async function placeCalls(
+	sandbox: Sandbox,
+	phones: string[],
+	options: { draft?: boolean } = {},
+): Promise<number[]> {
 	const route = options.draft ? 'public/agent/test/workflow' : 'public/agent/workflow';
 	const ids: number[] = [];
 	for (const phone of phones) {
@@ -174,14 +206,20 @@ export async function placeCalls(sandbox: Sandbox, phones: string[], options: { 
 			body: JSON.stringify({ phone_number: phone }),
 		});
 		const body = (await response.json()) as { workflow_run_id?: number; detail?: unknown };
-		if (response.status !== 200 || !body.workflow_run_id) throw new Error(`trigger failed: ${response.status} ${JSON.stringify(body)}`);
+		if (response.status !== 200 || !body.workflow_run_id)
+			throw new Error(`trigger failed: ${response.status} ${JSON.stringify(body)}`);
 		ids.push(body.workflow_run_id);
 	}
 	return ids;
 }
 
 export function allCompleted(sandbox: Sandbox, ids: number[]): boolean {
-	const done = new Set(sandbox.runs().filter((run) => run.is_completed).map((run) => run.id));
+	const done = new Set(
+		sandbox
+			.runs()
+			.filter((run) => run.is_completed)
+			.map((run) => run.id),
+	);
 	return ids.every((id) => done.has(id));
 }
 

@@ -1,5 +1,13 @@
 import { credentialsFor, SEED, useSandbox } from '../helpers/sandbox';
-import { allCompleted, idsOf, PHONES, placeCalls, PollingTrigger, waitUntil, type PollResult } from './harness';
+import {
+	allCompleted,
+	idsOf,
+	PHONES,
+	placeCalls,
+	PollingTrigger,
+	waitUntil,
+	type PollResult,
+} from './harness';
 
 const sandbox = useSandbox({ concurrencyLimit: 1000 });
 
@@ -8,7 +16,12 @@ function trigger(parameters = {}) {
 }
 
 function mixedPhones(count: number, offset = 0): string[] {
-	const kinds = [(n: number) => PHONES.answered(n), () => PHONES.busy, () => PHONES.noAnswer, () => PHONES.failed];
+	const kinds = [
+		(n: number) => PHONES.answered(n),
+		() => PHONES.busy,
+		() => PHONES.noAnswer,
+		() => PHONES.failed,
+	];
 	return Array.from({ length: count }, (_, index) => kinds[index % kinds.length](index + offset));
 }
 
@@ -38,7 +51,11 @@ describe('Sysevo Trigger, polling', () => {
 		const activation = expectNoError(await polling.poll());
 		expect(activation.items).toEqual([]);
 
-		const after = await placeCalls(sandbox.current, [PHONES.answered(2), PHONES.failed, PHONES.noAnswer]);
+		const after = await placeCalls(sandbox.current, [
+			PHONES.answered(2),
+			PHONES.failed,
+			PHONES.noAnswer,
+		]);
 		await settled(after);
 		const results = [expectNoError(await polling.poll()), expectNoError(await polling.poll())];
 
@@ -57,7 +74,11 @@ describe('Sysevo Trigger, polling', () => {
 		await settled([running]);
 		const results = [expectNoError(await polling.poll()), expectNoError(await polling.poll())];
 		expect(emittedOnce(results)).toEqual([running]);
-		expect(results[0].items[0]).toMatchObject({ id: running, run_status: 'completed', disposition: 'user_hangup' });
+		expect(results[0].items[0]).toMatchObject({
+			id: running,
+			run_status: 'completed',
+			disposition: 'user_hangup',
+		});
 	});
 
 	it('emits each of 250 calls exactly once when they all end between two polls, across pages', async () => {
@@ -71,8 +92,12 @@ describe('Sysevo Trigger, polling', () => {
 
 		expect(emittedOnce(results).sort()).toEqual([...ids].sort());
 		expect(results[1].items).toEqual([]);
-		const pages = sandbox.current.requests.filter((request) => request.path === `/api/v1/workflow/${SEED.agents.renewal.id}/runs`);
-		expect(pages.map((request) => request.query.page)).toEqual(expect.arrayContaining(['1', '2', '3']));
+		const pages = sandbox.current.requests.filter(
+			(request) => request.path === `/api/v1/workflow/${SEED.agents.renewal.id}/runs`,
+		);
+		expect(pages.map((request) => request.query.page)).toEqual(
+			expect.arrayContaining(['1', '2', '3']),
+		);
 	});
 
 	it('never skips or repeats a call while calls keep starting and ending out of order between polls', async () => {
@@ -107,7 +132,9 @@ describe('Sysevo Trigger, polling', () => {
 
 		expect(failed.items).toEqual([]);
 		expect(failed.error).toMatchObject({ name: 'NodeApiError', httpCode: '500' });
-		expect(failed.error?.message).toMatch(/^Polling Sysevo failed: Sysevo had an internal error \(HTTP 500\)/);
+		expect(failed.error?.message).toMatch(
+			/^Polling Sysevo failed: Sysevo had an internal error \(HTTP 500\)/,
+		);
 		expect(failed.error?.description).toMatch(/next poll picks up every call/);
 		expect(polling.storedCursor).toEqual(cursorBefore);
 
@@ -121,8 +148,24 @@ describe('Sysevo Trigger, polling', () => {
 	it('emits nothing when a poll fails after listing (fetching a run in full), and everything on the next', async () => {
 		const polling = trigger({ options: { includeTranscript: true } });
 		expectNoError(await polling.poll());
-		const ids = await placeCalls(sandbox.current, [PHONES.answered(10), PHONES.answered(11), PHONES.busy]);
-		await waitUntil(() => sandbox.current.runs().filter((run) => ids.includes(run.id) && (run.transcript_url || run.phone_number === PHONES.busy) && run.is_completed).length === 3, 15_000, 'transcripts');
+		const ids = await placeCalls(sandbox.current, [
+			PHONES.answered(10),
+			PHONES.answered(11),
+			PHONES.busy,
+		]);
+		await waitUntil(
+			() =>
+				sandbox.current
+					.runs()
+					.filter(
+						(run) =>
+							ids.includes(run.id) &&
+							(run.transcript_url || run.phone_number === PHONES.busy) &&
+							run.is_completed,
+					).length === 3,
+			15_000,
+			'transcripts',
+		);
 
 		sandbox.current.faults.inject({ kind: 'json503', route: 'getRun', times: Infinity });
 		const failed = await polling.poll();
@@ -133,8 +176,13 @@ describe('Sysevo Trigger, polling', () => {
 		const results = [expectNoError(await polling.poll()), expectNoError(await polling.poll())];
 		expect(emittedOnce(results).sort()).toEqual([...ids].sort());
 		const answered = results[0].items.find((item) => item.id === ids[0]);
-		expect(answered).toMatchObject({ transcript_source: 'file', transcript: expect.stringContaining('assistant:') });
-		expect(answered?.recording_public_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/public\/download\/workflow\/.+\/recording$/);
+		expect(answered).toMatchObject({
+			transcript_source: 'file',
+			transcript: expect.stringContaining('assistant:'),
+		});
+		expect(answered?.recording_public_url).toMatch(
+			/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/public\/download\/workflow\/.+\/recording$/,
+		);
 	});
 
 	it('holds a connected call back until its transcript is uploaded when the transcript is wanted', async () => {
@@ -147,14 +195,26 @@ describe('Sysevo Trigger, polling', () => {
 		const early = expectNoError(await polling.poll());
 		expect(idsOf(early.items)).toEqual([busy]);
 
-		await waitUntil(() => sandbox.current.runs().some((run) => run.id === answered && run.transcript_url !== null), 15_000, 'transcript');
+		await waitUntil(
+			() =>
+				sandbox.current.runs().some((run) => run.id === answered && run.transcript_url !== null),
+			15_000,
+			'transcript',
+		);
 		const late = expectNoError(await polling.poll());
 		expect(idsOf(late.items)).toEqual([answered]);
-		expect(late.items[0]).toMatchObject({ transcript_source: 'file', transcript_turns: expect.arrayContaining([expect.objectContaining({ role: 'user' })]) });
+		expect(late.items[0]).toMatchObject({
+			transcript_source: 'file',
+			transcript_turns: expect.arrayContaining([expect.objectContaining({ role: 'user' })]),
+		});
 	});
 
 	describe('filters', () => {
-		async function emittedWith(parameters: object, phones: string[], options: { draft?: boolean } = {}) {
+		async function emittedWith(
+			parameters: object,
+			phones: string[],
+			options: { draft?: boolean } = {},
+		) {
 			const polling = trigger(parameters);
 			expectNoError(await polling.poll());
 			const ids = await placeCalls(sandbox.current, phones, options);
@@ -163,21 +223,18 @@ describe('Sysevo Trigger, polling', () => {
 		}
 
 		it('by outcome', async () => {
-			const { ids, emitted } = await emittedWith({ filters: { outcomes: ['not_connected', 'failed'] } }, [
-				PHONES.answered(30),
-				PHONES.busy,
-				PHONES.noAnswer,
-				PHONES.failed,
-			]);
+			const { ids, emitted } = await emittedWith(
+				{ filters: { outcomes: ['not_connected', 'failed'] } },
+				[PHONES.answered(30), PHONES.busy, PHONES.noAnswer, PHONES.failed],
+			);
 			expect(emitted.sort()).toEqual(ids.slice(1).sort());
 		});
 
 		it('by disposition, case-insensitively', async () => {
-			const { ids, emitted } = await emittedWith({ filters: { dispositions: ' No-Answer , user_hangup' } }, [
-				PHONES.answered(31),
-				PHONES.busy,
-				PHONES.noAnswer,
-			]);
+			const { ids, emitted } = await emittedWith(
+				{ filters: { dispositions: ' No-Answer , user_hangup' } },
+				[PHONES.answered(31), PHONES.busy, PHONES.noAnswer],
+			);
 			expect(emitted.sort()).toEqual([ids[0], ids[2]].sort());
 		});
 
@@ -185,7 +242,11 @@ describe('Sysevo Trigger, polling', () => {
 			const skipped = await emittedWith({}, [PHONES.answered(32)], { draft: true });
 			expect(skipped.emitted).toEqual([]);
 			sandbox.current.reset();
-			const kept = await emittedWith({ filters: { includeTestRuns: true } }, [PHONES.answered(33)], { draft: true });
+			const kept = await emittedWith(
+				{ filters: { includeTestRuns: true } },
+				[PHONES.answered(33)],
+				{ draft: true },
+			);
 			expect(kept.emitted).toEqual(kept.ids);
 		});
 
@@ -203,7 +264,10 @@ describe('Sysevo Trigger, polling', () => {
 		const polling = trigger({ options: { historyHours: 6 } });
 		const results = [expectNoError(await polling.poll()), expectNoError(await polling.poll())];
 		expect(emittedOnce(results).sort()).toEqual([SEED.runs.answered, SEED.runs.busy].sort());
-		expect(results[0].items.find((item) => item.id === SEED.runs.busy)).toMatchObject({ run_status: 'not_connected', disposition: 'busy' });
+		expect(results[0].items.find((item) => item.id === SEED.runs.busy)).toMatchObject({
+			run_status: 'not_connected',
+			disposition: 'busy',
+		});
 	});
 
 	it('fetches the most recent finished call as the test event, without moving the cursor', async () => {
@@ -220,7 +284,9 @@ describe('Sysevo Trigger, polling', () => {
 		expect(Object.keys(test.items[0]).some((key) => key.startsWith('extracted_'))).toBe(true);
 		expect(polling.storedCursor).toEqual({});
 
-		const filtered = expectNoError(await trigger({ filters: { outcomes: ['not_connected'] } }).poll('manual'));
+		const filtered = expectNoError(
+			await trigger({ filters: { outcomes: ['not_connected'] } }).poll('manual'),
+		);
 		expect(idsOf(filtered.items)).toEqual([SEED.runs.busy]);
 	});
 

@@ -5,7 +5,15 @@ import { SysevoTrigger } from '../../nodes/SysevoTrigger/SysevoTrigger.node';
 import { additionalDataFor, nodeTypesFor, runNode } from '../helpers/engine';
 import { credentialsFor, useSandbox } from '../helpers/sandbox';
 import { getRunParameters } from '../node/params';
-import { PHONES, placeCalls, RENEWAL, TRIGGER_TYPE, triggerParameters, waitUntil, webhookTrigger } from './harness';
+import {
+	PHONES,
+	placeCalls,
+	RENEWAL,
+	TRIGGER_TYPE,
+	triggerParameters,
+	waitUntil,
+	webhookTrigger,
+} from './harness';
 
 const sandbox = useSandbox();
 // A made-up shared value for the loopback receiver; built at run time so it reads as no literal.
@@ -33,7 +41,11 @@ function payload(overrides: IDataObject = {}): IDataObject {
 		workflow_id: RENEWAL.id,
 		workflow_name: RENEWAL.name,
 		call_time: '2026-06-20T14:03:11.512345Z',
-		initial_context: { phone_number: '+14155552671', customer_name: 'Jane', trigger_mode: 'production' },
+		initial_context: {
+			phone_number: '+14155552671',
+			customer_name: 'Jane',
+			trigger_mode: 'production',
+		},
 		gathered_context: {
 			call_disposition: 'user_hangup',
 			call_tags: ['user_speech'],
@@ -57,7 +69,10 @@ describe('Sysevo Trigger, webhook', () => {
 		expect(trigger.emitted).toHaveLength(1);
 		const [item] = trigger.emitted;
 		const { json } = await runNode({
-			parameters: getRunParameters({ workflowId: { __rl: true, mode: 'id', value: String(RENEWAL.id) }, runId: String(runId) }),
+			parameters: getRunParameters({
+				workflowId: { __rl: true, mode: 'id', value: String(RENEWAL.id) },
+				runId: String(runId),
+			}),
 			credentials: credentialsFor(sandbox.current),
 		});
 		const fromGetRun = json[0];
@@ -90,7 +105,10 @@ describe('Sysevo Trigger, webhook', () => {
 		const elsewhere = await trigger.post(payload(), { Authorization: `Bearer ${SHARED}` });
 
 		for (const answer of [wrong, missing, elsewhere]) {
-			expect(answer).toEqual({ status: 401, body: { error: 'Missing or wrong shared secret in the X-Sysevo-Secret header' } });
+			expect(answer).toEqual({
+				status: 401,
+				body: { error: 'Missing or wrong shared secret in the X-Sysevo-Secret header' },
+			});
 		}
 		expect(trigger.emitted).toEqual([]);
 	});
@@ -98,7 +116,9 @@ describe('Sysevo Trigger, webhook', () => {
 	it('accepts a Bearer token when the secret header is Authorization', async () => {
 		const trigger = await receiverWith({ headerName: 'Authorization' });
 		expect((await trigger.post(payload(), { Authorization: `Bearer ${SHARED}` })).status).toBe(200);
-		expect((await trigger.post(payload(), { Authorization: 'Bearer nope-nope-nope-nope' })).status).toBe(401);
+		expect(
+			(await trigger.post(payload(), { Authorization: 'Bearer nope-nope-nope-nope' })).status,
+		).toBe(401);
 		expect(trigger.emitted.map((item) => item.id)).toEqual([48500]);
 	});
 
@@ -111,9 +131,21 @@ describe('Sysevo Trigger, webhook', () => {
 	it.each([
 		['a body that is not JSON', 'call ended', 'The body must be a JSON object'],
 		['a JSON array', [payload()], 'The body must be a JSON object'],
-		['no run id', payload({ workflow_run_id: undefined }), 'The workflow_run_id is empty; it must be a positive whole number'],
-		['a run id that is not a number', payload({ workflow_run_id: 'abc' }), 'The workflow_run_id is "abc"; it must be a positive whole number'],
-		['a context that is not an object', payload({ gathered_context: "{'call_disposition': 'busy'}" }), 'gathered_context must be a JSON object'],
+		[
+			'no run id',
+			payload({ workflow_run_id: undefined }),
+			'The workflow_run_id is empty; it must be a positive whole number',
+		],
+		[
+			'a run id that is not a number',
+			payload({ workflow_run_id: 'abc' }),
+			'The workflow_run_id is "abc"; it must be a positive whole number',
+		],
+		[
+			'a context that is not an object',
+			payload({ gathered_context: "{'call_disposition': 'busy'}" }),
+			'gathered_context must be a JSON object',
+		],
 	])('answers 400 and starts nothing for %s', async (_case, body, reason) => {
 		const trigger = await receiverWith();
 		const answer = await trigger.post(body, AUTH);
@@ -128,7 +160,10 @@ describe('Sysevo Trigger, webhook', () => {
 			payload({
 				workflow_run_id: '48501',
 				workflow_id: String(RENEWAL.id),
-				gathered_context: JSON.stringify({ call_tags: ['not_connected', 'telephony_busy'], call_disposition: 'busy' }),
+				gathered_context: JSON.stringify({
+					call_tags: ['not_connected', 'telephony_busy'],
+					call_disposition: 'busy',
+				}),
 				cost_info: '',
 				recording_url: 'None',
 				transcript_url: '',
@@ -152,17 +187,34 @@ describe('Sysevo Trigger, webhook', () => {
 		const trigger = await receiverWith({ options: { simplify: true } });
 		await trigger.post({ workflow_run_id: 48502, call_disposition: 'voicemail_detected' }, AUTH);
 		expect(trigger.emitted).toEqual([
-			expect.objectContaining({ workflow_run_id: 48502, run_status: 'completed', disposition: 'voicemail_detected' }),
+			expect.objectContaining({
+				workflow_run_id: 48502,
+				run_status: 'completed',
+				disposition: 'voicemail_detected',
+			}),
 		]);
 	});
 
 	it('applies the filters and answers 200 to calls it leaves out', async () => {
 		const trigger = await receiverWith({ filters: { outcomes: ['not_connected'] } });
 		const answered = await trigger.post(payload(), AUTH);
-		const draft = await trigger.post(payload({ workflow_run_id: 48503, workflow_run_name: 'WR-TEST-1111', gathered_context: { call_disposition: 'busy' } }), AUTH);
-		const busy = await trigger.post(payload({ workflow_run_id: 48504, gathered_context: { call_disposition: 'busy' } }), AUTH);
+		const draft = await trigger.post(
+			payload({
+				workflow_run_id: 48503,
+				workflow_run_name: 'WR-TEST-1111',
+				gathered_context: { call_disposition: 'busy' },
+			}),
+			AUTH,
+		);
+		const busy = await trigger.post(
+			payload({ workflow_run_id: 48504, gathered_context: { call_disposition: 'busy' } }),
+			AUTH,
+		);
 
-		expect(answered).toEqual({ status: 200, body: { received: true, ignored: 'The run does not match the trigger filters' } });
+		expect(answered).toEqual({
+			status: 200,
+			body: { received: true, ignored: 'The run does not match the trigger filters' },
+		});
 		expect(draft.body.ignored).toBeDefined();
 		expect(busy).toEqual({ status: 200, body: { message: 'Workflow was started' } });
 		expect(trigger.emitted.map((item) => item.id)).toEqual([48504]);
@@ -178,16 +230,34 @@ describe('Sysevo Trigger, webhook', () => {
 				position: [0, 0],
 				parameters: triggerParameters(parameters),
 			};
-			const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: true, nodeTypes: nodeTypesFor({ [TRIGGER_TYPE]: new SysevoTrigger() }) });
+			const workflow = new Workflow({
+				id: 'wf',
+				nodes: [node],
+				connections: {},
+				active: true,
+				nodeTypes: nodeTypesFor({ [TRIGGER_TYPE]: new SysevoTrigger() }),
+			});
 			return { workflow, node };
 		}
 
 		it('declares its webhook only in webhook mode, so a polling trigger registers no URL', () => {
 			const [webhook] = new SysevoTrigger().description.webhooks!;
-			for (const [mode, path, hidden] of [['polling', undefined, true], ['webhook', 'sysevo', false]] as const) {
+			for (const [mode, path, hidden] of [
+				['polling', undefined, true],
+				['webhook', 'sysevo', false],
+			] as const) {
 				const { workflow, node } = nodeWith({ mode });
-				expect(workflow.expression.getSimpleParameterValue(node, webhook.path, 'internal', {})).toBe(path);
-				expect(workflow.expression.getSimpleParameterValue(node, webhook.ndvHideUrl as string, 'internal', {})).toBe(hidden);
+				expect(
+					workflow.expression.getSimpleParameterValue(node, webhook.path, 'internal', {}),
+				).toBe(path);
+				expect(
+					workflow.expression.getSimpleParameterValue(
+						node,
+						webhook.ndvHideUrl as string,
+						'internal',
+						{},
+					),
+				).toBe(hidden);
 			}
 		});
 
@@ -195,12 +265,17 @@ describe('Sysevo Trigger, webhook', () => {
 			const { create } = new SysevoTrigger().webhookMethods.default;
 			const activate = async (parameters: INodeParameters) => {
 				const { workflow, node } = nodeWith({ mode: 'webhook', ...parameters });
-				return await create.call(new HookContext(workflow, node, additionalDataFor({}), 'trigger', 'activate'));
+				return await create.call(
+					new HookContext(workflow, node, additionalDataFor({}), 'trigger', 'activate'),
+				);
 			};
-			await expect(activate({ secret: 'short' })).rejects.toThrow('The shared secret must be at least 16 characters long');
-			await expect(activate({ secret: SHARED, headerName: 'X Secret' })).rejects.toThrow('"X Secret" is not a valid HTTP header name');
+			await expect(activate({ secret: 'short' })).rejects.toThrow(
+				'The shared secret must be at least 16 characters long',
+			);
+			await expect(activate({ secret: SHARED, headerName: 'X Secret' })).rejects.toThrow(
+				'"X Secret" is not a valid HTTP header name',
+			);
 			await expect(activate({ secret: SHARED })).resolves.toBe(true);
 		});
 	});
 });
-

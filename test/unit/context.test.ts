@@ -1,4 +1,8 @@
-import { contextFromEntries, contextFromJson, MAX_CONTEXT_BYTES } from '../../nodes/Sysevo/helpers/context';
+import {
+	contextFromEntries,
+	contextFromJson,
+	MAX_CONTEXT_BYTES,
+} from '../../nodes/Sysevo/helpers/context';
 
 describe('contextFromEntries', () => {
 	it('builds an object and keeps the types expressions produced', () => {
@@ -9,7 +13,10 @@ describe('contextFromEntries', () => {
 				{ key: 'vip', value: true },
 				{ key: 'address', value: { city: 'Oslo' } },
 			]),
-		).toEqual({ valid: true, context: { customer_name: 'Jane', visits: 3, vip: true, address: { city: 'Oslo' } } });
+		).toEqual({
+			valid: true,
+			context: { customer_name: 'Jane', visits: 3, vip: true, address: { city: 'Oslo' } },
+		});
 	});
 
 	it('gives an empty object for no entries', () => {
@@ -18,7 +25,13 @@ describe('contextFromEntries', () => {
 
 	it.each([
 		[[{ key: '', value: 'x' }], 'entry 1 has no key'],
-		[[{ key: 'a', value: 1 }, { key: 'a', value: 2 }], '"a" is used more than once'],
+		[
+			[
+				{ key: 'a', value: 1 },
+				{ key: 'a', value: 2 },
+			],
+			'"a" is used more than once',
+		],
 		[[{ key: '__proto__', value: { polluted: true } }], '"__proto__" is not allowed'],
 		[[{ key: 'constructor', value: 'x' }], '"constructor" is not allowed'],
 		[[{ key: 'a', value: { prototype: 1 } }], '"a.prototype" is not allowed'],

@@ -23,9 +23,12 @@ describe('destination rules', () => {
 		expect(rulesFor('+19005550123', { blockSpecialNumbers: false })).toBeUndefined();
 	});
 
-	it.each(['+14155552671', '+18005550199', '+4721234567', '+447400123456'])('allows ordinary and toll-free number %s', (number) => {
-		expect(rulesFor(number, {})).toBeUndefined();
-	});
+	it.each(['+14155552671', '+18005550199', '+4721234567', '+447400123456'])(
+		'allows ordinary and toll-free number %s',
+		(number) => {
+			expect(rulesFor(number, {})).toBeUndefined();
+		},
+	);
 
 	it('allows only the listed countries when some are listed', () => {
 		expect(rulesFor('+14155552671', { allowedCountries: ['US', 'CA'] })).toBeUndefined();

@@ -10,7 +10,12 @@ describe('detailOf', () => {
 			detailOf({
 				detail: [
 					{ type: 'missing', loc: ['body', 'phone_number'], msg: 'Field required', input: {} },
-					{ type: 'dict_type', loc: ['body', 'initial_context'], msg: 'Input should be a valid dictionary', input: 'x' },
+					{
+						type: 'dict_type',
+						loc: ['body', 'initial_context'],
+						msg: 'Input should be a valid dictionary',
+						input: 'x',
+					},
 				],
 			}),
 		).toBe('phone_number: Field required; initial_context: Input should be a valid dictionary');
@@ -24,9 +29,11 @@ describe('detailOf', () => {
 
 describe('textOf', () => {
 	it('reduces an HTML gateway page to its text', () => {
-		expect(textOf('<html><head><title>502 Bad Gateway</title><style>body{}</style></head><body><h1>502 Bad Gateway</h1><hr><center>nginx</center></body></html>')).toBe(
-			'502 Bad Gateway 502 Bad Gateway nginx',
-		);
+		expect(
+			textOf(
+				'<html><head><title>502 Bad Gateway</title><style>body{}</style></head><body><h1>502 Bad Gateway</h1><hr><center>nginx</center></body></html>',
+			),
+		).toBe('502 Bad Gateway 502 Bad Gateway nginx');
 	});
 });
 
@@ -34,7 +41,7 @@ describe('describeHttpError', () => {
 	it('points a 404 on a trigger path at the identifier kind', () => {
 		const text = describeHttpError(404, { detail: 'Agent trigger not found' }, 'triggerByPath');
 		expect(text.message).toBe('Not found: Agent trigger not found');
-		expect(text.description).toContain('not the agent\'s workflow UUID');
+		expect(text.description).toContain("not the agent's workflow UUID");
 	});
 
 	it('says a 5xx on a trigger may have dialled', () => {
@@ -45,12 +52,20 @@ describe('describeHttpError', () => {
 	});
 
 	it('does not say so for reads', () => {
-		expect(describeHttpError(503, { detail: 'down' }, 'getRun').description).not.toContain('may have been placed');
+		expect(describeHttpError(503, { detail: 'down' }, 'getRun').description).not.toContain(
+			'may have been placed',
+		);
 	});
 
 	it('says no call was placed on 429 and 402', () => {
-		expect(describeHttpError(429, { detail: 'Concurrent call limit reached' }, 'triggerByPath').description).toContain('No call was placed');
-		expect(describeHttpError(402, { detail: 'You have exhausted your credits.' }, 'triggerByPath').description).toContain('No call was placed');
+		expect(
+			describeHttpError(429, { detail: 'Concurrent call limit reached' }, 'triggerByPath')
+				.description,
+		).toContain('No call was placed');
+		expect(
+			describeHttpError(402, { detail: 'You have exhausted your credits.' }, 'triggerByPath')
+				.description,
+		).toContain('No call was placed');
 	});
 
 	it('explains a redirect instead of following it', () => {

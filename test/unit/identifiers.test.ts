@@ -1,6 +1,24 @@
-import { checkPositiveInteger, checkTriggerPath, checkWorkflowUuid } from '../../nodes/Sysevo/helpers/identifiers';
+import {
+	checkPositiveInteger,
+	checkTriggerPath,
+	checkWorkflowUuid,
+} from '../../nodes/Sysevo/helpers/identifiers';
 
-const ATTACKS = ['../workflow/1', '%2e%2e/', 'x?y=1', 'a/b', 'a b', 'ａｂｃ', 'abc\u200b', 'a#b', '..', '.', 'a\\b', 'a%2Fb', '\n'];
+const ATTACKS = [
+	'../workflow/1',
+	'%2e%2e/',
+	'x?y=1',
+	'a/b',
+	'a b',
+	'ａｂｃ',
+	'abc\u200b',
+	'a#b',
+	'..',
+	'.',
+	'a\\b',
+	'a%2Fb',
+	'\n',
+];
 
 describe('checkWorkflowUuid', () => {
 	it('accepts a UUID, trimmed and lower-cased', () => {
@@ -10,15 +28,23 @@ describe('checkWorkflowUuid', () => {
 		});
 	});
 
-	it.each([...ATTACKS, '', undefined, 42, '0b6f9c1e7a2d4f0e9a551c2b3d4e5f60'])('rejects %p', (value) => {
-		const result = checkWorkflowUuid(value);
-		expect(result.valid).toBe(false);
-		expect(result.valid ? '' : result.reason).toContain('workflow UUID');
-	});
+	it.each([...ATTACKS, '', undefined, 42, '0b6f9c1e7a2d4f0e9a551c2b3d4e5f60'])(
+		'rejects %p',
+		(value) => {
+			const result = checkWorkflowUuid(value);
+			expect(result.valid).toBe(false);
+			expect(result.valid ? '' : result.reason).toContain('workflow UUID');
+		},
+	);
 });
 
 describe('checkTriggerPath', () => {
-	it.each(['5d1e7c3a-2b4f-4e8a-9c1d-0a2b3c4d5e6f', 'appointment-confirm', 'lead_qualifier', 'A'.repeat(36)])('accepts %s', (path) => {
+	it.each([
+		'5d1e7c3a-2b4f-4e8a-9c1d-0a2b3c4d5e6f',
+		'appointment-confirm',
+		'lead_qualifier',
+		'A'.repeat(36),
+	])('accepts %s', (path) => {
 		expect(checkTriggerPath(path)).toEqual({ valid: true, value: path });
 	});
 
@@ -30,11 +56,28 @@ describe('checkTriggerPath', () => {
 });
 
 describe('checkPositiveInteger', () => {
-	it.each([[48213, 48213], ['312', 312], [' 7 ', 7]])('accepts %p', (value, expected) => {
+	it.each([
+		[48213, 48213],
+		['312', 312],
+		[' 7 ', 7],
+	])('accepts %p', (value, expected) => {
 		expect(checkPositiveInteger(value, 'run ID')).toEqual({ valid: true, value: expected });
 	});
 
-	it.each([0, -1, 1.5, '1e3', '0x10', '12abc', '', null, undefined, '99999999999999999', NaN, '١٢'])('rejects %p', (value) => {
+	it.each([
+		0,
+		-1,
+		1.5,
+		'1e3',
+		'0x10',
+		'12abc',
+		'',
+		null,
+		undefined,
+		'99999999999999999',
+		NaN,
+		'١٢',
+	])('rejects %p', (value) => {
 		const result = checkPositiveInteger(value, 'run ID');
 		expect(result).toEqual({ valid: false, reason: expect.stringContaining('The run ID is') });
 	});

@@ -11,9 +11,15 @@ describe('checkPhoneNumber', () => {
 		expect(checkPhoneNumber(input, country)).toMatchObject({ valid: true, e164 });
 	});
 
-	it('accepts valid short national numbers such as Norway\'s 8 digits', () => {
-		expect(checkPhoneNumber('21 23 45 67', 'NO')).toMatchObject({ valid: true, e164: '+4721234567' });
-		expect(checkPhoneNumber('412 34 567', 'NO')).toMatchObject({ valid: true, e164: '+4741234567' });
+	it("accepts valid short national numbers such as Norway's 8 digits", () => {
+		expect(checkPhoneNumber('21 23 45 67', 'NO')).toMatchObject({
+			valid: true,
+			e164: '+4721234567',
+		});
+		expect(checkPhoneNumber('412 34 567', 'NO')).toMatchObject({
+			valid: true,
+			e164: '+4741234567',
+		});
 	});
 
 	it.each([

@@ -20,7 +20,9 @@ describe('runPool', () => {
 			{ stopOnError: false },
 		);
 		expect(peak).toBe(3);
-		expect(results.map((result) => (result?.ok ? result.value : undefined))).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110]);
+		expect(results.map((result) => (result?.ok ? result.value : undefined))).toEqual([
+			0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110,
+		]);
 	});
 
 	it('stops starting work after a failure but lets running work finish', async () => {

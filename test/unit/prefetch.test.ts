@@ -18,7 +18,9 @@ describe('prefetch', () => {
 			},
 			5,
 		);
-		expect(await Promise.all(Array.from({ length: 12 }, (_, i) => plans.get(i)))).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22]);
+		expect(await Promise.all(Array.from({ length: 12 }, (_, i) => plans.get(i)))).toEqual([
+			0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22,
+		]);
 		expect(computed).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 		expect(yields).toBe(2);
 	});
@@ -26,7 +28,12 @@ describe('prefetch', () => {
 	it('lets other work run between chunks', async () => {
 		const events: string[] = [];
 		void sleep(0).then(() => events.push('other work'));
-		const plans = prefetch(4, (i) => events.push(`compute ${i}`), async () => await sleep(0), 2);
+		const plans = prefetch(
+			4,
+			(i) => events.push(`compute ${i}`),
+			async () => await sleep(0),
+			2,
+		);
 		await plans.get(3);
 		expect(events).toEqual(['compute 0', 'compute 1', 'other work', 'compute 2', 'compute 3']);
 	});

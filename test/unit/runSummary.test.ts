@@ -2,7 +2,9 @@ import { summariseRun } from '../../nodes/Sysevo/helpers/runSummary';
 
 describe('summariseRun', () => {
 	it('reports a run that has not completed as in progress', () => {
-		expect(summariseRun({ is_completed: false, gathered_context: { call_disposition: 'user_hangup' } })).toEqual({
+		expect(
+			summariseRun({ is_completed: false, gathered_context: { call_disposition: 'user_hangup' } }),
+		).toEqual({
 			run_status: 'in_progress',
 			disposition: 'user_hangup',
 			duration_seconds: null,
@@ -15,17 +17,30 @@ describe('summariseRun', () => {
 				is_completed: true,
 				cost_info: { call_duration_seconds: 94 },
 				usage_info: { call_duration_seconds: 93.7 },
-				gathered_context: { call_disposition: 'user_hangup', call_tags: ['user_speech', 'user_hangup'] },
+				gathered_context: {
+					call_disposition: 'user_hangup',
+					call_tags: ['user_speech', 'user_hangup'],
+				},
 			}),
 		).toEqual({ run_status: 'completed', disposition: 'user_hangup', duration_seconds: 94 });
 	});
 
 	it('uses usage_info when cost_info has no duration', () => {
-		expect(summariseRun({ is_completed: true, cost_info: null, usage_info: { call_duration_seconds: 12.5 } }).duration_seconds).toBe(12.5);
+		expect(
+			summariseRun({
+				is_completed: true,
+				cost_info: null,
+				usage_info: { call_duration_seconds: 12.5 },
+			}).duration_seconds,
+		).toBe(12.5);
 	});
 
 	it.each([
-		[{ call_tags: ['not_connected', 'telephony_no-answer'], call_disposition: 'no-answer' }, 'not_connected', 'no-answer'],
+		[
+			{ call_tags: ['not_connected', 'telephony_no-answer'], call_disposition: 'no-answer' },
+			'not_connected',
+			'no-answer',
+		],
 		[{ call_disposition: 'busy' }, 'not_connected', 'busy'],
 		[{ call_tags: ['not_connected', 'telephony_busy'] }, 'not_connected', 'busy'],
 		[{ error: 'Provider unreachable', call_disposition: 'error' }, 'failed', 'error'],

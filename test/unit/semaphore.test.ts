@@ -54,6 +54,12 @@ describe('DialPacer', () => {
 	it('spreads the first wave a few milliseconds apart, then dials at once', () => {
 		const now = 1000;
 		const pacer = new DialPacer(0, 3, 5, () => now);
-		expect([pacer.reserve(), pacer.reserve(), pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([0, 5, 10, 0, 0]);
+		expect([
+			pacer.reserve(),
+			pacer.reserve(),
+			pacer.reserve(),
+			pacer.reserve(),
+			pacer.reserve(),
+		]).toEqual([0, 5, 10, 0, 0]);
 	});
 });

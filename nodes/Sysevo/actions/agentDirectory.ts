@@ -26,7 +26,9 @@ export class AgentDirectory {
 
 	async idForWorkflowUuid(uuid: string): Promise<number | null> {
 		const agents = await this.activeAgents();
-		return agents.find((agent) => agent.workflow_uuid?.toLowerCase() === uuid.toLowerCase())?.id ?? null;
+		return (
+			agents.find((agent) => agent.workflow_uuid?.toLowerCase() === uuid.toLowerCase())?.id ?? null
+		);
 	}
 
 	async idForTriggerPath(path: string): Promise<number | null> {
@@ -36,10 +38,21 @@ export class AgentDirectory {
 
 	private activeAgents(): Promise<Agent[]> {
 		this.agents ??= sysevoApiRequest
-			.call(this.context, { method: 'GET', path: '/workflow/fetch', qs: { status: 'active' }, purpose: 'listAgents' })
-			.then((body) => (Array.isArray(body) ? (body as Agent[]).filter((agent) => checkPositiveInteger(agent?.id, 'agent ID').valid) : []))
+			.call(this.context, {
+				method: 'GET',
+				path: '/workflow/fetch',
+				qs: { status: 'active' },
+				purpose: 'listAgents',
+			})
+			.then((body) =>
+				Array.isArray(body)
+					? (body as Agent[]).filter((agent) => checkPositiveInteger(agent?.id, 'agent ID').valid)
+					: [],
+			)
 			.catch((error: Error) => {
-				this.context.logger.warn(`Sysevo: agent list unavailable, workflow_id left empty (${error.message})`);
+				this.context.logger.warn(
+					`Sysevo: agent list unavailable, workflow_id left empty (${error.message})`,
+				);
 				return [];
 			});
 		return this.agents;
@@ -56,10 +69,13 @@ export class AgentDirectory {
 					purpose: 'listAgents',
 				})) as AgentDefinition;
 				for (const node of definition.workflow_definition?.nodes ?? []) {
-					if (node.type === 'trigger' && node.data?.trigger_path) paths.set(node.data.trigger_path, agent.id);
+					if (node.type === 'trigger' && node.data?.trigger_path)
+						paths.set(node.data.trigger_path, agent.id);
 				}
 			} catch (error) {
-				this.context.logger.warn(`Sysevo: definition of agent ${agent.id} unavailable (${(error as Error).message})`);
+				this.context.logger.warn(
+					`Sysevo: definition of agent ${agent.id} unavailable (${(error as Error).message})`,
+				);
 			}
 		}
 		return paths;

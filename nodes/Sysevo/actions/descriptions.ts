@@ -2,7 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { countryOptions } from '../helpers/phone';
 
-const UUID_PATTERN = '^\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*$';
+const UUID_PATTERN =
+	'^\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*$';
 
 export const agentLocator: INodeProperties = {
 	displayName: 'Agent',
@@ -58,7 +59,10 @@ export const workflowIdLocator: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '^\\s*[1-9][0-9]*\\s*$', errorMessage: 'The agent ID is a whole number' },
+					properties: {
+						regex: '^\\s*[1-9][0-9]*\\s*$',
+						errorMessage: 'The agent ID is a whole number',
+					},
 				},
 			],
 		},
@@ -122,7 +126,8 @@ export const includeTranscriptOption: INodeProperties = {
 	name: 'includeTranscript',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to add the conversation as text (transcript) and as turns (transcript_turns)',
+	description:
+		'Whether to add the conversation as text (transcript) and as turns (transcript_turns)',
 };
 
 export const simplifyOption: INodeProperties = {
@@ -146,7 +151,9 @@ export const routeByOutcomeOption: INodeProperties = {
 /** Options that shape a finished run: shown on Get Run always, on Trigger Call when waiting. */
 export function runResultOptions(onlyWhenWaiting: boolean): INodeProperties[] {
 	const options = [includeTranscriptOption, simplifyOption, routeByOutcomeOption];
-	return onlyWhenWaiting ? options.map((option) => ({ ...option, displayOptions: whenWaiting })) : options;
+	return onlyWhenWaiting
+		? options.map((option) => ({ ...option, displayOptions: whenWaiting }))
+		: options;
 }
 
 /** n8n lists collection options alphabetically. */

@@ -18,13 +18,25 @@ type Operation = 'trigger' | 'getRun';
 const PARALLEL_READS = 5;
 
 /** Output index per outcome when routing by outcome; items that failed go to Failed. */
-const OUTCOME_OUTPUT: Record<RunStatus, number> = { completed: 0, not_connected: 1, failed: 2, in_progress: 3 };
+const OUTCOME_OUTPUT: Record<RunStatus, number> = {
+	completed: 0,
+	not_connected: 1,
+	failed: 2,
+	in_progress: 3,
+};
 const FAILED_OUTPUT = OUTCOME_OUTPUT.failed;
 
 function errorItem(error: Error, i: number): INodeExecutionData {
-	const { description, httpCode } = error as { description?: string | null; httpCode?: string | null };
+	const { description, httpCode } = error as {
+		description?: string | null;
+		httpCode?: string | null;
+	};
 	return {
-		json: { error: error.message, ...(description ? { description } : {}), ...(httpCode ? { http_code: httpCode } : {}) },
+		json: {
+			error: error.message,
+			...(description ? { description } : {}),
+			...(httpCode ? { http_code: httpCode } : {}),
+		},
 		pairedItem: { item: i },
 	};
 }
@@ -51,7 +63,9 @@ function addHints(context: IExecuteFunctions, items: INodeExecutionData[]): void
 			location: 'outputPane',
 		});
 	}
-	const noTranscript = items.filter((item) => item.json.transcript_source === 'none' && item.json.run_status === 'completed').length;
+	const noTranscript = items.filter(
+		(item) => item.json.transcript_source === 'none' && item.json.run_status === 'completed',
+	).length;
 	if (noTranscript > 0) {
 		context.addExecutionHints({
 			message: `No transcript is available yet for ${noTranscript} connected call(s). Sysevo uploads it shortly after the call ends; fetch it later with Get Run and Include Transcript.`,
@@ -70,7 +84,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	// Trigger items are checked in input order in the background while earlier calls are in flight,
 	// so neither a long list's start nor each wave of dials waits for parameter reading.
-	const plans = prefetch(items.length, (i) => call.trigger.prepare.call(this, i), async () => await sleep(0));
+	const plans = prefetch(
+		items.length,
+		(i) => call.trigger.prepare.call(this, i),
+		async () => await sleep(0),
+	);
 
 	const runItem = async (i: number): Promise<INodeExecutionData[]> => {
 		switch (operation) {
@@ -79,7 +97,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			case 'getRun':
 				return await call.getRun.execute.call(this, i);
 			default:
-				throw new NodeOperationError(this.getNode(), `The operation "${operation as string}" is not supported`);
+				throw new NodeOperationError(
+					this.getNode(),
+					`The operation "${operation as string}" is not supported`,
+				);
 		}
 	};
 
@@ -99,9 +120,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		outputs[index].push(item);
 	};
 
-	const failures = results.flatMap((result, i) => (result && !result.ok ? [{ i, error: result.error }] : []));
+	const failures = results.flatMap((result, i) =>
+		result && !result.ok ? [{ i, error: result.error }] : [],
+	);
 	const firstRealFailure = failures.find(({ error }) => !session.isStopError(error)) ?? failures[0];
-	if (firstRealFailure && !continueOnFail) throw asNodeError(this, firstRealFailure.error, firstRealFailure.i);
+	if (firstRealFailure && !continueOnFail)
+		throw asNodeError(this, firstRealFailure.error, firstRealFailure.i);
 
 	for (const [i, result] of results.entries()) {
 		if (!result) continue;

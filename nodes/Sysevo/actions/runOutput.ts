@@ -1,24 +1,44 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { extractedColumns, summariseRun } from '../helpers/runSummary';
-import { parseTranscript, transcriptText, turnsFromLogs, type TranscriptTurn } from '../helpers/transcript';
+import {
+	parseTranscript,
+	transcriptText,
+	turnsFromLogs,
+	type TranscriptTurn,
+} from '../helpers/transcript';
 
 export interface OutputOptions {
 	includeTranscript?: boolean;
 	simplify?: boolean;
 }
 
-type Transcript = { transcript: string | null; transcript_turns: TranscriptTurn[]; transcript_source: string };
+type Transcript = {
+	transcript: string | null;
+	transcript_turns: TranscriptTurn[];
+	transcript_source: string;
+};
 
 /** What building an output needs: the action node, the trigger's poller and its webhook all have it. */
-export type RunOutputContext = Pick<IExecuteFunctions, 'logger'> & { helpers: Pick<IExecuteFunctions['helpers'], 'httpRequest'> };
+export type RunOutputContext = Pick<IExecuteFunctions, 'logger'> & {
+	helpers: Pick<IExecuteFunctions['helpers'], 'httpRequest'>;
+};
 
 // The public download URL redirects to a signed storage URL. It needs no key, so it is fetched
 // without the credential: the API key never travels to the storage host.
-async function downloadTranscript(context: RunOutputContext, url: string): Promise<string | undefined> {
+async function downloadTranscript(
+	context: RunOutputContext,
+	url: string,
+): Promise<string | undefined> {
 	if (!/^https?:\/\//i.test(url)) return undefined;
 	try {
-		const body = await context.helpers.httpRequest({ method: 'GET', url, json: false, encoding: 'text', timeout: 30_000 });
+		const body = await context.helpers.httpRequest({
+			method: 'GET',
+			url,
+			json: false,
+			encoding: 'text',
+			timeout: 30_000,
+		});
 		return typeof body === 'string' ? body : undefined;
 	} catch (error) {
 		context.logger.warn(`Sysevo: transcript download failed (${(error as Error).message})`);
@@ -37,10 +57,20 @@ async function transcriptOf(context: RunOutputContext, run: IDataObject): Promis
 	if (url && hasTranscriptFile(run)) {
 		const text = await downloadTranscript(context, url);
 		const turns = text ? parseTranscript(text) : [];
-		if (turns.length > 0) return { transcript: transcriptText(turns), transcript_turns: turns, transcript_source: 'file' };
+		if (turns.length > 0)
+			return {
+				transcript: transcriptText(turns),
+				transcript_turns: turns,
+				transcript_source: 'file',
+			};
 	}
 	const turns = turnsFromLogs(run.logs);
-	if (turns.length > 0) return { transcript: transcriptText(turns), transcript_turns: turns, transcript_source: 'logs' };
+	if (turns.length > 0)
+		return {
+			transcript: transcriptText(turns),
+			transcript_turns: turns,
+			transcript_source: 'logs',
+		};
 	return { transcript: null, transcript_turns: [], transcript_source: 'none' };
 }
 

@@ -24,7 +24,9 @@ export class CallSession {
 		const maxConcurrentCalls = pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
 		this.callSlots = new Semaphore(maxConcurrentCalls);
 		this.dialPacer = new DialPacer(pacing.delayBetweenCallsMs ?? 0, maxConcurrentCalls);
-		context.getExecutionCancelSignal?.()?.addEventListener('abort', () => this.stop('the execution was canceled'));
+		context
+			.getExecutionCancelSignal?.()
+			?.addEventListener('abort', () => this.stop('the execution was canceled'));
 	}
 
 	private stoppedWith?: NodeOperationError;
@@ -46,6 +48,10 @@ export class CallSession {
 	}
 
 	isStopError(error: unknown): boolean {
-		return error instanceof Error && this.stoppedWith !== undefined && error.message === this.stoppedWith.message;
+		return (
+			error instanceof Error &&
+			this.stoppedWith !== undefined &&
+			error.message === this.stoppedWith.message
+		);
 	}
 }

@@ -79,7 +79,10 @@ export async function waitForRun(
 			polls++;
 			// One try per poll, never outlasting the wait: the loop itself repeats failed reads.
 			const timeLeft = (artifactDeadline ?? deadline) - Date.now();
-			const timeoutMs = Math.max(MIN_POLL_TIMEOUT_MS, Math.min(settings.requestTimeoutMs, timeLeft));
+			const timeoutMs = Math.max(
+				MIN_POLL_TIMEOUT_MS,
+				Math.min(settings.requestTimeoutMs, timeLeft),
+			);
 			run = await fetchRun.call(this, workflowId, runId, itemIndex, { timeoutMs, attempts: 1 });
 		} catch (error) {
 			if (!isTransient(error) || (run === undefined && Date.now() >= deadline)) {
@@ -91,19 +94,27 @@ export async function waitForRun(
 		if (run?.is_completed === true) {
 			onCallEnded();
 			artifactDeadline ??= now + ARTIFACT_GRACE_MS;
-			if (!awaitingTranscript(run) || now >= artifactDeadline) return { run, timedOut: false, polls };
+			if (!awaitingTranscript(run) || now >= artifactDeadline)
+				return { run, timedOut: false, polls };
 		} else if (run && now >= deadline) {
 			onCallEnded();
 			return { run, timedOut: true, polls };
 		}
 
-		const interval = run?.is_completed === true ? Math.min(settings.pollIntervalMs, ARTIFACT_POLL_MS) : settings.pollIntervalMs;
+		const interval =
+			run?.is_completed === true
+				? Math.min(settings.pollIntervalMs, ARTIFACT_POLL_MS)
+				: settings.pollIntervalMs;
 		const wait = Math.max(0, Math.min(interval, (artifactDeadline ?? deadline) - now));
 		if (!(await pause(wait, signal))) {
-			throw new NodeOperationError(this.getNode(), 'Execution was canceled while waiting for the call to end', {
-				itemIndex,
-				description: `Run ${runId} was not changed; fetch it later with Get Run.`,
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				'Execution was canceled while waiting for the call to end',
+				{
+					itemIndex,
+					description: `Run ${runId} was not changed; fetch it later with Get Run.`,
+				},
+			);
 		}
 	}
 }

@@ -1,6 +1,14 @@
-export type ContextValue = string | number | boolean | null | ContextValue[] | { [key: string]: ContextValue };
+export type ContextValue =
+	| string
+	| number
+	| boolean
+	| null
+	| ContextValue[]
+	| { [key: string]: ContextValue };
 export type InitialContext = { [key: string]: ContextValue };
-export type ContextCheck = { valid: true; context: InitialContext } | { valid: false; reason: string };
+export type ContextCheck =
+	| { valid: true; context: InitialContext }
+	| { valid: false; reason: string };
 
 export const MAX_CONTEXT_BYTES = 32 * 1024;
 export const MAX_CONTEXT_DEPTH = 64;
@@ -16,7 +24,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Dates (and date-like values such as Luxon's DateTime) serialise to ISO text. */
 function isDateLike(value: unknown): boolean {
 	const toJSON = (value as { toJSON?: unknown } | null)?.toJSON;
-	return typeof toJSON === 'function' && typeof (value as { toJSON: () => unknown }).toJSON() === 'string';
+	return (
+		typeof toJSON === 'function' &&
+		typeof (value as { toJSON: () => unknown }).toJSON() === 'string'
+	);
 }
 
 function kindOf(value: unknown): string {
@@ -35,7 +46,8 @@ function problemIn(root: unknown): string | undefined {
 	const pending: Array<[unknown, string, number]> = [[root, '', 0]];
 	while (pending.length > 0) {
 		const [value, path, depth] = pending.pop()!;
-		if (depth > MAX_CONTEXT_DEPTH) return `The initial context is nested more than ${MAX_CONTEXT_DEPTH} levels deep`;
+		if (depth > MAX_CONTEXT_DEPTH)
+			return `The initial context is nested more than ${MAX_CONTEXT_DEPTH} levels deep`;
 		if (value === null || typeof value === 'string' || typeof value === 'boolean') continue;
 		if (typeof value === 'number') {
 			if (!Number.isFinite(value)) return `${label(path)} is not a finite number`;
@@ -48,7 +60,8 @@ function problemIn(root: unknown): string | undefined {
 		if (isPlainObject(value)) {
 			for (const key of Object.keys(value)) {
 				const keyPath = path ? `${path}.${key}` : key;
-				if (FORBIDDEN_KEYS.has(key)) return `The context key "${keyPath}" is not allowed (reserved JavaScript name)`;
+				if (FORBIDDEN_KEYS.has(key))
+					return `The context key "${keyPath}" is not allowed (reserved JavaScript name)`;
 				pending.push([value[key], keyPath, depth + 1]);
 			}
 			continue;
@@ -87,7 +100,10 @@ export function contextFromEntries(entries: ContextEntry[]): ContextCheck {
 			return { valid: false, reason: `Initial context entry ${index + 1} has no key` };
 		}
 		if (FORBIDDEN_KEYS.has(key)) {
-			return { valid: false, reason: `The context key "${key}" is not allowed (reserved JavaScript name)` };
+			return {
+				valid: false,
+				reason: `The context key "${key}" is not allowed (reserved JavaScript name)`,
+			};
 		}
 		if (seen.has(key)) {
 			return { valid: false, reason: `The context key "${key}" is used more than once` };
@@ -111,11 +127,17 @@ export function contextFromJson(input: unknown): ContextCheck {
 		try {
 			value = JSON.parse(input);
 		} catch (error) {
-			return { valid: false, reason: `The initial context is not valid JSON: ${(error as Error).message}` };
+			return {
+				valid: false,
+				reason: `The initial context is not valid JSON: ${(error as Error).message}`,
+			};
 		}
 	}
 	if (!isPlainObject(value)) {
-		return { valid: false, reason: `The initial context must be a JSON object like {"name": "Jane"}, not ${kindOf(value)}` };
+		return {
+			valid: false,
+			reason: `The initial context must be a JSON object like {"name": "Jane"}, not ${kindOf(value)}`,
+		};
 	}
 	return finish(value as InitialContext);
 }

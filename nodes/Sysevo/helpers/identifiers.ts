@@ -34,9 +34,13 @@ export function checkTriggerPath(value: unknown): IdCheck<string> {
 }
 
 export function checkPositiveInteger(value: unknown, label: string): IdCheck<number> {
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (POSITIVE_INTEGER.test(text) && Number.isSafeInteger(Number(text))) {
 		return { valid: true, value: Number(text) };
 	}
-	return { valid: false, reason: `The ${label} is ${describe(value)}; it must be a positive whole number` };
+	return {
+		valid: false,
+		reason: `The ${label} is ${describe(value)}; it must be a positive whole number`,
+	};
 }

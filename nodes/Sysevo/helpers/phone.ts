@@ -16,13 +16,13 @@ const LENGTH_PROBLEMS: Record<string, string> = {
 	TOO_LONG: 'is too long',
 	INVALID_LENGTH: 'has the wrong number of digits',
 	NOT_A_NUMBER: 'is not a phone number',
-	INVALID_COUNTRY: 'has no country code: write it with a leading + and the country code, or set a default country',
+	INVALID_COUNTRY:
+		'has no country code: write it with a leading + and the country code, or set a default country',
 };
 
 export function isCountryCode(code: string): code is CountryCode {
 	return isSupportedCountry(code);
 }
-
 
 /** Parses, validates and normalises a phone number to E.164 with full per-country metadata. */
 export function checkPhoneNumber(input: string, defaultCountry?: string): PhoneCheck {
@@ -31,13 +31,19 @@ export function checkPhoneNumber(input: string, defaultCountry?: string): PhoneC
 
 	const country = defaultCountry ? defaultCountry.trim().toUpperCase() : undefined;
 	if (country && !isCountryCode(country)) {
-		return { valid: false, reason: `"${defaultCountry}" is not a known ISO 3166 country code (e.g. US, GB, NO)` };
+		return {
+			valid: false,
+			reason: `"${defaultCountry}" is not a known ISO 3166 country code (e.g. US, GB, NO)`,
+		};
 	}
 	const countryCode = country as CountryCode | undefined;
 
 	const lengthProblem = validatePhoneNumberLength(text, countryCode);
 	if (lengthProblem) {
-		return { valid: false, reason: `"${text}" ${LENGTH_PROBLEMS[lengthProblem] ?? 'is not a valid phone number'}` };
+		return {
+			valid: false,
+			reason: `"${text}" ${LENGTH_PROBLEMS[lengthProblem] ?? 'is not a valid phone number'}`,
+		};
 	}
 
 	let parsed;
@@ -45,7 +51,10 @@ export function checkPhoneNumber(input: string, defaultCountry?: string): PhoneC
 		parsed = parsePhoneNumberWithError(text, countryCode);
 	} catch (error) {
 		const code = (error as Error).message;
-		return { valid: false, reason: `"${text}" ${LENGTH_PROBLEMS[code] ?? 'is not a valid phone number'}` };
+		return {
+			valid: false,
+			reason: `"${text}" ${LENGTH_PROBLEMS[code] ?? 'is not a valid phone number'}`,
+		};
 	}
 
 	if (!parsed.isValid()) {
@@ -65,7 +74,14 @@ export function countryOptions(): Array<{ name: string; value: string }> {
 }
 
 /** Number types that cost the caller extra or do not reach a person; blocked by default. */
-export const SPECIAL_NUMBER_TYPES: readonly NumberType[] = ['PREMIUM_RATE', 'SHARED_COST', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'];
+export const SPECIAL_NUMBER_TYPES: readonly NumberType[] = [
+	'PREMIUM_RATE',
+	'SHARED_COST',
+	'PERSONAL_NUMBER',
+	'PAGER',
+	'UAN',
+	'VOICEMAIL',
+];
 
 const TYPE_NAMES: Partial<Record<NonNullable<NumberType>, string>> = {
 	PREMIUM_RATE: 'a premium-rate number',
@@ -90,7 +106,11 @@ export function destinationProblem(
 	if (allowed.length > 0 && !(phone.country && allowed.includes(phone.country))) {
 		return `${phone.e164} is in ${phone.country ?? 'no single country'}, which is not one of the Allowed Countries (${allowed.join(', ')})`;
 	}
-	if (rules.blockSpecialNumbers !== false && phone.type && SPECIAL_NUMBER_TYPES.includes(phone.type)) {
+	if (
+		rules.blockSpecialNumbers !== false &&
+		phone.type &&
+		SPECIAL_NUMBER_TYPES.includes(phone.type)
+	) {
 		return `${phone.e164} is ${TYPE_NAMES[phone.type] ?? 'a special number'}; premium-rate and special numbers are blocked (Options → Block Premium-Rate and Special Numbers)`;
 	}
 	return undefined;

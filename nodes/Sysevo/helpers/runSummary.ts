@@ -8,11 +8,18 @@ export interface RunSummary {
 
 type Loose = Record<string, unknown>;
 
-const FAILED_DISPOSITIONS = new Set(['error', 'pipeline_error', 'unexpected_error', 'system_connect_error']);
+const FAILED_DISPOSITIONS = new Set([
+	'error',
+	'pipeline_error',
+	'unexpected_error',
+	'system_connect_error',
+]);
 const NOT_CONNECTED_DISPOSITIONS = new Set(['failed', 'busy', 'no-answer', 'canceled']);
 
 function asObject(value: unknown): Loose {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Loose) : {};
+	return typeof value === 'object' && value !== null && !Array.isArray(value)
+		? (value as Loose)
+		: {};
 }
 
 function asString(value: unknown): string | null {
@@ -30,7 +37,8 @@ function callTags(gathered: Loose): string[] {
 
 // Older builds record a never-connected call only as a `telephony_<status>` tag.
 function dispositionOf(gathered: Loose): string | null {
-	const explicit = asString(gathered.call_disposition) ?? asString(gathered.mapped_call_disposition);
+	const explicit =
+		asString(gathered.call_disposition) ?? asString(gathered.mapped_call_disposition);
 	if (explicit) return explicit;
 	const telephonyTag = callTags(gathered).find((tag) => tag.startsWith('telephony_'));
 	return telephonyTag ? telephonyTag.slice('telephony_'.length) : null;
@@ -41,7 +49,8 @@ export function runStatusOf(run: Loose): RunStatus {
 	if (run.is_completed !== true) return 'in_progress';
 	const gathered = asObject(run.gathered_context);
 	const disposition = dispositionOf(gathered);
-	if (asString(gathered.error) || (disposition && FAILED_DISPOSITIONS.has(disposition))) return 'failed';
+	if (asString(gathered.error) || (disposition && FAILED_DISPOSITIONS.has(disposition)))
+		return 'failed';
 	if (callTags(gathered).includes('not_connected')) return 'not_connected';
 	if (disposition && NOT_CONNECTED_DISPOSITIONS.has(disposition)) return 'not_connected';
 	return 'completed';
@@ -66,7 +75,8 @@ export const EXTRACTED_PREFIX = 'extracted_';
 
 function flatten(value: unknown, key: string, into: Record<string, unknown>): void {
 	if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-		for (const [inner, innerValue] of Object.entries(value)) flatten(innerValue, `${key}_${inner}`, into);
+		for (const [inner, innerValue] of Object.entries(value))
+			flatten(innerValue, `${key}_${inner}`, into);
 		return;
 	}
 	into[key] = Array.isArray(value) ? JSON.stringify(value) : value;
@@ -80,6 +90,7 @@ function flatten(value: unknown, key: string, into: Record<string, unknown>): vo
 export function extractedColumns(run: Loose): Record<string, unknown> {
 	const extracted = asObject(asObject(run.gathered_context).extracted_variables);
 	const columns: Record<string, unknown> = {};
-	for (const [name, value] of Object.entries(extracted)) flatten(value, `${EXTRACTED_PREFIX}${name}`, columns);
+	for (const [name, value] of Object.entries(extracted))
+		flatten(value, `${EXTRACTED_PREFIX}${name}`, columns);
 	return columns;
 }

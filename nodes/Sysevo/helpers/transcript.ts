@@ -36,7 +36,8 @@ export function turnsFromLogs(logs: unknown): TranscriptTurn[] {
 		if (!text) continue;
 		const timestamp = typeof event.timestamp === 'string' ? event.timestamp : null;
 		if (event.type === 'rtf-bot-text') turns.push({ role: 'assistant', text, timestamp });
-		if (event.type === 'rtf-user-transcription' && event.payload?.final === true) turns.push({ role: 'user', text, timestamp });
+		if (event.type === 'rtf-user-transcription' && event.payload?.final === true)
+			turns.push({ role: 'user', text, timestamp });
 	}
 	return turns;
 }

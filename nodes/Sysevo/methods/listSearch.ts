@@ -1,4 +1,8 @@
-import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type {
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
 
 import type { Agent } from '../actions/agentDirectory';
 import { sysevoApiRequest } from '../transport';
@@ -29,11 +33,17 @@ async function searchAgents(
 }
 
 /** Active agents, valued by workflow UUID (what the trigger routes take). */
-export async function agentSearch(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function agentSearch(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	return await searchAgents(this, filter, (agent) => agent.workflow_uuid ?? undefined);
 }
 
 /** Active agents, valued by numeric id (what Get Run takes). */
-export async function agentIdSearch(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function agentIdSearch(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	return await searchAgents(this, filter, (agent) => String(agent.id));
 }

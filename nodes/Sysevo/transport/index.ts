@@ -9,7 +9,12 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { describeHttpError, MAY_HAVE_DIALED, type ErrorText, type RequestPurpose } from '../helpers/errors';
+import {
+	describeHttpError,
+	MAY_HAVE_DIALED,
+	type ErrorText,
+	type RequestPurpose,
+} from '../helpers/errors';
 import { backoffDelay, pause, retryAfterMs, type CancelSignal } from './backoff';
 
 export const CREDENTIAL_NAME = 'sysevoApi';
@@ -37,7 +42,9 @@ interface FullResponse {
 	body: unknown;
 }
 
-type Attempt = { ok: true; body: unknown } | { ok: false; retryable: boolean; waitMs?: number; error: ErrorText & { httpCode?: string } };
+type Attempt =
+	| { ok: true; body: unknown }
+	| { ok: false; retryable: boolean; waitMs?: number; error: ErrorText & { httpCode?: string } };
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
@@ -79,9 +86,16 @@ async function readBaseUrl(this: SysevoContext): Promise<string> {
 			description: 'Use the API root, e.g. https://api.sysevo.io/api/v1',
 		});
 	}
-	if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash) {
+	if (
+		(url.protocol !== 'https:' && url.protocol !== 'http:') ||
+		url.username ||
+		url.password ||
+		url.search ||
+		url.hash
+	) {
 		throw new NodeApiError(this.getNode(), {} as JsonObject, {
-			message: 'The Base URL in the Sysevo credential must be a plain http(s) URL without user, query or fragment',
+			message:
+				'The Base URL in the Sysevo credential must be a plain http(s) URL without user, query or fragment',
 			description: 'Use the API root, e.g. https://api.sysevo.io/api/v1',
 		});
 	}
@@ -90,12 +104,24 @@ async function readBaseUrl(this: SysevoContext): Promise<string> {
 
 function cancelSignalOf(context: SysevoContext): CancelSignal | undefined {
 	const candidate = context as Partial<IExecuteFunctions>;
-	return typeof candidate.getExecutionCancelSignal === 'function' ? candidate.getExecutionCancelSignal() : undefined;
+	return typeof candidate.getExecutionCancelSignal === 'function'
+		? candidate.getExecutionCancelSignal()
+		: undefined;
 }
 
 function errorTextOf(error: unknown): string {
-	const candidate = error as { message?: unknown; messages?: unknown; description?: unknown; cause?: { code?: unknown; message?: unknown } };
-	const parts = [candidate?.message, candidate?.description, candidate?.cause?.code, candidate?.cause?.message];
+	const candidate = error as {
+		message?: unknown;
+		messages?: unknown;
+		description?: unknown;
+		cause?: { code?: unknown; message?: unknown };
+	};
+	const parts = [
+		candidate?.message,
+		candidate?.description,
+		candidate?.cause?.code,
+		candidate?.cause?.message,
+	];
 	if (Array.isArray(candidate?.messages)) parts.push(...candidate.messages);
 	return parts.filter((part) => typeof part === 'string').join(' ');
 }
@@ -122,7 +148,9 @@ function networkFailure(error: unknown, request: SysevoRequest, timeoutMs: numbe
 		retryable: !trigger,
 		error: {
 			message,
-			description: trigger ? MAY_HAVE_DIALED : 'The request was retried without success; try again in a few minutes.',
+			description: trigger
+				? MAY_HAVE_DIALED
+				: 'The request was retried without success; try again in a few minutes.',
 		},
 	};
 }
@@ -138,27 +166,44 @@ function answerOf(response: FullResponse, request: SysevoRequest): Attempt {
 				message: 'Sysevo answered with a body that is not valid JSON',
 				description: isTrigger(request.purpose)
 					? `Sysevo accepted the request (HTTP ${statusCode}). ${MAY_HAVE_DIALED}`
-					: 'This is a problem on Sysevo\'s side; try again in a few minutes.',
+					: "This is a problem on Sysevo's side; try again in a few minutes.",
 				httpCode: String(statusCode),
 			},
 		};
 	}
-	const error = { ...describeHttpError(statusCode, body, request.purpose), httpCode: String(statusCode) };
+	const error = {
+		...describeHttpError(statusCode, body, request.purpose),
+		httpCode: String(statusCode),
+	};
 	// A 429 means no call was placed; a 5xx on a trigger may have dialled, so only reads retry it.
 	const retryable = statusCode === 429 || (statusCode >= 500 && !isTrigger(request.purpose));
 	return { ok: false, retryable, waitMs: retryAfterMs(response.headers['retry-after']), error };
 }
 
-async function sendOnce(this: SysevoContext, options: IHttpRequestOptions, request: SysevoRequest, timeoutMs: number): Promise<Attempt> {
+async function sendOnce(
+	this: SysevoContext,
+	options: IHttpRequestOptions,
+	request: SysevoRequest,
+	timeoutMs: number,
+): Promise<Attempt> {
 	try {
-		const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_NAME, options)) as FullResponse;
+		const response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			CREDENTIAL_NAME,
+			options,
+		)) as FullResponse;
 		return answerOf(response, request);
 	} catch (error) {
 		return networkFailure(error, request, timeoutMs);
 	}
 }
 
-function retryBudget(request: SysevoRequest, attempt: number, elapsedMs: number, isRateLimit: boolean): boolean {
+function retryBudget(
+	request: SysevoRequest,
+	attempt: number,
+	elapsedMs: number,
+	isRateLimit: boolean,
+): boolean {
 	if (isRateLimit && isTrigger(request.purpose)) {
 		return elapsedMs < (request.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS);
 	}
@@ -170,7 +215,10 @@ function retryBudget(request: SysevoRequest, attempt: number, elapsedMs: number,
  * the credential's base URL: redirects are refused rather than followed. Reads are retried on
  * transient failures; a trigger is retried only when it provably placed no call (429, not sent).
  */
-export async function sysevoApiRequest(this: SysevoContext, request: SysevoRequest): Promise<IDataObject> {
+export async function sysevoApiRequest(
+	this: SysevoContext,
+	request: SysevoRequest,
+): Promise<IDataObject> {
 	const baseUrl = await apiBaseUrl.call(this);
 	const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const options: IHttpRequestOptions = {
@@ -192,7 +240,10 @@ export async function sysevoApiRequest(this: SysevoContext, request: SysevoReque
 		if (result.ok) return result.body as IDataObject;
 
 		const isRateLimit = result.error.httpCode === '429';
-		const canRetry = result.retryable && !signal?.aborted && retryBudget(request, attempt, Date.now() - startedAt, isRateLimit);
+		const canRetry =
+			result.retryable &&
+			!signal?.aborted &&
+			retryBudget(request, attempt, Date.now() - startedAt, isRateLimit);
 		if (!canRetry) {
 			throw new NodeApiError(this.getNode(), { message: result.error.message } as JsonObject, {
 				message: result.error.message,
@@ -201,13 +252,20 @@ export async function sysevoApiRequest(this: SysevoContext, request: SysevoReque
 				itemIndex: request.itemIndex,
 			});
 		}
-		const delay = result.waitMs ?? backoffDelay(attempt, isRateLimit ? 1000 : BACKOFF_BASE_MS, BACKOFF_CAP_MS);
-		const budgetLeft = (request.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS) - (Date.now() - startedAt);
-		const completed = await pause(isRateLimit ? Math.min(delay, Math.max(budgetLeft, 0)) : delay, signal);
+		const delay =
+			result.waitMs ?? backoffDelay(attempt, isRateLimit ? 1000 : BACKOFF_BASE_MS, BACKOFF_CAP_MS);
+		const budgetLeft =
+			(request.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS) - (Date.now() - startedAt);
+		const completed = await pause(
+			isRateLimit ? Math.min(delay, Math.max(budgetLeft, 0)) : delay,
+			signal,
+		);
 		if (!completed) {
 			throw new NodeApiError(this.getNode(), { message: 'Execution was canceled' } as JsonObject, {
 				message: 'Execution was canceled while waiting to retry the request',
-				description: isTrigger(request.purpose) ? 'No call was placed for this item.' : 'Nothing was changed in Sysevo.',
+				description: isTrigger(request.purpose)
+					? 'No call was placed for this item.'
+					: 'Nothing was changed in Sysevo.',
 				itemIndex: request.itemIndex,
 			});
 		}

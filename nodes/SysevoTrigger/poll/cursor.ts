@@ -134,7 +134,8 @@ export class CursorUpdate {
 	}
 
 	private waitsForTranscript(run: RunListItem, key: string): boolean {
-		if (!this.settings.includeTranscript || run.transcript_url || runStatusOf(run) !== 'completed') return false;
+		if (!this.settings.includeTranscript || run.transcript_url || runStatusOf(run) !== 'completed')
+			return false;
 		const firstSeen = this.next.transcriptWait[key] ?? this.settings.now;
 		if (this.settings.now - firstSeen >= TRANSCRIPT_WAIT_MS) return false;
 		this.next.transcriptWait[key] = firstSeen;
@@ -159,7 +160,11 @@ export interface CursorStep {
 }
 
 /** One poll of one agent: the runs that finished since the cursor, and the cursor after them. */
-export async function advanceCursor(source: RunSource, cursor: AgentCursor, settings: CursorSettings): Promise<CursorStep> {
+export async function advanceCursor(
+	source: RunSource,
+	cursor: AgentCursor,
+	settings: CursorSettings,
+): Promise<CursorStep> {
 	const listed = await source.listSince(cursor.since);
 	const update = new CursorUpdate(cursor, settings);
 	for (const runId of CursorUpdate.openRunsBefore(cursor, new Set(listed.map((run) => run.id)))) {

@@ -8,7 +8,15 @@ import {
 } from 'n8n-workflow';
 
 import { runOutput } from '../../Sysevo/actions/runOutput';
-import { advanceCursor, emptyCursor, isoTime, startingCursor, type AgentCursor, type RunListItem, type RunSource } from './cursor';
+import {
+	advanceCursor,
+	emptyCursor,
+	isoTime,
+	startingCursor,
+	type AgentCursor,
+	type RunListItem,
+	type RunSource,
+} from './cursor';
 import { fetchRun, listRuns } from './runsApi';
 import { pollSettingsOf, type PollSettings } from './settings';
 
@@ -22,8 +30,12 @@ interface FinishedRun {
 function runsOfAgent(context: IPollFunctions, agentId: number): RunSource {
 	return {
 		listSince: async (since) => await listRuns.call(context, agentId, { createdFrom: since }),
-		listRunning: async (since) => await listRuns.call(context, agentId, { status: 'in_progress', createdFrom: since }),
-		newest: async () => (await listRuns.call(context, agentId, { newestFirst: true, firstPageOnly: true, limit: 1 }))[0],
+		listRunning: async (since) =>
+			await listRuns.call(context, agentId, { status: 'in_progress', createdFrom: since }),
+		newest: async () =>
+			(
+				await listRuns.call(context, agentId, { newestFirst: true, firstPageOnly: true, limit: 1 })
+			)[0],
 		fetch: async (runId) => await fetchRun.call(context, agentId, runId),
 	};
 }
@@ -37,18 +49,25 @@ async function pollAgent(
 	const source = runsOfAgent(context, agentId);
 	const now = Date.now();
 	const cursorSettings = { includeTranscript: settings.output.includeTranscript === true, now };
-	if (!cursor && settings.historyHours === 0) return { cursor: await startingCursor(source, now), finished: [] };
+	if (!cursor && settings.historyHours === 0)
+		return { cursor: await startingCursor(source, now), finished: [] };
 	const from = cursor ?? emptyCursor(isoTime(now - settings.historyHours * 3_600_000));
 	const step = await advanceCursor(source, from, cursorSettings);
 	return { cursor: step.cursor, finished: step.finished.map((run) => ({ agentId, run })) };
 }
 
-async function outputsFor(context: IPollFunctions, finished: FinishedRun[], settings: PollSettings): Promise<INodeExecutionData[]> {
+async function outputsFor(
+	context: IPollFunctions,
+	finished: FinishedRun[],
+	settings: PollSettings,
+): Promise<INodeExecutionData[]> {
 	const items: INodeExecutionData[] = [];
 	for (const { agentId, run } of finished) {
 		if (!settings.filter(run)) continue;
 		// List items have no public URLs; the single run has them (transcript and recording links).
-		const full = settings.output.includeTranscript ? ((await fetchRun.call(context, agentId, run.id)) ?? run) : run;
+		const full = settings.output.includeTranscript
+			? ((await fetchRun.call(context, agentId, run.id)) ?? run)
+			: run;
 		items.push({ json: await runOutput.call(context, full as IDataObject, settings.output) });
 	}
 	return items;
@@ -56,25 +75,42 @@ async function outputsFor(context: IPollFunctions, finished: FinishedRun[], sett
 
 function pollFailure(context: IPollFunctions, error: unknown): NodeApiError {
 	const failure = error as { message?: string; description?: string; httpCode?: string | null };
-	return new NodeApiError(context.getNode(), { message: failure.message ?? 'Polling Sysevo failed' } as JsonObject, {
-		message: `Polling Sysevo failed: ${failure.message ?? 'unknown error'}`,
-		description: `${failure.description ? `${failure.description} ` : ''}Nothing was emitted and the trigger kept its position: the next poll picks up every call this one would have.`,
-		httpCode: failure.httpCode ?? undefined,
-	});
+	return new NodeApiError(
+		context.getNode(),
+		{ message: failure.message ?? 'Polling Sysevo failed' } as JsonObject,
+		{
+			message: `Polling Sysevo failed: ${failure.message ?? 'unknown error'}`,
+			description: `${failure.description ? `${failure.description} ` : ''}Nothing was emitted and the trigger kept its position: the next poll picks up every call this one would have.`,
+			httpCode: failure.httpCode ?? undefined,
+		},
+	);
 }
 
 /** Manual "fetch test event": the newest finished run that passes the filters, cursor untouched. */
-async function latestRun(context: IPollFunctions, settings: PollSettings): Promise<INodeExecutionData[][]> {
+async function latestRun(
+	context: IPollFunctions,
+	settings: PollSettings,
+): Promise<INodeExecutionData[][]> {
 	let latest: FinishedRun | undefined;
 	for (const agentId of settings.agentIds) {
-		const runs = await listRuns.call(context, agentId, { status: 'completed', newestFirst: true, firstPageOnly: true });
+		const runs = await listRuns.call(context, agentId, {
+			status: 'completed',
+			newestFirst: true,
+			firstPageOnly: true,
+		});
 		const match = runs.find((run) => settings.filter(run));
-		if (match && (!latest || Date.parse(match.created_at) > Date.parse(latest.run.created_at))) latest = { agentId, run: match };
+		if (match && (!latest || Date.parse(match.created_at) > Date.parse(latest.run.created_at)))
+			latest = { agentId, run: match };
 	}
 	if (!latest) {
-		throw new NodeOperationError(context.getNode(), 'No finished call of the selected agents matches the filters', {
-			description: 'Place a call with the agent (or loosen the filters), then fetch the test event again.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			'No finished call of the selected agents matches the filters',
+			{
+				description:
+					'Place a call with the agent (or loosen the filters), then fetch the test event again.',
+			},
+		);
 	}
 	return [await outputsFor(context, [latest], settings)];
 }

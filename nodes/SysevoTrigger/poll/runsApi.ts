@@ -25,7 +25,8 @@ function filtersOf(query: ListQuery): IDataObject[] {
 	if (query.createdFrom) {
 		filters.push({ attribute: 'dateRange', type: 'dateRange', value: { from: query.createdFrom } });
 	}
-	if (query.status) filters.push({ attribute: 'status', type: 'radio', value: { status: query.status } });
+	if (query.status)
+		filters.push({ attribute: 'status', type: 'radio', value: { status: query.status } });
 	return filters;
 }
 
@@ -35,7 +36,11 @@ function isRun(value: unknown): value is RunListItem {
 }
 
 /** `GET /workflow/{id}/runs`, every page, oldest first unless asked otherwise; duplicates dropped. */
-export async function listRuns(this: IPollFunctions, workflowId: number, query: ListQuery): Promise<RunListItem[]> {
+export async function listRuns(
+	this: IPollFunctions,
+	workflowId: number,
+	query: ListQuery,
+): Promise<RunListItem[]> {
 	const limit = query.limit ?? PAGE_SIZE;
 	const filters = filtersOf(query);
 	const byId = new Map<number, RunListItem>();
@@ -61,9 +66,17 @@ export async function listRuns(this: IPollFunctions, workflowId: number, query: 
 }
 
 /** `GET /workflow/{id}/runs/{run_id}`, or null when the run no longer exists. */
-export async function fetchRun(this: IPollFunctions, workflowId: number, runId: number): Promise<RunListItem | null> {
+export async function fetchRun(
+	this: IPollFunctions,
+	workflowId: number,
+	runId: number,
+): Promise<RunListItem | null> {
 	try {
-		const run = await sysevoApiRequest.call(this, { method: 'GET', path: `/workflow/${workflowId}/runs/${runId}`, purpose: 'getRun' });
+		const run = await sysevoApiRequest.call(this, {
+			method: 'GET',
+			path: `/workflow/${workflowId}/runs/${runId}`,
+			purpose: 'getRun',
+		});
 		return isRun(run) ? run : null;
 	} catch (error) {
 		const failure = error as { message?: string; description?: string; httpCode?: string };

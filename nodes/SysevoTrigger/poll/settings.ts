@@ -27,7 +27,8 @@ function agentIdsOf(context: IPollFunctions): number[] {
 	}
 	if (ids.size === 0) {
 		throw new NodeOperationError(context.getNode(), 'Choose at least one agent to watch', {
-			description: 'Pick agents under "Agent Names or IDs", or switch "Receive Results By" to Webhook',
+			description:
+				'Pick agents under "Agent Names or IDs", or switch "Receive Results By" to Webhook',
 		});
 	}
 	return [...ids];
@@ -39,7 +40,10 @@ export function pollSettingsOf(context: IPollFunctions): PollSettings {
 	return {
 		agentIds: agentIdsOf(context),
 		filter: runFilter(filters as RunFilterSettings),
-		output: { includeTranscript: options.includeTranscript === true, simplify: options.simplify === true },
+		output: {
+			includeTranscript: options.includeTranscript === true,
+			simplify: options.simplify === true,
+		},
 		historyHours: Math.max(0, Number(options.historyHours ?? 0) || 0),
 	};
 }

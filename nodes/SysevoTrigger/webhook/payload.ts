@@ -13,7 +13,13 @@ const ARTIFACT_URLS: Record<string, string> = {
 	bot_recording_url: 'bot_recording_public_url',
 };
 
-const RENAMED = new Set(['workflow_run_id', 'workflow_run_name', 'call_time', 'call_disposition', ...Object.keys(ARTIFACT_URLS)]);
+const RENAMED = new Set([
+	'workflow_run_id',
+	'workflow_run_name',
+	'call_time',
+	'call_disposition',
+	...Object.keys(ARTIFACT_URLS),
+]);
 const OPTIONAL_TEXT = ['workflow_name', 'campaign_id'];
 
 function isPlainObject(value: unknown): value is IDataObject {
@@ -35,10 +41,15 @@ export function parseBody(parsed: unknown, raw: unknown): unknown {
 // A template may render a value as text ("{{workflow_run_id}}" in quotes), so ids and objects are
 // also accepted as strings; an empty or "None" rendering means the value is absent.
 function isAbsent(value: unknown): boolean {
-	return value === undefined || value === null || value === '' || value === 'None' || value === 'null';
+	return (
+		value === undefined || value === null || value === '' || value === 'None' || value === 'null'
+	);
 }
 
-function objectField(body: IDataObject, field: string): { value: IDataObject | null } | { reason: string } {
+function objectField(
+	body: IDataObject,
+	field: string,
+): { value: IDataObject | null } | { reason: string } {
 	const value = body[field];
 	if (isAbsent(value)) return { value: null };
 	if (isPlainObject(value)) return { value };
@@ -50,10 +61,16 @@ function objectField(body: IDataObject, field: string): { value: IDataObject | n
 			// reported below
 		}
 	}
-	return { reason: `${field} must be a JSON object; put "{{${field}}}" in the template as a whole value` };
+	return {
+		reason: `${field} must be a JSON object; put "{{${field}}}" in the template as a whole value`,
+	};
 }
 
-function idField(body: IDataObject, field: string, required: boolean): { value: number | null } | { reason: string } {
+function idField(
+	body: IDataObject,
+	field: string,
+	required: boolean,
+): { value: number | null } | { reason: string } {
 	const value = body[field];
 	if (isAbsent(value) && !required) return { value: null };
 	const check = checkPositiveInteger(value, field);
@@ -91,13 +108,16 @@ export function runFromWebhook(body: unknown): WebhookRun {
 		if ('reason' in parsed) return { valid: false, reason: parsed.reason };
 		run[field] = parsed.value;
 	}
-	for (const [field, renamed] of Object.entries(ARTIFACT_URLS)) run[renamed] = publicUrl(body[field]);
-	for (const field of OPTIONAL_TEXT) if (field in body) run[field] = isAbsent(body[field]) ? null : body[field];
+	for (const [field, renamed] of Object.entries(ARTIFACT_URLS))
+		run[renamed] = publicUrl(body[field]);
+	for (const field of OPTIONAL_TEXT)
+		if (field in body) run[field] = isAbsent(body[field]) ? null : body[field];
 
 	// Sysevo adds a top-level call_disposition when the template has none.
 	const disposition = textField(body.call_disposition);
 	const gathered = (run.gathered_context ?? {}) as IDataObject;
-	if (disposition && isAbsent(gathered.call_disposition)) run.gathered_context = { ...gathered, call_disposition: disposition };
+	if (disposition && isAbsent(gathered.call_disposition))
+		run.gathered_context = { ...gathered, call_disposition: disposition };
 
 	for (const [field, value] of Object.entries(body)) {
 		if (!RENAMED.has(field) && !(field in run)) run[field] = value;

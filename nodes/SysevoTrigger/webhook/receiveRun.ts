@@ -17,11 +17,16 @@ function reject(context: IWebhookFunctions, status: number, error: string): IWeb
  * carries the shared secret and a well-formed run starts the workflow.
  */
 export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	if (this.getNodeParameter('mode', 'polling') !== 'webhook') return reject(this, 404, 'This trigger polls Sysevo; it does not receive webhooks');
+	if (this.getNodeParameter('mode', 'polling') !== 'webhook')
+		return reject(this, 404, 'This trigger polls Sysevo; it does not receive webhooks');
 	const headerName = String(this.getNodeParameter('headerName', '')).trim();
 	const secret = String(this.getNodeParameter('secret', '')).trim();
 	if (!hasValidSecret(this.getHeaderData(), headerName, secret)) {
-		return reject(this, 401, `Missing or wrong shared secret in the ${headerName || 'secret'} header`);
+		return reject(
+			this,
+			401,
+			`Missing or wrong shared secret in the ${headerName || 'secret'} header`,
+		);
 	}
 
 	const request = this.getRequestObject() as { rawBody?: unknown };
@@ -31,10 +36,15 @@ export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookRespo
 
 	const filters = this.getNodeParameter('filters', {}) as RunFilterSettings;
 	if (!runFilter(filters)(received.run)) {
-		return { webhookResponse: { received: true, ignored: 'The run does not match the trigger filters' } };
+		return {
+			webhookResponse: { received: true, ignored: 'The run does not match the trigger filters' },
+		};
 	}
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const output: OutputOptions = { includeTranscript: options.includeTranscript === true, simplify: options.simplify === true };
+	const output: OutputOptions = {
+		includeTranscript: options.includeTranscript === true,
+		simplify: options.simplify === true,
+	};
 	const json = await runOutput.call(this, received.run, output);
 	return { workflowData: [this.helpers.returnJsonArray([json])] };
 }

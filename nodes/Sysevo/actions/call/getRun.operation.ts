@@ -37,11 +37,19 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: sortedByName([pollIntervalOption, maxWaitOption, requestTimeoutOption, ...runResultOptions(false)]),
+		options: sortedByName([
+			pollIntervalOption,
+			maxWaitOption,
+			requestTimeoutOption,
+			...runResultOptions(false),
+		]),
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['getRun'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['call'], operation: ['getRun'] } },
+	properties,
+);
 
 interface GetRunOptions extends OutputOptions {
 	pollIntervalSeconds?: number;
@@ -62,7 +70,12 @@ function idOf(context: IExecuteFunctions, i: number, value: unknown, label: stri
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const workflowId = idOf(this, i, this.getNodeParameter('workflowId', i, '', { extractValue: true }), 'agent ID');
+	const workflowId = idOf(
+		this,
+		i,
+		this.getNodeParameter('workflowId', i, '', { extractValue: true }),
+		'agent ID',
+	);
 	const runId = idOf(this, i, this.getNodeParameter('runId', i), 'run ID');
 	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
 	const options = this.getNodeParameter('options', i, {}) as GetRunOptions;
@@ -84,5 +97,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		},
 		i,
 	);
-	return [{ json: await runOutput.call(this, waited.run, options, waited), pairedItem: { item: i } }];
+	return [
+		{ json: await runOutput.call(this, waited.run, options, waited), pairedItem: { item: i } },
+	];
 }

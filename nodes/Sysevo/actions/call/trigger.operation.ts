@@ -8,7 +8,11 @@ import {
 } from 'n8n-workflow';
 
 import { contextFromEntries, contextFromJson, type ContextEntry } from '../../helpers/context';
-import { checkPositiveInteger, checkTriggerPath, checkWorkflowUuid } from '../../helpers/identifiers';
+import {
+	checkPositiveInteger,
+	checkTriggerPath,
+	checkWorkflowUuid,
+} from '../../helpers/identifiers';
 import { MAY_HAVE_DIALED } from '../../helpers/errors';
 import { checkPhoneNumber, countryOptions, destinationProblem } from '../../helpers/phone';
 import { sysevoApiRequest } from '../../transport';
@@ -58,7 +62,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. 5d1e7c3a-2b4f-4e8a-9c1d-0a2b3c4d5e6f',
 		description:
-			'The trigger path shown on the API Trigger node in the Sysevo agent builder (not the agent\'s workflow UUID)',
+			"The trigger path shown on the API Trigger node in the Sysevo agent builder (not the agent's workflow UUID)",
 		displayOptions: { show: { agentIdType: ['triggerUuid'] } },
 	},
 	{
@@ -89,7 +93,7 @@ const properties: INodeProperties[] = [
 			{ name: 'JSON', value: 'json' },
 		],
 		description:
-			'Data the agent can use in its prompts as {{key}}, such as the customer\'s name or an appointment time',
+			"Data the agent can use in its prompts as {{key}}, such as the customer's name or an appointment time",
 	},
 	{
 		displayName: 'Context Values',
@@ -110,7 +114,7 @@ const properties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. customer_name',
-						description: 'Name the agent\'s prompt uses, as {{customer_name}}',
+						description: "Name the agent's prompt uses, as {{customer_name}}",
 					},
 					{
 						displayName: 'Value',
@@ -164,7 +168,7 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_MAX_CONCURRENT_CALLS,
 				description:
-					'Most calls this node has live at once. With Wait for Call to End on, the next item is dialled as soon as a call ends. Keep it below your organisation\'s concurrent call limit (10 unless Sysevo raised it).',
+					"Most calls this node has live at once. With Wait for Call to End on, the next item is dialled as soon as a call ends. Keep it below your organisation's concurrent call limit (10 unless Sysevo raised it).",
 			},
 			{
 				displayName: 'Delay Between Calls (Ms)',
@@ -190,7 +194,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				description:
-					'ID of the telephony configuration (provider and caller number) to call from. Leave empty or 0 to use the organisation\'s default.',
+					"ID of the telephony configuration (provider and caller number) to call from. Leave empty or 0 to use the organisation's default.",
 			},
 			pollIntervalOption,
 			maxWaitOption,
@@ -199,7 +203,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['trigger'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['call'], operation: ['trigger'] } },
+	properties,
+);
 
 interface TriggerOptions extends PacingOptions, OutputOptions {
 	defaultCountry?: string;
@@ -229,11 +236,21 @@ function targetOf(context: IExecuteFunctions, i: number, draft: boolean): Target
 	if (kind === 'triggerUuid') {
 		const check = checkTriggerPath(context.getNodeParameter('triggerUuid', i));
 		if (!check.valid) fail(context, i, check.reason);
-		return { path: `${prefix}/${check.value}`, purpose: 'triggerByPath', identifier: check.value, kind };
+		return {
+			path: `${prefix}/${check.value}`,
+			purpose: 'triggerByPath',
+			identifier: check.value,
+			kind,
+		};
 	}
 	const check = checkWorkflowUuid(context.getNodeParameter('agent', i, '', { extractValue: true }));
 	if (!check.valid) fail(context, i, check.reason);
-	return { path: `${prefix}/workflow/${check.value}`, purpose: 'triggerByWorkflow', identifier: check.value, kind };
+	return {
+		path: `${prefix}/workflow/${check.value}`,
+		purpose: 'triggerByWorkflow',
+		identifier: check.value,
+		kind,
+	};
 }
 
 function initialContextOf(context: IExecuteFunctions, i: number): IDataObject {
@@ -248,7 +265,11 @@ function initialContextOf(context: IExecuteFunctions, i: number): IDataObject {
 	return check.context as IDataObject;
 }
 
-function telephonyIdOf(context: IExecuteFunctions, i: number, value: TriggerOptions['telephonyConfigurationId']) {
+function telephonyIdOf(
+	context: IExecuteFunctions,
+	i: number,
+	value: TriggerOptions['telephonyConfigurationId'],
+) {
 	if (value === undefined || value === null || value === '' || value === 0) return undefined;
 	const check = checkPositiveInteger(value, 'telephony configuration ID');
 	if (!check.valid) fail(context, i, check.reason);
@@ -265,14 +286,20 @@ export interface TriggerPlan {
 }
 
 function requestBodyOf(context: IExecuteFunctions, i: number, options: TriggerOptions) {
-	const phone = checkPhoneNumber(String(context.getNodeParameter('phoneNumber', i) ?? ''), options.defaultCountry);
+	const phone = checkPhoneNumber(
+		String(context.getNodeParameter('phoneNumber', i) ?? ''),
+		options.defaultCountry,
+	);
 	if (!phone.valid) fail(context, i, phone.reason);
 	const refused = destinationProblem(phone, {
 		allowedCountries: options.allowedCountries,
 		blockSpecialNumbers: options.blockPremiumNumbers,
 	});
 	if (refused) fail(context, i, refused);
-	const body: IDataObject = { phone_number: phone.e164, initial_context: initialContextOf(context, i) };
+	const body: IDataObject = {
+		phone_number: phone.e164,
+		initial_context: initialContextOf(context, i),
+	};
 	const telephonyId = telephonyIdOf(context, i, options.telephonyConfigurationId);
 	if (telephonyId !== undefined) body.telephony_configuration_id = telephonyId;
 	return { body, e164: phone.e164 };
@@ -300,10 +327,14 @@ async function dial(
 		itemIndex: i,
 	});
 	if (!checkPositiveInteger(response.workflow_run_id, 'run ID').valid) {
-		throw new NodeOperationError(context.getNode(), 'Sysevo accepted the call but returned no run ID', {
-			itemIndex: i,
-			description: MAY_HAVE_DIALED,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			'Sysevo accepted the call but returned no run ID',
+			{
+				itemIndex: i,
+				description: MAY_HAVE_DIALED,
+			},
+		);
 	}
 	return response;
 }
@@ -332,10 +363,14 @@ async function waitForEnd(
 		);
 		return { ...placed, ...(await runOutput.call(context, waited.run, options, waited)) };
 	} catch (error) {
-		throw new NodeOperationError(context.getNode(), `The call was placed (run ${runId}), but waiting for it to end failed: ${(error as Error).message}`, {
-			itemIndex: i,
-			description: `Do not call this number again: fetch run ${runId} later with Get Run.`,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`The call was placed (run ${runId}), but waiting for it to end failed: ${(error as Error).message}`,
+			{
+				itemIndex: i,
+				description: `Do not call this number again: fetch run ${runId} later with Get Run.`,
+			},
+		);
 	}
 }
 
