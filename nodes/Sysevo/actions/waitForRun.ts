@@ -16,6 +16,21 @@ export interface WaitSettings {
 	requestTimeoutMs: number;
 }
 
+/** The options both operations share for requests and waiting (seconds, as the user sets them). */
+export interface WaitOptions {
+	pollIntervalSeconds?: number;
+	maxWaitSeconds?: number;
+	timeoutSeconds?: number;
+}
+
+export function waitSettingsOf(options: WaitOptions): WaitSettings {
+	return {
+		pollIntervalMs: (options.pollIntervalSeconds ?? 5) * 1000,
+		maxWaitMs: (options.maxWaitSeconds ?? 600) * 1000,
+		requestTimeoutMs: (options.timeoutSeconds ?? 30) * 1000,
+	};
+}
+
 export interface WaitedRun {
 	run: IDataObject;
 	timedOut: boolean;

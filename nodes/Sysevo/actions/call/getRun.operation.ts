@@ -17,7 +17,7 @@ import {
 	workflowIdLocator,
 } from '../descriptions';
 import { runOutput, type OutputOptions } from '../runOutput';
-import { fetchRun, waitForRun } from '../waitForRun';
+import { fetchRun, waitForRun, waitSettingsOf, type WaitOptions } from '../waitForRun';
 
 const properties: INodeProperties[] = [
 	workflowIdLocator,
@@ -51,11 +51,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface GetRunOptions extends OutputOptions {
-	pollIntervalSeconds?: number;
-	maxWaitSeconds?: number;
-	timeoutSeconds?: number;
-}
+type GetRunOptions = OutputOptions & WaitOptions;
 
 function idOf(context: IExecuteFunctions, i: number, value: unknown, label: string): number {
 	const check = checkPositiveInteger(value, label);
@@ -80,23 +76,15 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
 	const options = this.getNodeParameter('options', i, {}) as GetRunOptions;
 
-	const requestTimeoutMs = (options.timeoutSeconds ?? 30) * 1000;
+	const settings = waitSettingsOf(options);
 	if (!waiting) {
 		// The API finds the run by run id and the key's organisation; workflow_id is parsed but not checked.
-		const run = await fetchRun.call(this, workflowId, runId, i, { timeoutMs: requestTimeoutMs });
+		const run = await fetchRun.call(this, workflowId, runId, i, {
+			timeoutMs: settings.requestTimeoutMs,
+		});
 		return [{ json: await runOutput.call(this, run, options), pairedItem: { item: i } }];
 	}
-	const waited = await waitForRun.call(
-		this,
-		workflowId,
-		runId,
-		{
-			pollIntervalMs: (options.pollIntervalSeconds ?? 5) * 1000,
-			maxWaitMs: (options.maxWaitSeconds ?? 600) * 1000,
-			requestTimeoutMs,
-		},
-		i,
-	);
+	const waited = await waitForRun.call(this, workflowId, runId, settings, i);
 	return [
 		{ json: await runOutput.call(this, waited.run, options, waited), pairedItem: { item: i } },
 	];

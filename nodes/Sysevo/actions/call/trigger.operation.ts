@@ -29,7 +29,7 @@ import {
 } from '../descriptions';
 import { runOutput, type OutputOptions } from '../runOutput';
 import { CallSession, DEFAULT_MAX_CONCURRENT_CALLS, type PacingOptions } from '../session';
-import { waitForRun } from '../waitForRun';
+import { waitForRun, waitSettingsOf, type WaitOptions } from '../waitForRun';
 
 const properties: INodeProperties[] = [
 	{
@@ -208,15 +208,12 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface TriggerOptions extends PacingOptions, OutputOptions {
+interface TriggerOptions extends PacingOptions, OutputOptions, WaitOptions {
 	defaultCountry?: string;
 	allowedCountries?: string[];
 	blockPremiumNumbers?: boolean;
-	timeoutSeconds?: number;
 	callLimitWaitSeconds?: number;
 	telephonyConfigurationId?: number | string | null;
-	pollIntervalSeconds?: number;
-	maxWaitSeconds?: number;
 }
 
 interface Target {
@@ -322,7 +319,7 @@ async function dial(
 		path: target.path,
 		purpose: target.purpose,
 		body,
-		timeoutMs: (options.timeoutSeconds ?? 30) * 1000,
+		timeoutMs: waitSettingsOf(options).requestTimeoutMs,
 		rateLimitWaitMs: (options.callLimitWaitSeconds ?? 300) * 1000,
 		itemIndex: i,
 	});
@@ -353,11 +350,7 @@ async function waitForEnd(
 			context,
 			(placed.workflow_id as number | null) ?? 0,
 			runId,
-			{
-				pollIntervalMs: (options.pollIntervalSeconds ?? 5) * 1000,
-				maxWaitMs: (options.maxWaitSeconds ?? 600) * 1000,
-				requestTimeoutMs: (options.timeoutSeconds ?? 30) * 1000,
-			},
+			waitSettingsOf(options),
 			i,
 			releaseSlot,
 		);
