@@ -16,6 +16,8 @@ import { parseArgs } from 'node:util';
 
 import fc from 'fast-check';
 
+import { FAULT_KINDS } from '../sandbox';
+
 const { values: args } = parseArgs({
 	options: {
 		json: { type: 'boolean', default: false },
@@ -30,17 +32,6 @@ process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'sysevo-reliability-n
 process.env.SYSEVO_LEAK_DIR = mkdtempSync(join(tmpdir(), 'sysevo-reliability-leaks-'));
 
 type FuzzModel = typeof import('../test/reliability/fuzzModel');
-
-const FAULT_KINDS = [
-	'text500',
-	'html502',
-	'json503',
-	'resetBeforeRead',
-	'resetAfterRead',
-	'hang',
-	'malformedJson',
-	'slowBody',
-] as const;
 
 interface Totals {
 	executions: number;

@@ -1,16 +1,24 @@
-import { startSandbox, SEED, type Sandbox, type SandboxOptions } from '../../sandbox';
+import {
+	DEFAULT_OPTIONS,
+	startSandbox,
+	SEED,
+	type Sandbox,
+	type SandboxOptions,
+} from '../../sandbox';
 
 export { SEED };
 
 /** Starts one sandbox for the suite and forgets its runs, requests and faults after each test. */
 export function useSandbox(options: SandboxOptions = {}): { readonly current: Sandbox } {
 	const holder: { current?: Sandbox } = {};
+	// Every option is restored after each test, so one test's configure() never leaks into the next.
+	const suiteOptions: SandboxOptions = { ...DEFAULT_OPTIONS, timeScale: 0.01, ...options };
 	beforeAll(async () => {
-		holder.current = await startSandbox({ timeScale: 0.01, ...options });
+		holder.current = await startSandbox(suiteOptions);
 	});
 	afterEach(() => {
 		holder.current?.reset();
-		holder.current?.configure({ ...defaults(), ...options });
+		holder.current?.configure(suiteOptions);
 	});
 	afterAll(async () => {
 		await holder.current?.close();
@@ -20,18 +28,6 @@ export function useSandbox(options: SandboxOptions = {}): { readonly current: Sa
 			if (!holder.current) throw new Error('sandbox not started');
 			return holder.current;
 		},
-	};
-}
-
-function defaults(): SandboxOptions {
-	return {
-		timeScale: 0.01,
-		latencyMs: 0,
-		concurrencyLimit: 10,
-		legacyRunShape: false,
-		authStyle: 'hosted',
-		quotaExhausted: false,
-		telephony: 'ready',
 	};
 }
 

@@ -4,7 +4,14 @@ import fc from 'fast-check';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { checkPhoneNumber } from '../../nodes/Sysevo/helpers/phone';
-import { SEED, type FaultKind, type FaultRoute, type FaultSpec, type Sandbox } from '../../sandbox';
+import {
+	FAULT_KINDS,
+	SEED,
+	type FaultKind,
+	type FaultRoute,
+	type FaultSpec,
+	type Sandbox,
+} from '../../sandbox';
 import { runNode, type RunResult } from '../helpers/engine';
 
 export const KEYS = [SEED.apiKey, SEED.otherOrgApiKey, SEED.archivedApiKey];
@@ -367,15 +374,7 @@ const getRunItem: fc.Arbitrary<GetRunItemSpec> = fc.record({
 	runId: runIdValue,
 });
 
-const FAULT_KINDS_NO_HANG: FaultKind[] = [
-	'text500',
-	'html502',
-	'json503',
-	'resetBeforeRead',
-	'resetAfterRead',
-	'malformedJson',
-	'slowBody',
-];
+const FAULT_KINDS_NO_HANG = FAULT_KINDS.filter((kind) => kind !== 'hang');
 
 function faultPlan(itemCount: number, allowInfinity: boolean): fc.Arbitrary<FaultPlan> {
 	const limited = fc.record({
