@@ -35,8 +35,13 @@ describe('the built package, loaded the way n8n loads a community package', () =
 				light: 'icons/n8n-nodes-sysevo/dist/icons/sysevo.svg',
 				dark: 'icons/n8n-nodes-sysevo/dist/icons/sysevo.dark.svg',
 			},
-			codex: { categories: ['Communication', 'AI'] },
+			codex: { categories: ['Communication'] },
 		});
+		// n8n's node panel leaves nodes of the AI category out of ordinary search results.
+		for (const type of loader.types.nodes) {
+			expect(type.codex?.categories).not.toContain('AI');
+			expect(type.codex?.alias).toEqual(expect.arrayContaining(['phone call', 'voice call']));
+		}
 		const trigger = loader.types.nodes.find((type) => type.name === 'sysevoTrigger');
 		expect(trigger).toMatchObject({
 			displayName: 'Sysevo Trigger',
