@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import * as call from './actions/call';
+import { configuredOutputs } from './actions/outputs';
 import { router } from './actions/router';
 import { listSearch } from './methods';
 
@@ -27,13 +28,7 @@ export class Sysevo implements INodeType {
 			},
 		},
 		inputs: [NodeConnectionTypes.Main],
-		// Keep in step with routesByOutcome() in actions/router.ts.
-		outputs: `={{ $parameter.options?.routeByOutcome && ($parameter.operation === "getRun" || $parameter.waitForCompletion) ? ${JSON.stringify(
-			['Completed', 'Not Connected', 'Failed', 'Still Running'].map((displayName) => ({
-				type: 'main',
-				displayName,
-			})),
-		).replace(/"/g, "'")} : ["main"] }}`,
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		credentials: [{ name: 'sysevoApi', required: true }],
 		properties: [
 			{

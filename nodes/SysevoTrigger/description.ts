@@ -2,9 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	includeTranscriptOption,
+	outcomeSettleOption,
 	simplifyOption,
 	sortedByName,
-} from '../Sysevo/actions/descriptions';
+} from '../Sysevo/shared/descriptions';
 
 const whenPolling = { show: { mode: ['polling'] } };
 const whenWebhook = { show: { mode: ['webhook'] } };
@@ -136,6 +137,12 @@ export const properties: INodeProperties[] = [
 			},
 			simplifyOption,
 			historyHoursOption,
+			{
+				...outcomeSettleOption,
+				description:
+					'Sysevo marks a call ended a few seconds before it writes the disposition, extracted data and cost, so a call is held back until they are written. After this long it is emitted anyway, with outcome_settled false.',
+				displayOptions: { show: { '/mode': ['polling'] } },
+			},
 		]),
 	},
 ];

@@ -44,7 +44,7 @@ const NOT_FOUND_HINTS: Record<string, string> = {
 	'Not Found': BASE_URL_HINT,
 };
 
-function isTrigger(purpose: RequestPurpose): boolean {
+export function isTrigger(purpose: RequestPurpose): boolean {
 	return purpose === 'triggerByPath' || purpose === 'triggerByWorkflow';
 }
 

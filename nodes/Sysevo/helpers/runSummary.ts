@@ -51,9 +51,29 @@ export function runStatusOf(run: Loose): RunStatus {
 	const disposition = dispositionOf(gathered);
 	if (asString(gathered.error) || (disposition && FAILED_DISPOSITIONS.has(disposition)))
 		return 'failed';
-	if (callTags(gathered).includes('not_connected')) return 'not_connected';
-	if (disposition && NOT_CONNECTED_DISPOSITIONS.has(disposition)) return 'not_connected';
+	if (isNotConnected(gathered)) return 'not_connected';
 	return 'completed';
+}
+
+function isNotConnected(gathered: Loose): boolean {
+	const disposition = dispositionOf(gathered);
+	return (
+		callTags(gathered).includes('not_connected') ||
+		(disposition !== null && NOT_CONNECTED_DISPOSITIONS.has(disposition))
+	);
+}
+
+/**
+ * Whether a completed run's outcome has been written. `is_completed` turns true on the carrier's
+ * "completed" callback, seconds before a connected call's disposition, extracted variables and
+ * usage (docs/sysevo-api.md §6.3); a call that never connected or failed to start is final at once.
+ */
+export function outcomeSettled(run: Loose): boolean {
+	if (run.is_completed !== true) return false;
+	const gathered = asObject(run.gathered_context);
+	if (asString(gathered.error) || isNotConnected(gathered)) return true;
+	const costKnown = run.cost_info !== null && run.cost_info !== undefined;
+	return dispositionOf(gathered) !== null && costKnown;
 }
 
 export function durationOf(run: Loose): number | null {

@@ -4,21 +4,14 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
-import type { Agent } from '../actions/agentDirectory';
-import { sysevoApiRequest } from '../transport';
+import { listActiveAgents, type Agent } from '../transport/api';
 
 async function searchAgents(
 	context: ILoadOptionsFunctions,
 	filter: string | undefined,
 	valueOf: (agent: Agent) => string | undefined,
 ): Promise<INodeListSearchResult> {
-	const body = await sysevoApiRequest.call(context, {
-		method: 'GET',
-		path: '/workflow/fetch',
-		qs: { status: 'active' },
-		purpose: 'listAgents',
-	});
-	const agents = Array.isArray(body) ? (body as Agent[]) : [];
+	const agents = await listActiveAgents.call(context);
 	const needle = (filter ?? '').trim().toLowerCase();
 	const results: INodeListSearchItems[] = [];
 	for (const agent of agents) {

@@ -11,7 +11,9 @@ import {
 
 import {
 	describeHttpError,
+	isTrigger,
 	MAY_HAVE_DIALED,
+	textOf,
 	type ErrorText,
 	type RequestPurpose,
 } from '../helpers/errors';
@@ -29,8 +31,6 @@ export interface SysevoRequest {
 	qs?: IDataObject;
 	body?: IDataObject;
 	timeoutMs?: number;
-	/** How long a trigger may keep retrying 429 answers (no call is placed on a 429). */
-	rateLimitWaitMs?: number;
 	/** Tries for a read (default 4); a caller that already repeats its reads, like a wait, asks for 1. */
 	attempts?: number;
 	itemIndex?: number;
@@ -44,10 +44,16 @@ interface FullResponse {
 
 type Attempt =
 	| { ok: true; body: unknown }
-	| { ok: false; retryable: boolean; waitMs?: number; error: ErrorText & { httpCode?: string } };
+	| {
+			ok: false;
+			retryable: boolean;
+			waitMs?: number;
+			error: ErrorText & { httpCode?: string };
+			/** What Sysevo answered, kept on the error (`detail` and all); it never holds the key. */
+			response?: JsonObject;
+	  };
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
 const READ_ATTEMPTS = 4;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30_000;
@@ -58,14 +64,11 @@ const TIMED_OUT = /timeout|timed out|ETIMEDOUT|ECONNABORTED|ESOCKETTIMEDOUT/i;
 // n8n words a timeout as "The connection was aborted"; a cancelled request says ERR_CANCELED.
 const CANCELLED = /ERR_CANCELED|\bcancell?ed\b/i;
 
-function isTrigger(purpose: RequestPurpose): boolean {
-	return purpose === 'triggerByPath' || purpose === 'triggerByWorkflow';
-}
-
 // One credential read per execution context rather than per request.
 const baseUrls = new WeakMap<SysevoContext, Promise<string>>();
 
-function apiBaseUrl(this: SysevoContext): Promise<string> {
+/** The credential's API root; reading it early keeps the first request from starting late. */
+export function apiBaseUrl(this: SysevoContext): Promise<string> {
 	let baseUrl = baseUrls.get(this);
 	if (!baseUrl) {
 		baseUrl = readBaseUrl.call(this);
@@ -175,9 +178,22 @@ function answerOf(response: FullResponse, request: SysevoRequest): Attempt {
 		...describeHttpError(statusCode, body, request.purpose),
 		httpCode: String(statusCode),
 	};
-	// A 429 means no call was placed; a 5xx on a trigger may have dialled, so only reads retry it.
-	const retryable = statusCode === 429 || (statusCode >= 500 && !isTrigger(request.purpose));
-	return { ok: false, retryable, waitMs: retryAfterMs(response.headers['retry-after']), error };
+	// Only reads are retried here. A trigger's 429 placed no call, but how long to keep trying is
+	// the caller's policy (nodes/Sysevo/calling/rateLimit.ts); a 5xx on a trigger may have dialled.
+	const retryable = !isTrigger(request.purpose) && (statusCode === 429 || statusCode >= 500);
+	return {
+		ok: false,
+		retryable,
+		waitMs: retryAfterMs(response.headers['retry-after']),
+		error,
+		response: responseOf(statusCode, body),
+	};
+}
+
+function responseOf(statusCode: number, body: unknown): JsonObject {
+	return typeof body === 'object' && body !== null && !Array.isArray(body)
+		? { status: statusCode, ...(body as JsonObject) }
+		: { status: statusCode, body: textOf(body) };
 }
 
 async function sendOnce(
@@ -198,22 +214,10 @@ async function sendOnce(
 	}
 }
 
-function retryBudget(
-	request: SysevoRequest,
-	attempt: number,
-	elapsedMs: number,
-	isRateLimit: boolean,
-): boolean {
-	if (isRateLimit && isTrigger(request.purpose)) {
-		return elapsedMs < (request.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS);
-	}
-	return attempt + 1 < (request.attempts ?? READ_ATTEMPTS);
-}
-
 /**
  * The one request path to the Sysevo API. The key is added by the credential and only ever goes to
  * the credential's base URL: redirects are refused rather than followed. Reads are retried on
- * transient failures; a trigger is retried only when it provably placed no call (429, not sent).
+ * transient failures; a trigger is resent only when it provably never left this machine.
  */
 export async function sysevoApiRequest(
 	this: SysevoContext,
@@ -233,33 +237,27 @@ export async function sysevoApiRequest(
 		disableFollowRedirect: true,
 	};
 	const signal = cancelSignalOf(this);
-	const startedAt = Date.now();
 
 	for (let attempt = 0; ; attempt++) {
 		const result = await sendOnce.call(this, options, request, timeoutMs);
 		if (result.ok) return result.body as IDataObject;
 
-		const isRateLimit = result.error.httpCode === '429';
 		const canRetry =
-			result.retryable &&
-			!signal?.aborted &&
-			retryBudget(request, attempt, Date.now() - startedAt, isRateLimit);
+			result.retryable && !signal?.aborted && attempt + 1 < (request.attempts ?? READ_ATTEMPTS);
 		if (!canRetry) {
-			throw new NodeApiError(this.getNode(), { message: result.error.message } as JsonObject, {
-				message: result.error.message,
-				description: result.error.description,
-				httpCode: result.error.httpCode,
-				itemIndex: request.itemIndex,
-			});
+			throw new NodeApiError(
+				this.getNode(),
+				result.response ?? ({ message: result.error.message } as JsonObject),
+				{
+					message: result.error.message,
+					description: result.error.description,
+					httpCode: result.error.httpCode,
+					itemIndex: request.itemIndex,
+				},
+			);
 		}
-		const delay =
-			result.waitMs ?? backoffDelay(attempt, isRateLimit ? 1000 : BACKOFF_BASE_MS, BACKOFF_CAP_MS);
-		const budgetLeft =
-			(request.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS) - (Date.now() - startedAt);
-		const completed = await pause(
-			isRateLimit ? Math.min(delay, Math.max(budgetLeft, 0)) : delay,
-			signal,
-		);
+		const delay = result.waitMs ?? backoffDelay(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
+		const completed = await pause(delay, signal);
 		if (!completed) {
 			throw new NodeApiError(this.getNode(), { message: 'Execution was canceled' } as JsonObject, {
 				message: 'Execution was canceled while waiting to retry the request',

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { runStatusOf } from '../../Sysevo/helpers/runSummary';
+import { outcomeSettled, runStatusOf } from '../../Sysevo/helpers/runSummary';
 
 /**
  * Where polling stands for one agent. Runs finish in a different order than they start, and the
@@ -18,6 +18,11 @@ export interface AgentCursor {
 	open: Record<string, string>;
 	/** Completed, connected runs held back until their transcript is uploaded: first-seen time (ms). */
 	transcriptWait: Record<string, number>;
+	/**
+	 * Completed runs whose outcome is not written yet (docs/sysevo-api.md §6.3): first-seen time
+	 * (ms). Absent in cursors stored by earlier versions.
+	 */
+	settleWait?: Record<string, number>;
 }
 
 export interface RunListItem extends IDataObject {
@@ -42,7 +47,7 @@ export const TRANSCRIPT_WAIT_MS = 2 * 60_000;
 const MAX_OPEN_RUNS = 500;
 
 export function emptyCursor(since: string | null): AgentCursor {
-	return { since, handled: {}, open: {}, transcriptWait: {} };
+	return { since, handled: {}, open: {}, transcriptWait: {}, settleWait: {} };
 }
 
 export function isoTime(ms: number): string {
@@ -57,6 +62,8 @@ function timeOf(iso: string | null | undefined): number {
 
 export interface CursorSettings {
 	includeTranscript: boolean;
+	/** How long a completed run may wait for its outcome before it is emitted without one. */
+	outcomeSettleMs: number;
 	now: number;
 }
 
@@ -78,6 +85,7 @@ export class CursorUpdate {
 			handled: { ...previous.handled },
 			open: { ...previous.open },
 			transcriptWait: { ...previous.transcriptWait },
+			settleWait: { ...previous.settleWait },
 		};
 	}
 
@@ -96,13 +104,14 @@ export class CursorUpdate {
 			delete this.next.open[key];
 			return false;
 		}
-		if (!run.is_completed || this.waitsForTranscript(run, key)) {
+		if (!run.is_completed || this.waitsForOutcome(run, key) || this.waitsForTranscript(run, key)) {
 			this.next.open[key] = run.created_at;
 			return false;
 		}
 		this.next.handled[key] = run.created_at;
 		delete this.next.open[key];
 		delete this.next.transcriptWait[key];
+		delete this.next.settleWait?.[key];
 		this.finished.push(run);
 		return true;
 	}
@@ -115,6 +124,7 @@ export class CursorUpdate {
 	forget(runId: number): void {
 		delete this.next.open[String(runId)];
 		delete this.next.transcriptWait[String(runId)];
+		delete this.next.settleWait?.[String(runId)];
 	}
 
 	/** Advances the watermark and prunes what can no longer be listed or is given up on. */
@@ -131,6 +141,15 @@ export class CursorUpdate {
 			if (index >= MAX_OPEN_RUNS || timeOf(createdAt) < giveUpBefore) this.forget(Number(key));
 		}
 		return this.next;
+	}
+
+	private waitsForOutcome(run: RunListItem, key: string): boolean {
+		if (outcomeSettled(run)) return false;
+		const waits = (this.next.settleWait ??= {});
+		const firstSeen = waits[key] ?? this.settings.now;
+		if (this.settings.now - firstSeen >= this.settings.outcomeSettleMs) return false;
+		waits[key] = firstSeen;
+		return true;
 	}
 
 	private waitsForTranscript(run: RunListItem, key: string): boolean {
@@ -187,7 +206,11 @@ export async function startingCursor(source: RunSource, now: number): Promise<Ag
 	const newestMs = Date.parse(newest.created_at);
 	const since = isoTime((Number.isNaN(newestMs) ? now : newestMs) - OVERLAP_MS);
 	const recent = await source.listSince(since);
-	const update = new CursorUpdate(emptyCursor(since), { includeTranscript: false, now });
+	const update = new CursorUpdate(emptyCursor(since), {
+		includeTranscript: false,
+		outcomeSettleMs: 0,
+		now,
+	});
 	for (const run of running) update.observe(run, false);
 	for (const run of recent) update.observe(run, true);
 	return update.result();

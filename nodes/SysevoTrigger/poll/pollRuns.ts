@@ -7,7 +7,8 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { runOutput } from '../../Sysevo/actions/runOutput';
+import { outcomeSettled } from '../../Sysevo/helpers/runSummary';
+import { runOutput } from '../../Sysevo/shared/runOutput';
 import {
 	advanceCursor,
 	emptyCursor,
@@ -48,7 +49,11 @@ async function pollAgent(
 ): Promise<{ cursor: AgentCursor; finished: FinishedRun[] }> {
 	const source = runsOfAgent(context, agentId);
 	const now = Date.now();
-	const cursorSettings = { includeTranscript: settings.output.includeTranscript === true, now };
+	const cursorSettings = {
+		includeTranscript: settings.output.includeTranscript === true,
+		outcomeSettleMs: settings.outcomeSettleMs,
+		now,
+	};
 	if (!cursor && settings.historyHours === 0)
 		return { cursor: await startingCursor(source, now), finished: [] };
 	const from = cursor ?? emptyCursor(isoTime(now - settings.historyHours * 3_600_000));
@@ -68,7 +73,8 @@ async function outputsFor(
 		const full = settings.output.includeTranscript
 			? ((await fetchRun.call(context, agentId, run.id)) ?? run)
 			: run;
-		items.push({ json: await runOutput.call(context, full as IDataObject, settings.output) });
+		const json = await runOutput.call(context, full as IDataObject, settings.output);
+		items.push({ json: { ...json, outcome_settled: outcomeSettled(full) } });
 	}
 	return items;
 }

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
 
-import type { OutputOptions } from '../../Sysevo/actions/runOutput';
+import type { OutputOptions } from '../../Sysevo/shared/runOutput';
+import { DEFAULT_OUTCOME_SETTLE_SECONDS } from '../../Sysevo/calling/waitForRun';
 import { checkPositiveInteger } from '../../Sysevo/helpers/identifiers';
 import { runFilter, type RunFilter, type RunFilterSettings } from '../runFilter';
 
@@ -9,10 +10,12 @@ export interface PollSettings {
 	filter: RunFilter;
 	output: OutputOptions;
 	historyHours: number;
+	outcomeSettleMs: number;
 }
 
 interface PollOptions extends OutputOptions {
 	historyHours?: number;
+	outcomeSettleSeconds?: number;
 }
 
 function agentIdsOf(context: IPollFunctions): number[] {
@@ -45,5 +48,8 @@ export function pollSettingsOf(context: IPollFunctions): PollSettings {
 			simplify: options.simplify === true,
 		},
 		historyHours: Math.max(0, Number(options.historyHours ?? 0) || 0),
+		outcomeSettleMs:
+			Math.max(0, Number(options.outcomeSettleSeconds ?? DEFAULT_OUTCOME_SETTLE_SECONDS) || 0) *
+			1000,
 	};
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { runOutput, type OutputOptions } from '../../Sysevo/actions/runOutput';
+import { runOutput, type OutputOptions } from '../../Sysevo/shared/runOutput';
 import { runFilter, type RunFilterSettings } from '../runFilter';
 import { parseBody, runFromWebhook } from './payload';
 import { hasValidSecret } from './secret';

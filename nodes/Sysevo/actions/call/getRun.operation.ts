@@ -6,18 +6,21 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import type { Lane } from '../../calling/session';
+import { waitForRun, waitSettingsOf, type WaitOptions } from '../../calling/waitForRun';
 import { checkPositiveInteger } from '../../helpers/identifiers';
 import {
 	maxWaitOption,
+	outcomeSettleOption,
 	pollIntervalOption,
 	requestTimeoutOption,
 	runResultOptions,
 	sortedByName,
 	waitForCompletionProperty,
 	workflowIdLocator,
-} from '../descriptions';
-import { runOutput, type OutputOptions } from '../runOutput';
-import { fetchRun, waitForRun, waitSettingsOf, type WaitOptions } from '../waitForRun';
+} from '../../shared/descriptions';
+import { runOutput, type OutputOptions } from '../../shared/runOutput';
+import { getRun } from '../../transport/api';
 
 const properties: INodeProperties[] = [
 	workflowIdLocator,
@@ -40,6 +43,7 @@ const properties: INodeProperties[] = [
 		options: sortedByName([
 			pollIntervalOption,
 			maxWaitOption,
+			outcomeSettleOption,
 			requestTimeoutOption,
 			...runResultOptions(false),
 		]),
@@ -65,6 +69,10 @@ function idOf(context: IExecuteFunctions, i: number, value: unknown, label: stri
 	return check.value;
 }
 
+export function lane(this: IExecuteFunctions): Lane {
+	return this.getNodeParameter('waitForCompletion', 0, false) ? 'wait' : 'read';
+}
+
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const workflowId = idOf(
 		this,
@@ -78,13 +86,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 
 	const settings = waitSettingsOf(options);
 	if (!waiting) {
-		// The API finds the run by run id and the key's organisation; workflow_id is parsed but not checked.
-		const run = await fetchRun.call(this, workflowId, runId, i, {
+		const run = await getRun.call(this, workflowId, runId, {
 			timeoutMs: settings.requestTimeoutMs,
+			itemIndex: i,
 		});
 		return [{ json: await runOutput.call(this, run, options), pairedItem: { item: i } }];
 	}
-	const waited = await waitForRun.call(this, workflowId, runId, settings, i);
+	const waited = await waitForRun.call(this, { workflowId, runId, itemIndex: i }, settings);
 	return [
 		{ json: await runOutput.call(this, waited.run, options, waited), pairedItem: { item: i } },
 	];

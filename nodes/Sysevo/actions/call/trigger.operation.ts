@@ -1,35 +1,37 @@
 import {
+	NodeApiError,
 	NodeOperationError,
+	sleep,
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
+	type JsonObject,
 } from 'n8n-workflow';
 
-import { contextFromEntries, contextFromJson, type ContextEntry } from '../../helpers/context';
-import {
-	checkPositiveInteger,
-	checkTriggerPath,
-	checkWorkflowUuid,
-} from '../../helpers/identifiers';
+import { prefetch } from '../../calling/prefetch';
+import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from '../../calling/rateLimit';
+import { DEFAULT_MAX_CONCURRENT_CALLS, type CallSession, type Lane } from '../../calling/session';
+import { waitForRun, waitSettingsOf } from '../../calling/waitForRun';
 import { MAY_HAVE_DIALED } from '../../helpers/errors';
-import { checkPhoneNumber, countryOptions, destinationProblem } from '../../helpers/phone';
-import { sysevoApiRequest } from '../../transport';
-import { pause } from '../../transport/backoff';
+import { checkPositiveInteger } from '../../helpers/identifiers';
+import { countryOptions } from '../../helpers/phone';
 import {
 	agentLocator,
 	defaultCountryOption,
 	maxWaitOption,
+	outcomeSettleOption,
 	pollIntervalOption,
 	requestTimeoutOption,
 	runResultOptions,
 	sortedByName,
 	waitForCompletionProperty,
-} from '../descriptions';
-import { runOutput, type OutputOptions } from '../runOutput';
-import { CallSession, DEFAULT_MAX_CONCURRENT_CALLS, type PacingOptions } from '../session';
-import { waitForRun, waitSettingsOf, type WaitOptions } from '../waitForRun';
+} from '../../shared/descriptions';
+import { runOutput } from '../../shared/runOutput';
+import { apiBaseUrl } from '../../transport';
+import { triggerCall } from '../../transport/api';
+import { triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
 
 const properties: INodeProperties[] = [
 	{
@@ -183,7 +185,7 @@ const properties: INodeProperties[] = [
 				name: 'callLimitWaitSeconds',
 				type: 'number',
 				typeOptions: { minValue: 0 },
-				default: 300,
+				default: DEFAULT_CALL_LIMIT_WAIT_SECONDS,
 				description:
 					'When Sysevo answers that too many calls are live (no call is placed then), how long to keep retrying before the item fails',
 			},
@@ -198,6 +200,7 @@ const properties: INodeProperties[] = [
 			},
 			pollIntervalOption,
 			maxWaitOption,
+			outcomeSettleOption,
 			...runResultOptions(true),
 		]),
 	},
@@ -208,132 +211,68 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface TriggerOptions extends PacingOptions, OutputOptions, WaitOptions {
-	defaultCountry?: string;
-	allowedCountries?: string[];
-	blockPremiumNumbers?: boolean;
-	callLimitWaitSeconds?: number;
-	telephonyConfigurationId?: number | string | null;
+export function lane(this: IExecuteFunctions): Lane {
+	return 'dial';
 }
 
-interface Target {
-	path: string;
-	purpose: 'triggerByPath' | 'triggerByWorkflow';
-	identifier: string;
-	kind: 'workflowUuid' | 'triggerUuid';
-}
-
-function fail(context: IExecuteFunctions, i: number, reason: string): never {
-	throw new NodeOperationError(context.getNode(), reason, { itemIndex: i });
-}
-
-function targetOf(context: IExecuteFunctions, i: number, draft: boolean): Target {
-	const kind = context.getNodeParameter('agentIdType', i) as Target['kind'];
-	const prefix = draft ? '/public/agent/test' : '/public/agent';
-	if (kind === 'triggerUuid') {
-		const check = checkTriggerPath(context.getNodeParameter('triggerUuid', i));
-		if (!check.valid) fail(context, i, check.reason);
-		return {
-			path: `${prefix}/${check.value}`,
-			purpose: 'triggerByPath',
-			identifier: check.value,
-			kind,
-		};
-	}
-	const check = checkWorkflowUuid(context.getNodeParameter('agent', i, '', { extractValue: true }));
-	if (!check.valid) fail(context, i, check.reason);
-	return {
-		path: `${prefix}/workflow/${check.value}`,
-		purpose: 'triggerByWorkflow',
-		identifier: check.value,
-		kind,
-	};
-}
-
-function initialContextOf(context: IExecuteFunctions, i: number): IDataObject {
-	const input = context.getNodeParameter('contextInput', i) as string;
-	const check =
-		input === 'json'
-			? contextFromJson(context.getNodeParameter('initialContextJson', i))
-			: contextFromEntries(
-					(context.getNodeParameter('initialContext.values', i, []) as ContextEntry[]) ?? [],
-				);
-	if (!check.valid) fail(context, i, check.reason);
-	return check.context as IDataObject;
-}
-
-function telephonyIdOf(
-	context: IExecuteFunctions,
-	i: number,
-	value: TriggerOptions['telephonyConfigurationId'],
-) {
-	if (value === undefined || value === null || value === '' || value === 0) return undefined;
-	const check = checkPositiveInteger(value, 'telephony configuration ID');
-	if (!check.valid) fail(context, i, check.reason);
-	return check.value;
-}
-
-export interface TriggerPlan {
-	target: Target;
-	body: IDataObject;
-	e164: string;
-	draft: boolean;
-	waiting: boolean;
-	options: TriggerOptions;
-}
-
-function requestBodyOf(context: IExecuteFunctions, i: number, options: TriggerOptions) {
-	const phone = checkPhoneNumber(
-		String(context.getNodeParameter('phoneNumber', i) ?? ''),
-		options.defaultCountry,
+/** Items are read and checked in input order in the background while earlier calls are in flight. */
+function planOf(context: IExecuteFunctions, i: number, session: CallSession): Promise<TriggerPlan> {
+	const plans = session.shared('triggerPlans', () =>
+		prefetch(
+			context.getInputData().length,
+			(index) => triggerPlanOf.call(context, index),
+			async () => await sleep(0),
+		),
 	);
-	if (!phone.valid) fail(context, i, phone.reason);
-	const refused = destinationProblem(phone, {
-		allowedCountries: options.allowedCountries,
-		blockSpecialNumbers: options.blockPremiumNumbers,
-	});
-	if (refused) fail(context, i, refused);
-	const body: IDataObject = {
-		phone_number: phone.e164,
-		initial_context: initialContextOf(context, i),
-	};
-	const telephonyId = telephonyIdOf(context, i, options.telephonyConfigurationId);
-	if (telephonyId !== undefined) body.telephony_configuration_id = telephonyId;
-	return { body, e164: phone.e164 };
+	return plans.get(i);
 }
 
 async function dial(
 	context: IExecuteFunctions,
 	i: number,
 	session: CallSession,
-	target: Target,
-	body: IDataObject,
-	options: TriggerOptions,
+	plan: TriggerPlan,
 ): Promise<IDataObject> {
-	if (!(await pause(session.dialPacer.reserve(), context.getExecutionCancelSignal?.()))) {
-		fail(context, i, 'Not called: the execution was canceled');
-	}
-	session.throwIfStopped(i);
-	const response = await sysevoApiRequest.call(context, {
-		method: 'POST',
-		path: target.path,
-		purpose: target.purpose,
-		body,
-		timeoutMs: waitSettingsOf(options).requestTimeoutMs,
-		rateLimitWaitMs: (options.callLimitWaitSeconds ?? 300) * 1000,
-		itemIndex: i,
-	});
+	const { target, body, options } = plan;
+	// The credential is read before the dial's turn is taken, so turns are spaced as sent.
+	await apiBaseUrl.call(context);
+	const response = await session.dial(
+		i,
+		async () =>
+			await triggerCall.call(context, target.route, target.path, body, {
+				timeoutMs: waitSettingsOf(options).requestTimeoutMs,
+				itemIndex: i,
+			}),
+		(options.callLimitWaitSeconds ?? DEFAULT_CALL_LIMIT_WAIT_SECONDS) * 1000,
+	);
 	if (!checkPositiveInteger(response.workflow_run_id, 'run ID').valid) {
 		throw new NodeOperationError(
 			context.getNode(),
 			'Sysevo accepted the call but returned no run ID',
-			{
-				itemIndex: i,
-				description: MAY_HAVE_DIALED,
-			},
+			{ itemIndex: i, description: MAY_HAVE_DIALED },
 		);
 	}
 	return response;
+}
+
+/** A failure after the call was placed: say so, keeping what Sysevo answered. */
+function placedButFailed(
+	context: IExecuteFunctions,
+	i: number,
+	runId: number,
+	error: unknown,
+): Error {
+	const message = `The call was placed (run ${runId}), but waiting for it to end failed: ${(error as Error).message}`;
+	const description = `Do not call this number again: fetch run ${runId} later with Get Run.`;
+	if (error instanceof NodeApiError) {
+		return new NodeApiError(context.getNode(), (error.errorResponse ?? {}) as JsonObject, {
+			message,
+			description,
+			httpCode: error.httpCode ?? undefined,
+			itemIndex: i,
+		});
+	}
+	return new NodeOperationError(context.getNode(), message, { itemIndex: i, description });
 }
 
 async function waitForEnd(
@@ -345,48 +284,29 @@ async function waitForEnd(
 ): Promise<IDataObject> {
 	const runId = placed.workflow_run_id as number;
 	try {
-		// Run lookups ignore workflow_id (API notes §0.5), so an unresolved agent id does not block waiting.
+		// Run lookups ignore workflow_id (docs/sysevo-api.md §6.13): an unresolved agent id is fine.
 		const waited = await waitForRun.call(
 			context,
-			(placed.workflow_id as number | null) ?? 0,
-			runId,
+			{ workflowId: (placed.workflow_id as number | null) ?? 0, runId, itemIndex: i },
 			waitSettingsOf(options),
-			i,
 			releaseSlot,
 		);
 		return { ...placed, ...(await runOutput.call(context, waited.run, options, waited)) };
 	} catch (error) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`The call was placed (run ${runId}), but waiting for it to end failed: ${(error as Error).message}`,
-			{
-				itemIndex: i,
-				description: `Do not call this number again: fetch run ${runId} later with Get Run.`,
-			},
-		);
+		throw placedButFailed(context, i, runId, error);
 	}
-}
-
-/** Reads and checks an item's parameters; no request is made. */
-export function prepare(this: IExecuteFunctions, i: number): TriggerPlan {
-	const draft = this.getNodeParameter('useDraft', i, false) as boolean;
-	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
-	const options = this.getNodeParameter('options', i, {}) as TriggerOptions;
-	const target = targetOf(this, i, draft);
-	const { body, e164 } = requestBodyOf(this, i, options);
-	return { target, body, e164, draft, waiting, options };
 }
 
 export async function execute(
 	this: IExecuteFunctions,
 	i: number,
 	session: CallSession,
-	plan: TriggerPlan,
 ): Promise<INodeExecutionData[]> {
-	const { target, body, e164, draft, waiting, options } = plan;
-	const releaseSlot = await session.callSlots.acquire();
+	const plan = await planOf(this, i, session);
+	const { target, e164, draft, waiting, options } = plan;
+	const releaseSlot = await session.holdCallSlot(i);
 	try {
-		const response = await dial(this, i, session, target, body, options);
+		const response = await dial(this, i, session, plan);
 		if (!waiting) releaseSlot();
 		const workflowId =
 			target.kind === 'workflowUuid'

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { extractedColumns, summariseRun } from '../helpers/runSummary';
+import { downloadPublicArtifact } from '../transport/api';
 import {
 	parseTranscript,
 	transcriptText,
@@ -24,21 +25,12 @@ export type RunOutputContext = Pick<IExecuteFunctions, 'logger'> & {
 	helpers: Pick<IExecuteFunctions['helpers'], 'httpRequest'>;
 };
 
-// The public download URL redirects to a signed storage URL. It needs no key, so it is fetched
-// without the credential: the API key never travels to the storage host.
 async function downloadTranscript(
 	context: RunOutputContext,
 	url: string,
 ): Promise<string | undefined> {
-	if (!/^https?:\/\//i.test(url)) return undefined;
 	try {
-		const body = await context.helpers.httpRequest({
-			method: 'GET',
-			url,
-			json: false,
-			encoding: 'text',
-			timeout: 30_000,
-		});
+		const body = await downloadPublicArtifact.call(context, url, 'text');
 		return typeof body === 'string' ? body : undefined;
 	} catch (error) {
 		context.logger.warn(`Sysevo: transcript download failed (${(error as Error).message})`);
@@ -93,10 +85,12 @@ export async function runOutput(
 	this: RunOutputContext,
 	run: IDataObject,
 	options: OutputOptions,
-	wait?: { timedOut: boolean },
+	wait?: { timedOut: boolean; outcomeSettled: boolean },
 ): Promise<IDataObject> {
 	const summary = { ...summariseRun(run), ...extractedColumns(run) } as IDataObject;
-	const extra: IDataObject = wait ? { timed_out: wait.timedOut } : {};
+	const extra: IDataObject = wait
+		? { timed_out: wait.timedOut, outcome_settled: wait.outcomeSettled }
+		: {};
 	if (options.includeTranscript) Object.assign(extra, await transcriptOf(this, run));
 	return options.simplify ? simplified(run, summary, extra) : { ...run, ...summary, ...extra };
 }

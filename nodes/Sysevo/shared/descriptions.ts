@@ -83,9 +83,11 @@ export const waitForCompletionProperty: INodeProperties = {
 	displayName: 'Wait for Call to End',
 	name: 'waitForCompletion',
 	type: 'boolean',
+	// It decides the node's outputs, which n8n computes before any item exists.
+	noDataExpression: true,
 	default: false,
 	description:
-		'Whether to wait until the call has ended and return its outcome, transcript and extracted data. Items wait in parallel.',
+		'Whether to wait until the call has ended and return its outcome and extracted data (and the transcript with Options → Include Transcript). Items wait in parallel.',
 };
 
 const whenWaiting = { show: { '/waitForCompletion': [true] } };
@@ -108,6 +110,17 @@ export const maxWaitOption: INodeProperties = {
 	default: 600,
 	description:
 		'How long to wait for the call to end. A call still running then is returned with run_status "in_progress" and timed_out true; fetch it later with Get Run.',
+	displayOptions: whenWaiting,
+};
+
+export const outcomeSettleOption: INodeProperties = {
+	displayName: 'Outcome Settle Time (Seconds)',
+	name: 'outcomeSettleSeconds',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: 180,
+	description:
+		'Sysevo marks a call ended a few seconds before it writes the disposition, extracted data and cost. How long to wait for them after the call ends; a call still without them is returned with outcome_settled false.',
 	displayOptions: whenWaiting,
 };
 

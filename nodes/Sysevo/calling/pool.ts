@@ -1,4 +1,6 @@
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+import type { Settled } from '../helpers/settled';
+
+export type { Settled };
 
 /**
  * Runs `worker` for indices 0..count-1 with at most `limit` in flight and returns the results in

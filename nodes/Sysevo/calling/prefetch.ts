@@ -1,4 +1,4 @@
-import type { Settled } from './pool';
+import type { Settled } from '../helpers/settled';
 
 /**
  * Computes `compute(0..count-1)` in order, in the background, a few at a time: after each chunk it

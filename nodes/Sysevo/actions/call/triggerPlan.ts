@@ -1,0 +1,117 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import type { PacingOptions } from '../../calling/session';
+import type { WaitOptions } from '../../calling/waitForRun';
+import { contextFromEntries, contextFromJson, type ContextEntry } from '../../helpers/context';
+import {
+	checkPositiveInteger,
+	checkTriggerPath,
+	checkWorkflowUuid,
+} from '../../helpers/identifiers';
+import { checkPhoneNumber, destinationProblem } from '../../helpers/phone';
+import type { OutputOptions } from '../../shared/runOutput';
+import type { TriggerRoute } from '../../transport/api';
+
+export interface TriggerOptions extends PacingOptions, OutputOptions, WaitOptions {
+	defaultCountry?: string;
+	allowedCountries?: string[];
+	blockPremiumNumbers?: boolean;
+	callLimitWaitSeconds?: number;
+	telephonyConfigurationId?: number | string | null;
+}
+
+export interface Target {
+	path: string;
+	route: TriggerRoute;
+	identifier: string;
+	kind: 'workflowUuid' | 'triggerUuid';
+}
+
+function fail(context: IExecuteFunctions, i: number, reason: string): never {
+	throw new NodeOperationError(context.getNode(), reason, { itemIndex: i });
+}
+
+function targetOf(context: IExecuteFunctions, i: number, draft: boolean): Target {
+	const kind = context.getNodeParameter('agentIdType', i) as Target['kind'];
+	const prefix = draft ? '/public/agent/test' : '/public/agent';
+	if (kind === 'triggerUuid') {
+		const check = checkTriggerPath(context.getNodeParameter('triggerUuid', i));
+		if (!check.valid) fail(context, i, check.reason);
+		return {
+			path: `${prefix}/${check.value}`,
+			route: 'triggerByPath',
+			identifier: check.value,
+			kind,
+		};
+	}
+	const check = checkWorkflowUuid(context.getNodeParameter('agent', i, '', { extractValue: true }));
+	if (!check.valid) fail(context, i, check.reason);
+	return {
+		path: `${prefix}/workflow/${check.value}`,
+		route: 'triggerByWorkflow',
+		identifier: check.value,
+		kind,
+	};
+}
+
+function initialContextOf(context: IExecuteFunctions, i: number): IDataObject {
+	const input = context.getNodeParameter('contextInput', i) as string;
+	const check =
+		input === 'json'
+			? contextFromJson(context.getNodeParameter('initialContextJson', i))
+			: contextFromEntries(
+					(context.getNodeParameter('initialContext.values', i, []) as ContextEntry[]) ?? [],
+				);
+	if (!check.valid) fail(context, i, check.reason);
+	return check.context as IDataObject;
+}
+
+function telephonyIdOf(
+	context: IExecuteFunctions,
+	i: number,
+	value: TriggerOptions['telephonyConfigurationId'],
+) {
+	if (value === undefined || value === null || value === '' || value === 0) return undefined;
+	const check = checkPositiveInteger(value, 'telephony configuration ID');
+	if (!check.valid) fail(context, i, check.reason);
+	return check.value;
+}
+
+export interface TriggerPlan {
+	target: Target;
+	body: IDataObject;
+	e164: string;
+	draft: boolean;
+	waiting: boolean;
+	options: TriggerOptions;
+}
+
+function requestBodyOf(context: IExecuteFunctions, i: number, options: TriggerOptions) {
+	const phone = checkPhoneNumber(
+		String(context.getNodeParameter('phoneNumber', i) ?? ''),
+		options.defaultCountry,
+	);
+	if (!phone.valid) fail(context, i, phone.reason);
+	const refused = destinationProblem(phone, {
+		allowedCountries: options.allowedCountries,
+		blockSpecialNumbers: options.blockPremiumNumbers,
+	});
+	if (refused) fail(context, i, refused);
+	const body: IDataObject = {
+		phone_number: phone.e164,
+		initial_context: initialContextOf(context, i),
+	};
+	const telephonyId = telephonyIdOf(context, i, options.telephonyConfigurationId);
+	if (telephonyId !== undefined) body.telephony_configuration_id = telephonyId;
+	return { body, e164: phone.e164 };
+}
+
+/** Reads and checks an item's parameters; no request is made. */
+export function triggerPlanOf(this: IExecuteFunctions, i: number): TriggerPlan {
+	const draft = this.getNodeParameter('useDraft', i, false) as boolean;
+	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
+	const options = this.getNodeParameter('options', i, {}) as TriggerOptions;
+	const target = targetOf(this, i, draft);
+	const { body, e164 } = requestBodyOf(this, i, options);
+	return { target, body, e164, draft, waiting, options };
+}

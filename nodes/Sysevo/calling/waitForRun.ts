@@ -1,0 +1,159 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+} from 'n8n-workflow';
+
+import { outcomeSettled, runStatusOf } from '../helpers/runSummary';
+import { settled } from '../helpers/settled';
+import { getRun } from '../transport/api';
+import { pause } from '../transport/backoff';
+
+export interface WaitSettings {
+	pollIntervalMs: number;
+	maxWaitMs: number;
+	requestTimeoutMs: number;
+	outcomeSettleMs: number;
+}
+
+/** The options both operations share for requests and waiting (seconds, as the user sets them). */
+export interface WaitOptions {
+	pollIntervalSeconds?: number;
+	maxWaitSeconds?: number;
+	timeoutSeconds?: number;
+	outcomeSettleSeconds?: number;
+}
+
+export const DEFAULT_OUTCOME_SETTLE_SECONDS = 180;
+
+export function waitSettingsOf(options: WaitOptions): WaitSettings {
+	return {
+		pollIntervalMs: (options.pollIntervalSeconds ?? 5) * 1000,
+		maxWaitMs: (options.maxWaitSeconds ?? 600) * 1000,
+		requestTimeoutMs: (options.timeoutSeconds ?? 30) * 1000,
+		outcomeSettleMs: (options.outcomeSettleSeconds ?? DEFAULT_OUTCOME_SETTLE_SECONDS) * 1000,
+	};
+}
+
+export interface WaitedRun {
+	run: IDataObject;
+	timedOut: boolean;
+	outcomeSettled: boolean;
+}
+
+// The transcript is uploaded after the outcome is written (docs/sysevo-api.md §2.3, Timing).
+const ARTIFACT_GRACE_MS = 60_000;
+const AFTER_END_POLL_MS = 2_000;
+const MIN_POLL_TIMEOUT_MS = 1_000;
+
+interface RunRef {
+	workflowId: number;
+	runId: number;
+	itemIndex: number;
+}
+
+/** Network failures, 429s, 5xx answers and unreadable 2xx bodies: worth another poll. */
+function isTransient(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const status = Number(error.httpCode);
+	return !error.httpCode || status === 429 || status >= 500 || (status >= 200 && status < 300);
+}
+
+function awaitingTranscript(run: IDataObject): boolean {
+	return runStatusOf(run) === 'completed' && !run.transcript_url;
+}
+
+/**
+ * Polls Get Run until `done(run)` or the deadline, and returns the last run read. A read that keeps
+ * failing with a transient error does not end the wait: the last known state is kept.
+ */
+async function pollUntil(
+	context: IExecuteFunctions,
+	ref: RunRef,
+	settings: WaitSettings,
+	done: (run: IDataObject) => boolean,
+	deadline: number,
+	intervalMs: number,
+	known?: IDataObject,
+): Promise<{ run: IDataObject; reached: boolean }> {
+	const signal = context.getExecutionCancelSignal?.();
+	let run = known;
+	for (let first = known === undefined; ; first = false) {
+		if (run && done(run)) return { run, reached: true };
+		if (run && Date.now() >= deadline) return { run, reached: false };
+		if (!first) {
+			const wait = Math.max(0, Math.min(intervalMs, deadline - Date.now()));
+			if (!(await pause(wait, signal))) {
+				throw new NodeOperationError(
+					context.getNode(),
+					'Execution was canceled while waiting for the call to end',
+					{
+						itemIndex: ref.itemIndex,
+						description: `Run ${ref.runId} was not changed; fetch it later with Get Run.`,
+					},
+				);
+			}
+		}
+		// One try per poll, never outlasting the wait: the loop itself repeats failed reads.
+		const timeoutMs = Math.max(
+			MIN_POLL_TIMEOUT_MS,
+			Math.min(settings.requestTimeoutMs, deadline - Date.now()),
+		);
+		const read = await settled(
+			getRun.call(context, ref.workflowId, ref.runId, {
+				timeoutMs,
+				attempts: 1,
+				itemIndex: ref.itemIndex,
+			}),
+		);
+		if (read.ok) run = read.value;
+		else if (!isTransient(read.error) || (run === undefined && Date.now() >= deadline))
+			throw read.error;
+	}
+}
+
+/**
+ * Waits for a call to end (`onCallEnded` runs then: the live call is over), then for its outcome to
+ * be written (up to the settle time) and, for a connected call, for its transcript (a short grace).
+ */
+export async function waitForRun(
+	this: IExecuteFunctions,
+	ref: RunRef,
+	settings: WaitSettings,
+	onCallEnded: () => void = () => {},
+): Promise<WaitedRun> {
+	const ended = await pollUntil(
+		this,
+		ref,
+		settings,
+		(run) => run.is_completed === true,
+		Date.now() + settings.maxWaitMs,
+		settings.pollIntervalMs,
+	);
+	onCallEnded();
+	if (!ended.reached) return { run: ended.run, timedOut: true, outcomeSettled: false };
+
+	const afterEndMs = Math.min(settings.pollIntervalMs, AFTER_END_POLL_MS);
+	const settled = await pollUntil(
+		this,
+		ref,
+		settings,
+		outcomeSettled,
+		Date.now() + settings.outcomeSettleMs,
+		afterEndMs,
+		ended.run,
+	);
+	if (!settled.reached) return { run: settled.run, timedOut: false, outcomeSettled: false };
+
+	const withTranscript = await pollUntil(
+		this,
+		ref,
+		settings,
+		(run) => !awaitingTranscript(run),
+		Date.now() + ARTIFACT_GRACE_MS,
+		afterEndMs,
+		settled.run,
+	);
+	return { run: withTranscript.run, timedOut: false, outcomeSettled: true };
+}

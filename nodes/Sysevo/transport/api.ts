@@ -1,0 +1,193 @@
+// Sections (§) refer to docs/sysevo-api.md.
+import type { IDataObject } from 'n8n-workflow';
+
+import { checkPositiveInteger } from '../helpers/identifiers';
+import { settled } from '../helpers/settled';
+import { sysevoApiRequest, type SysevoContext } from './index';
+
+/** An agent as `GET /workflow/fetch` lists it (docs/sysevo-api.md §2.5). */
+export interface Agent {
+	id: number;
+	name: string;
+	status?: string;
+	workflow_uuid?: string | null;
+}
+
+interface AgentDefinition {
+	workflow_definition?: { nodes?: Array<{ type?: string; data?: { trigger_path?: string } }> };
+}
+
+/** A run as Get Run or the run list returns it; list items are thinner (docs/sysevo-api.md §6.6). */
+export interface Run extends IDataObject {
+	id: number;
+	created_at: string;
+	is_completed: boolean;
+}
+
+export interface TelephonyConfiguration {
+	id: number;
+	name: string;
+	provider?: string;
+	is_default_outbound?: boolean;
+}
+
+export interface RequestLimits {
+	timeoutMs?: number;
+	/** Tries for a read; a caller that repeats its reads itself, like a wait, asks for 1. */
+	attempts?: number;
+	itemIndex?: number;
+}
+
+export type TriggerRoute = 'triggerByPath' | 'triggerByWorkflow';
+
+export interface RunListFilter extends IDataObject {
+	attribute: 'dateRange' | 'dispositionCode' | 'duration' | 'status' | 'tokenUsage';
+	type: string;
+	value: IDataObject;
+}
+
+export interface RunListQuery {
+	page: number;
+	limit: number;
+	newestFirst?: boolean;
+	filters?: RunListFilter[];
+}
+
+export function isRun(value: unknown): value is Run {
+	const run = value as Partial<Run> | null;
+	return typeof run?.id === 'number' && typeof run.created_at === 'string';
+}
+
+/** Active agents only: an archived agent cannot be called (§2.5). */
+export async function listActiveAgents(this: SysevoContext): Promise<Agent[]> {
+	const body = await sysevoApiRequest.call(this, {
+		method: 'GET',
+		path: '/workflow/fetch',
+		qs: { status: 'active' },
+		purpose: 'listAgents',
+	});
+	return Array.isArray(body)
+		? (body as Agent[]).filter((agent) => checkPositiveInteger(agent?.id, 'agent ID').valid)
+		: [];
+}
+
+/** The API Trigger paths of an agent's definition (the draft when there is one, §2.5). */
+export async function listTriggerPaths(this: SysevoContext, agentId: number): Promise<string[]> {
+	const definition = (await sysevoApiRequest.call(this, {
+		method: 'GET',
+		path: `/workflow/fetch/${agentId}`,
+		purpose: 'listAgents',
+	})) as AgentDefinition;
+	return (definition.workflow_definition?.nodes ?? [])
+		.filter((node) => node.type === 'trigger' && typeof node.data?.trigger_path === 'string')
+		.map((node) => node.data!.trigger_path!);
+}
+
+/**
+ * Starts a call: each request dials a phone, so it is sent once (docs/sysevo-api.md §0.12).
+ * `path` is the route for the validated identifier, built by the caller.
+ */
+export async function triggerCall(
+	this: SysevoContext,
+	route: TriggerRoute,
+	path: string,
+	body: IDataObject,
+	limits: RequestLimits,
+): Promise<IDataObject> {
+	return await sysevoApiRequest.call(this, {
+		method: 'POST',
+		path,
+		purpose: route,
+		body,
+		...limits,
+	});
+}
+
+/** The run is found by its id within the key's organisation; `workflowId` is ignored (§6.13). */
+export async function getRun(
+	this: SysevoContext,
+	workflowId: number,
+	runId: number,
+	limits: RequestLimits = {},
+): Promise<IDataObject> {
+	return await sysevoApiRequest.call(this, {
+		method: 'GET',
+		path: `/workflow/${workflowId}/runs/${runId}`,
+		purpose: 'getRun',
+		...limits,
+	});
+}
+
+/** Like `getRun`, but null when the run does not exist (404). */
+export async function findRun(
+	this: SysevoContext,
+	workflowId: number,
+	runId: number,
+	limits: RequestLimits = {},
+): Promise<Run | null> {
+	const read = await settled(getRun.call(this, workflowId, runId, limits));
+	if (read.ok) return isRun(read.value) ? read.value : null;
+	if ((read.error as { httpCode?: string }).httpCode === '404') return null;
+	throw read.error;
+}
+
+/** One page of an agent's runs, sorted by `created_at` (§2.4). */
+export async function listRunsPage(
+	this: SysevoContext,
+	workflowId: number,
+	query: RunListQuery,
+): Promise<Run[]> {
+	const body = await sysevoApiRequest.call(this, {
+		method: 'GET',
+		path: `/workflow/${workflowId}/runs`,
+		qs: {
+			page: query.page,
+			limit: query.limit,
+			sort_by: 'created_at',
+			sort_order: query.newestFirst ? 'desc' : 'asc',
+			...(query.filters?.length ? { filters: JSON.stringify(query.filters) } : {}),
+		},
+		purpose: 'listRuns',
+	});
+	return Array.isArray(body.runs) ? body.runs.filter(isRun) : [];
+}
+
+/** The organisation's telephony configurations (§2.7). */
+export async function listTelephonyConfigurations(
+	this: SysevoContext,
+): Promise<TelephonyConfiguration[]> {
+	const body = await sysevoApiRequest.call(this, {
+		method: 'GET',
+		path: '/organizations/telephony-configs',
+		purpose: 'other',
+	});
+	const configurations = Array.isArray(body.configurations) ? body.configurations : [];
+	return (configurations as TelephonyConfiguration[]).filter(
+		(configuration) => checkPositiveInteger(configuration?.id, 'telephony configuration ID').valid,
+	);
+}
+
+/** A context that can make plain HTTP requests: the action node, the poller and the webhook. */
+export interface PublicDownloadContext {
+	helpers: { httpRequest: SysevoContext['helpers']['httpRequest'] };
+}
+
+/**
+ * A public artifact link (transcript or recording, §2.8). It needs no key, so it is fetched
+ * without the credential: the API key never travels to the storage host the link redirects to.
+ */
+export async function downloadPublicArtifact(
+	this: PublicDownloadContext,
+	url: string,
+	as: 'text' | 'binary',
+	timeoutMs = 30_000,
+): Promise<string | Buffer> {
+	if (!/^https?:\/\//i.test(url)) throw new Error('The artifact link is not an http(s) URL');
+	return (await this.helpers.httpRequest({
+		method: 'GET',
+		url,
+		json: false,
+		encoding: as === 'text' ? 'text' : 'arraybuffer',
+		timeout: timeoutMs,
+	})) as string | Buffer;
+}
