@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { prefetch } from '../../nodes/Sysevo/helpers/prefetch';
+import { prefetch } from '../../nodes/Sysevo/calling/prefetch';
 
 describe('prefetch', () => {
 	it('computes every index once, in order, yielding between chunks', async () => {

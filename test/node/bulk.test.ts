@@ -101,8 +101,12 @@ describe('calling a list at the concurrency cap', () => {
 			credentials: credentialsFor(sandbox.current),
 		});
 		const times = triggerRequests(sandbox.current).map((request) => request.at);
+		expect(times).toHaveLength(5);
 		const gaps = times.slice(1).map((time, i) => time - times[i]);
-		expect(gaps.every((gap) => gap >= 140)).toBe(true);
+		// The first request leaves a little late (n8n's HTTP client starts up on it), which can
+		// shorten only the first gap; every later one is the configured delay.
+		expect(gaps[0]).toBeGreaterThanOrEqual(100);
+		expect(Math.min(...gaps.slice(1))).toBeGreaterThanOrEqual(140);
 	});
 
 	it('gives up on the cap after the configured wait, with a clear error and no call placed', async () => {

@@ -7,7 +7,7 @@ import {
 
 import { SysevoApi } from '../../credentials/SysevoApi.credentials';
 import { runNode } from '../helpers/engine';
-import { credentialsFor, SEED, useSandbox } from '../helpers/sandbox';
+import { SEED, useSandbox } from '../helpers/sandbox';
 
 const sandbox = useSandbox();
 
@@ -71,6 +71,7 @@ describe('Sysevo API credential test', () => {
 		const { error } = await testCredential('sk-not-a-key');
 		expect(error).toBeDefined();
 		expect((error as { httpCode?: string }).httpCode).toBe('401');
-		expect(credentialsFor(sandbox.current).apiKey).toBe(SEED.apiKey);
+		const [request] = sandbox.current.requests;
+		expect(request.headers['x-api-key']).toBe('sk-not-a-key');
 	});
 });

@@ -53,11 +53,20 @@ describe('Get Run', () => {
 			}),
 			credentials: credentialsFor(sandbox.current),
 		});
-		const { run_status, disposition, duration_seconds, ...run } = json[0];
+		const { run_status, disposition, duration_seconds, ...rest } = json[0];
 		expect({ run_status, disposition }).toEqual({
 			run_status: 'completed',
 			disposition: 'user_hangup',
 		});
+		expect(duration_seconds).toEqual(expect.any(Number));
+		const run = Object.fromEntries(
+			Object.entries(rest).filter(([key]) => !key.startsWith('extracted_')),
+		);
+		const asServed = await fetch(
+			`${sandbox.current.baseUrl}/workflow/${completed!.workflow_id}/runs/${completed!.id}`,
+			{ headers: { 'X-API-Key': SEED.apiKey } },
+		);
+		expect(run).toEqual(await asServed.json());
 		expect(typeof duration_seconds).toBe('number');
 		expect(run).toMatchObject({
 			id: completed!.id,

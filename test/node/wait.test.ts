@@ -199,18 +199,26 @@ describe('Wait for Call to End', () => {
 			simplify: true,
 			includeTranscript: true,
 		});
-		expect(Object.keys(json[0]).sort()).toEqual(
-			expect.arrayContaining([
-				'workflow_run_id',
-				'workflow_id',
-				'phone_number',
-				'run_status',
-				'disposition',
-				'duration_seconds',
-				'timed_out',
-				'transcript',
-			]),
-		);
+		expect(Object.keys(json[0])).toEqual([
+			'status',
+			'workflow_run_id',
+			'workflow_run_name',
+			'workflow_id',
+			'phone_number',
+			'draft',
+			'created_at',
+			'run_status',
+			'disposition',
+			'duration_seconds',
+			'extracted_appointment_confirmed',
+			'extracted_callback_requested',
+			'recording_url',
+			'timed_out',
+			'outcome_settled',
+			'transcript',
+			'transcript_turns',
+			'transcript_source',
+		]);
 		expect(json[0]).not.toHaveProperty('gathered_context');
 		expect(json[0]).not.toHaveProperty('logs');
 		expect(json[0]).toMatchObject({

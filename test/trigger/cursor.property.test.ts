@@ -36,11 +36,17 @@ function sourceAt(runs: ModelRun[], now: number, failAtRequest: number | null): 
 		if (failAtRequest !== null && requests++ === failAtRequest)
 			throw new FailingRequest('injected');
 	};
-	const item = (run: ModelRun): RunListItem => ({
-		id: run.id,
-		created_at: iso(run.createdAt),
-		is_completed: run.endsAt <= now,
-	});
+	const item = (run: ModelRun): RunListItem => {
+		const ended = run.endsAt <= now;
+		return {
+			id: run.id,
+			created_at: iso(run.createdAt),
+			is_completed: ended,
+			// A settled outcome, as Sysevo writes it once the call has ended.
+			gathered_context: ended ? { call_disposition: 'user_hangup' } : {},
+			cost_info: ended ? { call_duration_seconds: 30 } : null,
+		};
+	};
 	const visible = () =>
 		runs
 			.filter((run) => run.visibleAt <= now)
@@ -124,6 +130,7 @@ describe('the polling cursor, against a model of the API', () => {
 						try {
 							const step = await advanceCursor(sourceAt(runs, now, failAtRequest), cursor, {
 								includeTranscript: false,
+								outcomeSettleMs: 180_000,
 								now,
 							});
 							for (const run of step.finished) {
@@ -178,7 +185,11 @@ describe('the polling cursor, against a model of the API', () => {
 					startedAfterActivation: true,
 				});
 			cursor = (
-				await advanceCursor(sourceAt(runs, now, null), cursor, { includeTranscript: false, now })
+				await advanceCursor(sourceAt(runs, now, null), cursor, {
+					includeTranscript: false,
+					outcomeSettleMs: 180_000,
+					now,
+				})
 			).cursor;
 		}
 		// 2400 runs seen; only those inside the overlap window are remembered.
