@@ -369,7 +369,11 @@ export function stageExampleFiles(filesDir) {
 	return target;
 }
 
-/** Starts `n8n start` and resolves once /healthz/readiness answers 200. */
+/**
+ * Starts `n8n start` and resolves once /healthz/readiness answers 200 and n8n has printed
+ * "Editor is now accessible". Readiness alone only means the database is migrated: on 1.x the
+ * REST routes and the active workflows' webhooks and pollers come a few seconds later.
+ */
 export async function startN8n(n8n, env, { logFile, echo = false, timeoutMs = 180_000 } = {}) {
 	fs.mkdirSync(env.N8N_USER_FOLDER, { recursive: true });
 	const handle = startProcess('n8n', n8n.NODE24, [n8n.N8N_BIN, 'start'], {
@@ -397,6 +401,7 @@ export async function startN8n(n8n, env, { logFile, echo = false, timeoutMs = 18
 			throw new Error(`n8n not ready within ${timeoutMs} ms\n${handle.output().slice(-4000)}`);
 		await sleep(500);
 	}
+	await handle.waitFor(/Editor is now accessible/, Math.max(deadline - Date.now(), 1000));
 	handle.url = url;
 	return handle;
 }
