@@ -38,8 +38,8 @@ set -euo pipefail
 # @n8n/agents@0.26.2 is missing there. 2.40.7 also works (verified the same way).
 # n8n >= 2.38 requires Node 24.
 readonly PINNED_N8N_VERSION="2.41.1"
-# Pinned 1.x LTS version: 1.123.81, the newest 1.123.x on the registry (engines: Node >=20.19
-# <=24.x, so the same Node 24 runs it). Its n8n-nodes-base asks for xlsx from a CDN that is not
+# Pinned 1.x LTS version: 1.123.81, the newest 1.123.x on the registry; installs in about 4 min,
+# 1.8 GB (engines: Node >=20.19 <=24.x, so the same Node 24 runs it). Its n8n-nodes-base asks for xlsx from a CDN that is not
 # reachable here; an npm override pins the registry's xlsx@0.18.5 instead (1.x only, see
 # install_n8n). Natives as for 2.x: sqlite3 is rebuilt, isolated-vm@6 (via
 # @n8n/expression-runtime) ships a prebuild for Node 24 (ABI 137).
@@ -59,8 +59,8 @@ case "$#:${1:-}" in
   *) printf 'usage: %s [VERSION | 2.x | 1.x]\n' "$0" >&2; exit 2 ;;
 esac
 case "$N8N_VERSION" in
-  2.x | 2 | latest) N8N_VERSION="$PINNED_N8N_VERSION" ;;
-  1.x | 1 | lts) N8N_VERSION="$PINNED_N8N_1X_VERSION" ;;
+  2.x) N8N_VERSION="$PINNED_N8N_VERSION" ;;
+  1.x) N8N_VERSION="$PINNED_N8N_1X_VERSION" ;;
 esac
 NODE24_VERSION="${SYSEVO_NODE24_VERSION:-$PINNED_NODE24_VERSION}"
 CACHE="${SYSEVO_N8N_CACHE:-${HOME:?HOME is not set}/.cache/n8n-nodes-sysevo}"
@@ -169,7 +169,7 @@ verify_n8n() {
     "$NODE24" "$N8N_BIN" --version 2>/dev/null | tail -n 1)" || die "n8n --version failed"
   [[ "$out" == "$N8N_VERSION" ]] || die "n8n --version printed '$out', expected '$N8N_VERSION'"
 
-  log "checking: every installed copy of sqlite3 and isolated-vm (when present) loads under Node 24"
+  log "checking: every installed copy of sqlite3 and isolated-vm loads under Node 24"
   (cd "$N8N_DIR/node_modules/n8n" && "$NODE24" --no-node-snapshot -e '
     const path = require("path"), fs = require("fs");
     const { createRequire } = require("module");
@@ -177,10 +177,8 @@ verify_n8n() {
     // the copies n8n itself resolves
     const r = createRequire(path.join(process.cwd(), "package.json"));
     const sqlite3 = r("sqlite3");
-    // isolated-vm comes through @n8n/expression-runtime (2.41.1: v7, 1.123.81: v6); an n8n
-    // version without it is still usable with N8N_EXPRESSION_ENGINE=legacy.
-    const hasIvm = (() => { try { r.resolve("isolated-vm"); return true; } catch { return false; } })();
-    const ivm = hasIvm ? r("isolated-vm") : null;
+    // isolated-vm comes through @n8n/expression-runtime (2.41.1: v7, 1.123.81: v6)
+    const ivm = r("isolated-vm");
     // and every other copy in the tree
     const found = [];
     (function walk(dir, depth) {
@@ -198,12 +196,10 @@ verify_n8n() {
     const db = new sqlite3.Database(":memory:");
     db.get("select sqlite_version() as v", (err, row) => {
       if (err) throw err;
-      if (ivm) {
-        const iso = new ivm.Isolate({ memoryLimit: 16 });
-        const res = iso.compileScriptSync("6*7").runSync(iso.createContextSync());
-        if (res !== 42) throw new Error("isolated-vm returned " + res);
-      }
-      console.error("[provision-n8n] sqlite " + row.v + (ivm ? ", isolated-vm ok" : ", no isolated-vm") + "; copies: " +
+      const iso = new ivm.Isolate({ memoryLimit: 16 });
+      const res = iso.compileScriptSync("6*7").runSync(iso.createContextSync());
+      if (res !== 42) throw new Error("isolated-vm returned " + res);
+      console.error("[provision-n8n] sqlite " + row.v + ", isolated-vm ok; copies: " +
         found.map((p) => path.relative(root, p)).join(", "));
       db.close();
     });
