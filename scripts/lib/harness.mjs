@@ -26,12 +26,16 @@ export function cacheDir() {
 	return process.env.SYSEVO_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-sysevo');
 }
 
-/** Runs scripts/provision-n8n.sh (fast when cached) and returns { NODE24, N8N_BIN }. */
-export function provisionN8n() {
-	const out = execFileSync('bash', [path.join(ROOT, 'scripts/provision-n8n.sh')], {
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+/**
+ * Runs scripts/provision-n8n.sh (fast when cached) for `version` (an exact n8n version, `1.x` or
+ * `2.x`; default: the script's 2.x pin) and returns { NODE24, N8N_BIN, N8N_VERSION }.
+ */
+export function provisionN8n(version) {
+	const out = execFileSync(
+		'bash',
+		[path.join(ROOT, 'scripts/provision-n8n.sh'), ...(version ? [version] : [])],
+		{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+	);
 	const result = {};
 	for (const line of out.trim().split('\n').slice(-2)) {
 		const [key, ...rest] = line.split('=');
@@ -39,7 +43,33 @@ export function provisionN8n() {
 	}
 	if (!result.NODE24 || !result.N8N_BIN)
 		throw new Error(`provision-n8n.sh printed no NODE24/N8N_BIN:\n${out}`);
+	result.N8N_VERSION = JSON.parse(
+		fs.readFileSync(path.join(path.dirname(result.N8N_BIN), '..', 'package.json'), 'utf8'),
+	).version;
 	return result;
+}
+
+/**
+ * What differs between the n8n lines this package supports, for scripts that drive the CLI and
+ * the REST API. The node itself has no per-line settings; only the tooling around it adapts.
+ */
+export function n8nLine(version) {
+	const major = Number(String(version).split('.')[0]);
+	if (major !== 1 && major !== 2)
+		throw new Error(`n8n ${version}: only the 1.x and 2.x lines are supported`);
+	return {
+		version,
+		major,
+		/**
+		 * CLI arguments that make a workflow active from the next `n8n start` on. 2.x publishes the
+		 * current version (`update:workflow --active` is gone); 1.x has no publishing and sets the
+		 * active flag. Neither takes effect in an n8n that is already running.
+		 */
+		activateArgs: (id) =>
+			major >= 2
+				? ['publish:workflow', `--id=${id}`]
+				: ['update:workflow', `--id=${id}`, '--active=true'],
+	};
 }
 
 export function run(cmd, args, options = {}) {
@@ -339,7 +369,11 @@ export function stageExampleFiles(filesDir) {
 	return target;
 }
 
-/** Starts `n8n start` and resolves once /healthz/readiness answers 200. */
+/**
+ * Starts `n8n start` and resolves once /healthz/readiness answers 200 and n8n has printed
+ * "Editor is now accessible". Readiness alone only means the database is migrated: on 1.x the
+ * REST routes and the active workflows' webhooks and pollers come a few seconds later.
+ */
 export async function startN8n(n8n, env, { logFile, echo = false, timeoutMs = 180_000 } = {}) {
 	fs.mkdirSync(env.N8N_USER_FOLDER, { recursive: true });
 	const handle = startProcess('n8n', n8n.NODE24, [n8n.N8N_BIN, 'start'], {
@@ -367,6 +401,7 @@ export async function startN8n(n8n, env, { logFile, echo = false, timeoutMs = 18
 			throw new Error(`n8n not ready within ${timeoutMs} ms\n${handle.output().slice(-4000)}`);
 		await sleep(500);
 	}
+	await handle.waitFor(/Editor is now accessible/, Math.max(deadline - Date.now(), 1000));
 	handle.url = url;
 	return handle;
 }
