@@ -1,0 +1,33 @@
+import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import { DEFAULT_SECRET_HEADER } from '../description';
+
+export const WEBHOOK_CREDENTIAL = 'sysevoWebhookApi';
+
+/**
+ * Where the shared secret comes from: the Sysevo Webhook credential, or the Header Name and
+ * Shared Secret parameters that workflows saved before the credential existed still carry.
+ */
+export type SecretSetting =
+	| { source: 'credential' | 'parameters'; headerName: string; secret: string }
+	| { source: 'none' };
+
+export async function secretSetting(
+	this: IWebhookFunctions | IHookFunctions,
+): Promise<SecretSetting> {
+	if (this.getNode().credentials?.[WEBHOOK_CREDENTIAL]) {
+		const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
+		return {
+			source: 'credential',
+			headerName: String(credential.headerName ?? '').trim(),
+			secret: String(credential.secret ?? '').trim(),
+		};
+	}
+	const secret = String(this.getNodeParameter('secret', '')).trim();
+	if (secret === '') return { source: 'none' };
+	return {
+		source: 'parameters',
+		headerName: String(this.getNodeParameter('headerName', DEFAULT_SECRET_HEADER)).trim(),
+		secret,
+	};
+}
