@@ -6,7 +6,9 @@ export const WEBHOOK_CREDENTIAL = 'sysevoWebhookApi';
 
 /**
  * Where the shared secret comes from: the Sysevo Webhook credential, or the Header Name and
- * Shared Secret parameters that workflows saved before the credential existed still carry.
+ * Shared Secret parameters that workflows saved before the credential existed still carry. While
+ * such a secret is saved in the node, n8n keeps the credential inactive (its display rule in
+ * SysevoTrigger.node.ts), so the saved secret is used until it is removed.
  */
 export type SecretSetting =
 	| { source: 'credential' | 'parameters'; headerName: string; secret: string }
@@ -15,19 +17,18 @@ export type SecretSetting =
 export async function secretSetting(
 	this: IWebhookFunctions | IHookFunctions,
 ): Promise<SecretSetting> {
-	if (this.getNode().credentials?.[WEBHOOK_CREDENTIAL]) {
-		const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
+	const saved = String(this.getNodeParameter('secret', '')).trim();
+	if (saved !== '')
 		return {
-			source: 'credential',
-			headerName: String(credential.headerName ?? '').trim(),
-			secret: String(credential.secret ?? '').trim(),
+			source: 'parameters',
+			headerName: String(this.getNodeParameter('headerName', DEFAULT_SECRET_HEADER)).trim(),
+			secret: saved,
 		};
-	}
-	const secret = String(this.getNodeParameter('secret', '')).trim();
-	if (secret === '') return { source: 'none' };
+	if (!this.getNode().credentials?.[WEBHOOK_CREDENTIAL]) return { source: 'none' };
+	const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
 	return {
-		source: 'parameters',
-		headerName: String(this.getNodeParameter('headerName', DEFAULT_SECRET_HEADER)).trim(),
-		secret,
+		source: 'credential',
+		headerName: String(credential.headerName ?? '').trim(),
+		secret: String(credential.secret ?? '').trim(),
 	};
 }
