@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { WEBHOOK_TEST_SECRETS } from '../helpers/leaks';
+import { body } from './fixtures';
 
 // Request bodies exactly as Sysevo sends them, rendered by hand from the README's payload template
 // following the platform's api/utils/template_renderer.py (string leaves; objects as json.dumps
 // text; None as ""; then every backslash-n turned into a real newline) and posted as compact JSON.
 // The values they were rendered from are below, so a test can compare what comes out.
-function body(name: string): string {
-	return readFileSync(join(__dirname, 'fixtures', name), 'utf8');
-}
 
 /** A connected call of run 48213 on a build that adds call_disposition (1.45). */
 export const CONNECTED_BODY = body('rendered-connected.json');
