@@ -90,17 +90,21 @@ export class SysevoTrigger implements INodeType {
 			async create(this: IHookFunctions): Promise<boolean> {
 				const setting = await secretSetting.call(this);
 				if (setting.source === 'none')
-					throw new NodeOperationError(this.getNode(), 'No Sysevo Webhook credential is selected', {
-						description:
-							'Select or create a Sysevo Webhook credential in the Sysevo Trigger node: it holds the secret that Sysevo sends with each call result',
-					});
+					throw new NodeOperationError(
+						this.getNode(),
+						'No Sysevo Webhook API credential is selected',
+						{
+							description:
+								'Select or create a Sysevo Webhook API credential in the Sysevo Trigger node: it holds the secret that Sysevo sends with each call result',
+						},
+					);
 				const problem = secretSetupProblem(setting.headerName, setting.secret);
 				if (problem)
 					throw new NodeOperationError(this.getNode(), problem, {
 						description:
 							setting.source === 'credential'
-								? 'Fix it in the Sysevo Webhook credential'
-								: 'Move the secret into a Sysevo Webhook credential (see the notice in the Sysevo Trigger node)',
+								? 'Fix it in the Sysevo Webhook API credential'
+								: 'Move the secret into a Sysevo Webhook API credential (see the notice in the Sysevo Trigger node)',
 					});
 				return true;
 			},

@@ -95,7 +95,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"In the agent's Webhook node in Sysevo, set the URL below, attach a Custom Header credential with the header name and secret of the Sysevo Webhook credential selected here, and paste the payload template from this package's README",
+			"In the agent's Webhook node in Sysevo, set the URL below, attach a Custom Header credential with the header name and secret of the Sysevo Webhook API credential selected here, and paste the payload template from this package's README",
 		name: 'webhookNotice',
 		type: 'notice',
 		default: '',
@@ -103,7 +103,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'This trigger keeps its shared secret in the workflow, where every export and copy shows it. To move it into a credential: switch Receive Results By to Polling and back to Webhook (this removes the secret from the workflow; the URL stays), then create a Sysevo Webhook credential with the same header name and secret, and save.',
+			'This trigger keeps its shared secret in the workflow, where every export and copy shows it. To move it into a credential: switch Receive Results By to Polling and back to Webhook (this removes the secret from the workflow; the URL stays), then create a Sysevo Webhook API credential with the same header name and secret, and save.',
 		name: 'legacySecretNotice',
 		type: 'notice',
 		default: '',

@@ -12,7 +12,7 @@ const util = require('node:util');
 
 const MAX_DEPTH = 12;
 
-// The shared secrets that the webhook tests configure (a Sysevo Webhook credential, and the
+// The shared secrets that the webhook tests configure (a Sysevo Webhook API credential, and the
 // parameter of workflows saved before it existed). Built at run time so the source holds no
 // literal secret; every webhook test takes its secret from here so the scan covers it.
 const WEBHOOK_TEST_SECRETS = Object.freeze({

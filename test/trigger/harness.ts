@@ -118,7 +118,7 @@ export interface Delivery {
 }
 
 export interface WebhookTriggerOptions {
-	/** A Sysevo Webhook credential selected on the node. */
+	/** A Sysevo Webhook API credential selected on the node. */
 	credential?: { headerName: string; secret: string };
 	/** 'manual' for a test event ("Listen for test event"). */
 	mode?: WorkflowExecuteMode;

@@ -17,7 +17,7 @@ import {
 } from './harness';
 
 const sandbox = useSandbox();
-// The secret as workflows saved before the Sysevo Webhook credential carry it (a parameter).
+// The secret as workflows saved before the Sysevo Webhook API credential carry it (a parameter).
 const SHARED = WEBHOOK_TEST_SECRETS.legacy;
 const AUTH = { 'X-Sysevo-Secret': SHARED };
 
@@ -283,7 +283,7 @@ describe('Sysevo Trigger, webhook', () => {
 					new HookContext(workflow, node, additionalDataFor({}), 'trigger', 'activate'),
 				);
 			};
-			await expect(activate({})).rejects.toThrow('No Sysevo Webhook credential is selected');
+			await expect(activate({})).rejects.toThrow('No Sysevo Webhook API credential is selected');
 			await expect(activate({ secret: 'short' })).rejects.toThrow(
 				'The shared secret must be at least 16 characters long',
 			);

@@ -77,7 +77,7 @@ function savedParameters(node: INode, parameters: INodeParameters): INodeParamet
 
 describe('Sysevo Trigger, webhook secret', () => {
 	describe('authentication', () => {
-		it('accepts the secret of the Sysevo Webhook credential and nothing else', async () => {
+		it('accepts the secret of the Sysevo Webhook API credential and nothing else', async () => {
 			const hook = await receiverWith({}, { credential: CREDENTIAL });
 			const right = await hook.post(RUN, { 'X-Sysevo-Secret': CREDENTIAL.secret });
 			const wrong = await hook.post(RUN, { 'X-Sysevo-Secret': `${CREDENTIAL.secret}x` });
@@ -167,8 +167,8 @@ describe('Sysevo Trigger, webhook secret', () => {
 				activate({}, { headerName: 'X-Sysevo-Secret', secret: 'short' }),
 			).rejects.toThrow('The shared secret must be at least 16 characters long');
 			await expect(activate({})).rejects.toMatchObject({
-				message: 'No Sysevo Webhook credential is selected',
-				description: expect.stringContaining('Select or create a Sysevo Webhook credential'),
+				message: 'No Sysevo Webhook API credential is selected',
+				description: expect.stringContaining('Select or create a Sysevo Webhook API credential'),
 			});
 		});
 	});
@@ -214,7 +214,7 @@ describe('Sysevo Trigger, webhook secret', () => {
 			expect(shown({ mode: 'polling' })).toBe(false);
 		});
 
-		it('asks for the Sysevo Webhook credential in webhook mode, except from a node that still carries its secret', () => {
+		it('asks for the Sysevo Webhook API credential in webhook mode, except from a node that still carries its secret', () => {
 			const missing = (parameters: INodeParameters, credentials?: INode['credentials']) => {
 				const node = savedNode(parameters, credentials);
 				return validateNodeCredentials(

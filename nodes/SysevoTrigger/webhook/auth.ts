@@ -5,7 +5,7 @@ import { DEFAULT_SECRET_HEADER } from '../description';
 export const WEBHOOK_CREDENTIAL = 'sysevoWebhookApi';
 
 /**
- * Where the shared secret comes from: the Sysevo Webhook credential, or the Header Name and
+ * Where the shared secret comes from: the Sysevo Webhook API credential, or the Header Name and
  * Shared Secret parameters that workflows saved before the credential existed still carry. While
  * such a secret is saved in the node, n8n keeps the credential inactive (its display rule in
  * SysevoTrigger.node.ts), so the saved secret is used until it is removed.
