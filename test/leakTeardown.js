@@ -1,11 +1,11 @@
 // jest globalTeardown: scans every node output, error, hint and log line of the run for the
-// sandbox API keys and fails the run on any leak. An unfiltered run (npm test, npx jest) must also
+// sandbox API keys and webhook test secrets and fails the run on any leak. An unfiltered run (npm test, npx jest) must also
 // have recorded outputs, errors, hints and log lines, so broken wiring cannot pass silently.
 const path = require('node:path');
 
 const { require: tsxRequire } = require('tsx/cjs/api');
 
-const { assertNoLeaks, removeDir, scanForLeaks } = require('./helpers/leaks');
+const { assertNoLeaks, removeDir, scanForLeaks, suiteSecrets } = require('./helpers/leaks');
 
 function isFullRun(globalConfig) {
 	return (
@@ -24,7 +24,7 @@ module.exports = async function leakTeardown(globalConfig) {
 	if (!dir)
 		throw new Error('key leak check: SYSEVO_LEAK_DIR is not set (test/leakSetup.js did not run)');
 	const { SEED } = tsxRequire('../sandbox/data.ts', path.join(__dirname, 'leakTeardown.js'));
-	const keys = [SEED.apiKey, SEED.otherOrgApiKey, SEED.archivedApiKey];
+	const keys = suiteSecrets([SEED.apiKey, SEED.otherOrgApiKey, SEED.archivedApiKey]);
 	const result = scanForLeaks(dir, keys);
 	const full = isFullRun(globalConfig);
 	const counts = Object.entries(result.counts)

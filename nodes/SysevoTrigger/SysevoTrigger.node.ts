@@ -1,7 +1,10 @@
 import {
 	NodeConnectionTypes,
 	NodeOperationError,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
 	type IHookFunctions,
+	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -13,6 +16,7 @@ import {
 import { properties } from './description';
 import { getAgents } from './methods/loadOptions';
 import { pollRuns } from './poll/pollRuns';
+import { secretSetting } from './webhook/auth';
 import { receiveRun } from './webhook/receiveRun';
 import { secretSetupProblem } from './webhook/secret';
 
@@ -36,6 +40,14 @@ export class SysevoTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'sysevoApi', required: true, displayOptions: { show: { mode: ['polling'] } } },
+			// Hidden while a workflow saved before the credential existed still carries the secret as
+			// a parameter, so that such a workflow keeps passing n8n's checks until it is moved.
+			{
+				name: 'sysevoWebhookApi',
+				required: true,
+				displayOptions: { show: { mode: ['webhook'], secret: [''] } },
+				testedBy: 'sysevoWebhookSecretTest',
+			},
 		],
 		webhooks: [
 			{
@@ -49,7 +61,25 @@ export class SysevoTrigger implements INodeType {
 		properties,
 	};
 
-	methods = { loadOptions: { getAgents } };
+	methods = {
+		loadOptions: { getAgents },
+		credentialTest: {
+			// Nothing to call: Sysevo sends the secret, so the test checks that it can be used.
+			async sysevoWebhookSecretTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				const data = credential.data ?? {};
+				const problem = secretSetupProblem(
+					String(data.headerName ?? '').trim(),
+					String(data.secret ?? '').trim(),
+				);
+				return problem
+					? { status: 'Error', message: problem }
+					: { status: 'OK', message: 'The header name and secret can be used' };
+			},
+		},
+	};
 
 	// Sysevo has no API to register webhooks: the URL is pasted into the agent's Webhook node.
 	webhookMethods = {
@@ -58,14 +88,23 @@ export class SysevoTrigger implements INodeType {
 				return false;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const headerName = String(this.getNodeParameter('headerName', '')).trim();
-				const problem = secretSetupProblem(
-					headerName,
-					String(this.getNodeParameter('secret', '')).trim(),
-				);
+				const setting = await secretSetting.call(this);
+				if (setting.source === 'none')
+					throw new NodeOperationError(
+						this.getNode(),
+						'No Sysevo Webhook API credential is selected',
+						{
+							description:
+								'Select or create a Sysevo Webhook API credential in the Sysevo Trigger node: it holds the secret that Sysevo sends with each call result',
+						},
+					);
+				const problem = secretSetupProblem(setting.headerName, setting.secret);
 				if (problem)
 					throw new NodeOperationError(this.getNode(), problem, {
-						description: 'Set it in the Sysevo Trigger node',
+						description:
+							setting.source === 'credential'
+								? 'Fix it in the Sysevo Webhook API credential'
+								: 'Move the secret into a Sysevo Webhook API credential (see the notice in the Sysevo Trigger node)',
 					});
 				return true;
 			},

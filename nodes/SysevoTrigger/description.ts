@@ -96,30 +96,36 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"In the agent's Webhook node in Sysevo, set the URL below, attach a Custom Header credential with this header name and secret, and paste the payload template from this package's README",
+			"In the agent's Webhook node in Sysevo, set the URL below, attach a Custom Header credential with the header name and secret of the Sysevo Webhook API credential selected here, and paste the payload template from this package's README",
 		name: 'webhookNotice',
 		type: 'notice',
 		default: '',
 		displayOptions: whenWebhook,
 	},
 	{
+		displayName:
+			'This trigger keeps its shared secret in the workflow, where every export and copy shows it. To move it into a credential: switch Receive Results By to Polling and back to Webhook (this removes the secret from the workflow; the URL stays), then create a Sysevo Webhook API credential with the same header name and secret, and save.',
+		name: 'legacySecretNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { mode: ['webhook'] }, hide: { secret: [''] } },
+	},
+	// The secret used to be set on the node. These two stay, hidden, so that workflows saved with
+	// them keep working (n8n drops parameters that the description no longer has); the Sysevo
+	// Webhook credential replaces them.
+	{
 		displayName: 'Header Name',
 		name: 'headerName',
-		type: 'string',
+		type: 'hidden',
 		default: DEFAULT_SECRET_HEADER,
-		required: true,
-		description:
-			'The header that carries the shared secret. Use Authorization for a Bearer Token credential.',
 		displayOptions: whenWebhook,
 	},
 	{
 		displayName: 'Shared Secret',
 		name: 'secret',
-		type: 'string',
+		type: 'hidden',
 		typeOptions: { password: true },
 		default: '',
-		required: true,
-		description: 'At least 16 characters. Requests without it are answered 401 and start nothing.',
 		displayOptions: whenWebhook,
 	},
 	filters,

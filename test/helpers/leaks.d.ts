@@ -21,3 +21,7 @@ export function assertNoLeaks(
 export function makeArtifactDir(files: Record<string, string>): string;
 export function removeDir(dir: string): void;
 export function toPlain(value: unknown): unknown;
+/** The shared secrets the webhook tests configure; the suite-wide scan looks for them. */
+export const WEBHOOK_TEST_SECRETS: Readonly<{ credential: string; legacy: string }>;
+/** The given API keys plus the webhook test secrets. */
+export function suiteSecrets(apiKeys: string[]): string[];

@@ -3,13 +3,27 @@
 // Every node execution (test/helpers/engine.ts), every console call and every stdout/stderr write
 // of a jest worker (test/setup-env.js) is appended, one JSON line per artifact, to a per-worker file
 // in SYSEVO_LEAK_DIR, a temp dir made by test/leakSetup.js. test/leakTeardown.js scans the dir for
-// the sandbox API keys once all tests have run and fails the run on any hit, or on an empty scan.
+// the sandbox API keys and the webhook test secrets once all tests have run and fails the run on
+// any hit, or on an empty scan.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const util = require('node:util');
 
 const MAX_DEPTH = 12;
+
+// The shared secrets that the webhook tests configure (a Sysevo Webhook API credential, and the
+// parameter of workflows saved before it existed). Built at run time so the source holds no
+// literal secret; every webhook test takes its secret from here so the scan covers it.
+const WEBHOOK_TEST_SECRETS = Object.freeze({
+	credential: ['sysevo', 'credential', 'secret', '2026'].join('-'),
+	legacy: ['sysevo', 'webhook', 'check', '2026'].join('-'),
+});
+
+/** Everything the suite-wide scan looks for: the given API keys and the webhook test secrets. */
+function suiteSecrets(apiKeys) {
+	return [...apiKeys, ...Object.values(WEBHOOK_TEST_SECRETS)];
+}
 
 function leakDir() {
 	return process.env.SYSEVO_LEAK_DIR || undefined;
@@ -228,5 +242,7 @@ module.exports = {
 	removeDir,
 	scanForLeaks,
 	secretVariants,
+	suiteSecrets,
 	toPlain,
+	WEBHOOK_TEST_SECRETS,
 };

@@ -19,8 +19,9 @@ describe('the built package, loaded the way n8n loads a community package', () =
 		const loader = await load(root);
 		expect(loader.packageName).toBe('n8n-nodes-sysevo');
 		expect(Object.keys(loader.known.nodes)).toEqual(['sysevo', 'sysevoTrigger']);
-		expect(Object.keys(loader.known.credentials)).toEqual(['sysevoApi']);
+		expect(Object.keys(loader.known.credentials)).toEqual(['sysevoApi', 'sysevoWebhookApi']);
 		expect(loader.known.credentials.sysevoApi.supportedNodes).toEqual(['sysevo', 'sysevoTrigger']);
+		expect(loader.known.credentials.sysevoWebhookApi.supportedNodes).toEqual(['sysevoTrigger']);
 
 		const [node] = loader.types.nodes;
 		expect(node).toMatchObject({

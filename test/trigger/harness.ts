@@ -15,6 +15,7 @@ import { SysevoTrigger } from '../../nodes/SysevoTrigger/SysevoTrigger.node';
 import type { Sandbox } from '../../sandbox';
 import { additionalDataFor, nodeTypesFor, type TestCredentials } from '../helpers/engine';
 import { startReceiver } from '../helpers/httpReceiver';
+import { recordLog, recordRun } from '../helpers/leaks';
 import { SEED } from '../helpers/sandbox';
 
 export const TRIGGER_TYPE = 'n8n-nodes-sysevo.sysevoTrigger';
@@ -116,9 +117,27 @@ export interface Delivery {
 	body: IDataObject;
 }
 
-/** A webhook-mode trigger behind a loopback URL, run in n8n-core's real WebhookContext. */
-export async function webhookTrigger(parameters: INodeParameters) {
+export interface WebhookTriggerOptions {
+	/** A Sysevo Webhook API credential selected on the node. */
+	credential?: { headerName: string; secret: string };
+	/** 'manual' for a test event ("Listen for test event"). */
+	mode?: WorkflowExecuteMode;
+}
+
+/**
+ * A webhook-mode trigger behind a loopback URL, run in n8n-core's real WebhookContext. The
+ * workflow's static data lives on between requests, as n8n loads and saves it around each call.
+ */
+export async function webhookTrigger(
+	parameters: INodeParameters,
+	{ credential, mode = 'webhook' }: WebhookTriggerOptions = {},
+) {
 	const node = triggerNode(triggerParameters({ mode: 'webhook', ...parameters }));
+	if (credential)
+		node.credentials = {
+			...node.credentials,
+			sysevoWebhookApi: { id: '2', name: 'Sysevo webhook' },
+		};
 	const workflow = workflowOf(node, {});
 	const trigger = new SysevoTrigger();
 	const emitted: IDataObject[] = [];
@@ -132,23 +151,17 @@ export async function webhookTrigger(parameters: INodeParameters) {
 
 	const receiver = await startReceiver(async (request, response) => {
 		const additionalData = {
-			...additionalDataFor({}),
+			...additionalDataFor({ ...credential }),
 			httpRequest: request,
 			httpResponse: response,
 		} as never;
-		const context = new WebhookContext(
-			workflow,
-			node,
-			additionalData,
-			'webhook',
-			webhookData,
-			[],
-			null,
-		);
+		const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 		const result = await trigger.webhook.call(context);
 		if (result.noWebhookResponse) return undefined;
 		if (result.workflowData) {
-			emitted.push(...result.workflowData[0].map((item) => item.json));
+			const items = result.workflowData[0];
+			recordRun({ outputs: [items] });
+			emitted.push(...items.map((item) => item.json));
 			return { message: 'Workflow was started' };
 		}
 		return result.webhookResponse ?? { message: 'Webhook call received' };
@@ -157,6 +170,10 @@ export async function webhookTrigger(parameters: INodeParameters) {
 	return {
 		url: receiver.url,
 		emitted,
+		/** The node's static data, as n8n would save it after the last request. */
+		get staticData(): IDataObject {
+			return JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		},
 		close: receiver.close,
 		async post(body: unknown, headers: Record<string, string> = {}): Promise<Delivery> {
 			const response = await fetch(receiver.url, {
@@ -164,7 +181,9 @@ export async function webhookTrigger(parameters: INodeParameters) {
 				headers: { 'content-type': 'application/json', ...headers },
 				body: typeof body === 'string' ? body : JSON.stringify(body),
 			});
-			return { status: response.status, body: (await response.json()) as IDataObject };
+			const text = await response.text();
+			recordLog('webhook answer', `${response.status} ${text}`);
+			return { status: response.status, body: JSON.parse(text) as IDataObject };
 		},
 	};
 }

@@ -3,6 +3,7 @@ import { Workflow, type IDataObject, type INode, type INodeParameters } from 'n8
 
 import { SysevoTrigger } from '../../nodes/SysevoTrigger/SysevoTrigger.node';
 import { additionalDataFor, nodeTypesFor, runNode } from '../helpers/engine';
+import { WEBHOOK_TEST_SECRETS } from '../helpers/leaks';
 import { credentialsFor, useSandbox } from '../helpers/sandbox';
 import { getRunParameters } from '../node/params';
 import {
@@ -16,8 +17,8 @@ import {
 } from './harness';
 
 const sandbox = useSandbox();
-// A made-up shared value for the loopback receiver; built at run time so it reads as no literal.
-const SHARED = ['sysevo', 'webhook', 'check', '2026'].join('-');
+// The secret as workflows saved before the Sysevo Webhook API credential carry it (a parameter).
+const SHARED = WEBHOOK_TEST_SECRETS.legacy;
 const AUTH = { 'X-Sysevo-Secret': SHARED };
 
 type Receiver = Awaited<ReturnType<typeof webhookTrigger>>;
@@ -141,17 +142,30 @@ describe('Sysevo Trigger, webhook', () => {
 			payload({ workflow_run_id: 'abc' }),
 			'The workflow_run_id is "abc"; it must be a positive whole number',
 		],
-		[
-			'a context that is not an object',
-			payload({ gathered_context: "{'call_disposition': 'busy'}" }),
-			'gathered_context must be a JSON object',
-		],
 	])('answers 400 and starts nothing for %s', async (_case, body, reason) => {
 		const trigger = await receiverWith();
 		const answer = await trigger.post(body, AUTH);
 		expect(answer.status).toBe(400);
 		expect(String(answer.body.error)).toContain(reason);
 		expect(trigger.emitted).toEqual([]);
+	});
+
+	it('emits a run whose context is not a JSON object, kept as text with a warning', async () => {
+		const trigger = await receiverWith();
+		const answer = await trigger.post(
+			payload({ gathered_context: "{'call_disposition': 'busy'}" }),
+			AUTH,
+		);
+		expect(answer).toEqual({ status: 200, body: { message: 'Workflow was started' } });
+		expect(trigger.emitted).toEqual([
+			expect.objectContaining({
+				id: 48500,
+				gathered_context: "{'call_disposition': 'busy'}",
+				payload_warnings: [
+					'gathered_context is not a JSON object, so it is kept as text; put "{{gathered_context}}" in the template as a whole value',
+				],
+			}),
+		]);
 	});
 
 	it('reads values a template rendered as text', async () => {
@@ -269,6 +283,7 @@ describe('Sysevo Trigger, webhook', () => {
 					new HookContext(workflow, node, additionalDataFor({}), 'trigger', 'activate'),
 				);
 			};
+			await expect(activate({})).rejects.toThrow('No Sysevo Webhook API credential is selected');
 			await expect(activate({ secret: 'short' })).rejects.toThrow(
 				'The shared secret must be at least 16 characters long',
 			);

@@ -1,10 +1,24 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { checkPositiveInteger } from '../../Sysevo/helpers/identifiers';
+import {
+	isAbsent,
+	isPlainObject,
+	readRenderedId,
+	readRenderedObject,
+	readRenderedText,
+} from './rendered';
 
-export type WebhookRun = { valid: true; run: IDataObject } | { valid: false; reason: string };
+/**
+ * A payload with a readable run id is always a run: fields that cannot be read are kept as text
+ * and named in `warnings`, because Sysevo never retries an answer in the 4xx range
+ * (docs/sysevo-api.md §6.2) and the call result would be lost.
+ */
+export type WebhookRun =
+	| { valid: true; run: IDataObject; warnings: string[] }
+	| { valid: false; reason: string };
 
 const CONTEXT_FIELDS = ['initial_context', 'gathered_context', 'cost_info', 'annotations'] as const;
+const OPTIONAL_OBJECTS = ['extra'];
 
 const ARTIFACT_URLS: Record<string, string> = {
 	recording_url: 'recording_public_url',
@@ -20,11 +34,6 @@ const RENAMED = new Set([
 	'call_disposition',
 	...Object.keys(ARTIFACT_URLS),
 ]);
-const OPTIONAL_TEXT = ['workflow_name', 'campaign_id'];
-
-function isPlainObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The body n8n parsed, or the raw bytes when the sender did not say it was JSON. */
 export function parseBody(parsed: unknown, raw: unknown): unknown {
@@ -34,93 +43,112 @@ export function parseBody(parsed: unknown, raw: unknown): unknown {
 	try {
 		return JSON.parse(text) as unknown;
 	} catch {
-		return undefined;
+		return text;
 	}
 }
 
-// A template may render a value as text ("{{workflow_run_id}}" in quotes), so ids and objects are
-// also accepted as strings; an empty or "None" rendering means the value is absent.
-function isAbsent(value: unknown): boolean {
-	return (
-		value === undefined || value === null || value === '' || value === 'None' || value === 'null'
-	);
-}
-
-function objectField(
-	body: IDataObject,
-	field: string,
-): { value: IDataObject | null } | { reason: string } {
-	const value = body[field];
-	if (isAbsent(value)) return { value: null };
-	if (isPlainObject(value)) return { value };
-	if (typeof value === 'string') {
-		try {
-			const parsed = JSON.parse(value) as unknown;
-			if (isPlainObject(parsed)) return { value: parsed };
-		} catch {
-			// reported below
-		}
-	}
-	return {
-		reason: `${field} must be a JSON object; put "{{${field}}}" in the template as a whole value`,
-	};
-}
-
-function idField(
-	body: IDataObject,
-	field: string,
-	required: boolean,
-): { value: number | null } | { reason: string } {
-	const value = body[field];
-	if (isAbsent(value) && !required) return { value: null };
-	const check = checkPositiveInteger(value, field);
-	return check.valid ? { value: check.value } : { reason: check.reason };
+function describe(value: unknown): string {
+	return isAbsent(value) ? 'empty' : JSON.stringify(value);
 }
 
 function publicUrl(value: unknown): string | null {
 	return typeof value === 'string' && /^https?:\/\//i.test(value) ? value : null;
 }
 
-function textField(value: unknown): string | null {
-	return isAbsent(value) ? null : String(value);
+/** An optional id: a number when it reads as one, null when absent, else the text with a warning. */
+function optionalId(body: IDataObject, field: string, warnings: string[]): IDataObject[string] {
+	const value = body[field];
+	if (isAbsent(value)) return null;
+	const id = readRenderedId(value);
+	if (id !== undefined) return id;
+	warnings.push(`${field} is ${describe(value)}, not a whole number, so it is kept as it came`);
+	return value;
+}
+
+/**
+ * The run id from the body, or from the X-Dograh-Workflow-Run-Id header that newer Sysevo builds
+ * send with every delivery.
+ */
+function runIdOf(
+	body: IDataObject | undefined,
+	headerRunId: unknown,
+	warnings: string[],
+): { id: number } | { reason: string } {
+	const fromBody = body?.workflow_run_id;
+	const id = readRenderedId(fromBody);
+	if (id !== undefined) return { id };
+	const fromHeader = readRenderedId(headerRunId);
+	if (fromHeader !== undefined) {
+		if (!isAbsent(fromBody))
+			warnings.push(
+				`workflow_run_id is ${describe(fromBody)}; the run id was taken from the X-Dograh-Workflow-Run-Id header`,
+			);
+		return { id: fromHeader };
+	}
+	if (!body) return { reason: 'The body must be a JSON object' };
+	return {
+		reason: `The workflow_run_id is ${describe(fromBody)}; it must be a positive whole number. Put "workflow_run_id": "{{workflow_run_id}}" in the payload template.`,
+	};
 }
 
 /**
  * The payload of the agent's Webhook node in the shape Get Run returns. The payload's
  * `cost_info` is Sysevo's `usage_info`; it keeps the name the template gives it.
  */
-export function runFromWebhook(body: unknown): WebhookRun {
-	if (!isPlainObject(body)) return { valid: false, reason: 'The body must be a JSON object' };
-	const id = idField(body, 'workflow_run_id', true);
-	if ('reason' in id) return { valid: false, reason: id.reason };
-	const workflowId = idField(body, 'workflow_id', false);
-	if ('reason' in workflowId) return { valid: false, reason: workflowId.reason };
+export function runFromWebhook(body: unknown, headerRunId?: unknown): WebhookRun {
+	const warnings: string[] = [];
+	const object = isPlainObject(body) ? body : undefined;
+	const runId = runIdOf(object, headerRunId, warnings);
+	if ('reason' in runId) return { valid: false, reason: runId.reason };
+
+	if (!object) {
+		warnings.push('The body is not a JSON object, so it is kept as payload_body');
+		return {
+			valid: true,
+			run: {
+				id: runId.id,
+				is_completed: true,
+				initial_context: null,
+				gathered_context: null,
+				payload_body: (body ?? null) as IDataObject[string],
+			},
+			warnings,
+		};
+	}
 
 	const run: IDataObject = {
-		id: id.value,
-		workflow_id: workflowId.value,
-		name: textField(body.workflow_run_name),
-		created_at: textField(body.call_time),
+		id: runId.id,
+		workflow_id: optionalId(object, 'workflow_id', warnings),
+		name: readRenderedText(object.workflow_run_name),
+		created_at: readRenderedText(object.call_time),
 		is_completed: true,
 	};
-	for (const field of CONTEXT_FIELDS) {
-		const parsed = objectField(body, field);
-		if ('reason' in parsed) return { valid: false, reason: parsed.reason };
-		run[field] = parsed.value;
+	for (const field of [...CONTEXT_FIELDS, ...OPTIONAL_OBJECTS]) {
+		if (!(field in object) && OPTIONAL_OBJECTS.includes(field)) continue;
+		const read = readRenderedObject(object[field], field);
+		if ('problem' in read) warnings.push(read.problem);
+		run[field] = 'problem' in read ? read.text : read.value;
 	}
 	for (const [field, renamed] of Object.entries(ARTIFACT_URLS))
-		run[renamed] = publicUrl(body[field]);
-	for (const field of OPTIONAL_TEXT)
-		if (field in body) run[field] = isAbsent(body[field]) ? null : body[field];
+		run[renamed] = publicUrl(object[field]);
+	if ('workflow_name' in object) run.workflow_name = readRenderedText(object.workflow_name);
+	if ('campaign_id' in object) run.campaign_id = optionalId(object, 'campaign_id', warnings);
 
 	// Sysevo adds a top-level call_disposition when the template has none.
-	const disposition = textField(body.call_disposition);
-	const gathered = (run.gathered_context ?? {}) as IDataObject;
-	if (disposition && isAbsent(gathered.call_disposition))
-		run.gathered_context = { ...gathered, call_disposition: disposition };
+	const disposition = readRenderedText(object.call_disposition);
+	if (disposition) {
+		if (run.gathered_context === null) run.gathered_context = {};
+		const gathered = run.gathered_context;
+		if (isPlainObject(gathered)) {
+			if (isAbsent(gathered.call_disposition))
+				run.gathered_context = { ...gathered, call_disposition: disposition };
+		} else {
+			run.call_disposition = disposition;
+		}
+	}
 
-	for (const [field, value] of Object.entries(body)) {
+	for (const [field, value] of Object.entries(object)) {
 		if (!RENAMED.has(field) && !(field in run)) run[field] = value;
 	}
-	return { valid: true, run };
+	return { valid: true, run, warnings };
 }

@@ -2,6 +2,8 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { runOutput, type OutputOptions } from '../../Sysevo/shared/runOutput';
 import { runFilter, type RunFilterSettings } from '../runFilter';
+import { secretSetting } from './auth';
+import { deliveryIdOf, emittedDeliveries, isRepeat, withEmitted } from './deliveries';
 import { parseBody, runFromWebhook } from './payload';
 import { hasValidSecret } from './secret';
 
@@ -14,28 +16,44 @@ function reject(context: IWebhookFunctions, status: number, error: string): IWeb
 
 /**
  * Receives the POST that an agent's Webhook node sends after each call. Only a request that
- * carries the shared secret and a well-formed run starts the workflow.
+ * carries the shared secret starts the workflow, and each run at most once. A payload with a
+ * readable run id is never answered in the 4xx range: Sysevo would drop it for good.
  */
 export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	if (this.getNodeParameter('mode', 'polling') !== 'webhook')
 		return reject(this, 404, 'This trigger polls Sysevo; it does not receive webhooks');
-	const headerName = String(this.getNodeParameter('headerName', '')).trim();
-	const secret = String(this.getNodeParameter('secret', '')).trim();
-	if (!hasValidSecret(this.getHeaderData(), headerName, secret)) {
-		return reject(
-			this,
-			401,
-			`Missing or wrong shared secret in the ${headerName || 'secret'} header`,
-		);
+	const setting = await secretSetting.call(this);
+	const headers = this.getHeaderData();
+	if (setting.source === 'none' || !hasValidSecret(headers, setting.headerName, setting.secret)) {
+		const header = setting.source === 'none' ? 'secret' : setting.headerName || 'secret';
+		return reject(this, 401, `Missing or wrong shared secret in the ${header} header`);
 	}
 
 	const request = this.getRequestObject() as { rawBody?: unknown };
 	const body = parseBody(this.getBodyData(), request.rawBody);
-	const received = runFromWebhook(body);
+	const received = runFromWebhook(body, headers['x-dograh-workflow-run-id']);
 	if (!received.valid) return reject(this, 400, received.reason);
+	const { run, warnings } = received;
 
+	// A test event ("Listen for test event") is shown every time it arrives.
+	const remembers = this.getMode() !== 'manual';
+	const staticData = this.getWorkflowStaticData('node');
+	const emitted = emittedDeliveries(staticData.emittedDeliveries);
+	const runId = run.id as number;
+	const deliveryId = deliveryIdOf(headers['x-dograh-delivery-id']);
+	if (remembers && isRepeat(emitted, runId, deliveryId)) {
+		return {
+			webhookResponse: {
+				received: true,
+				ignored: `Run ${runId} was already received; a repeated delivery starts nothing`,
+			},
+		};
+	}
+
+	// A payload with fields that could not be read cannot be judged by the filters; it is emitted
+	// rather than dropped, with its warnings.
 	const filters = this.getNodeParameter('filters', {}) as RunFilterSettings;
-	if (!runFilter(filters)(received.run)) {
+	if (warnings.length === 0 && !runFilter(filters)(run)) {
 		return {
 			webhookResponse: { received: true, ignored: 'The run does not match the trigger filters' },
 		};
@@ -45,6 +63,8 @@ export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookRespo
 		includeTranscript: options.includeTranscript === true,
 		simplify: options.simplify === true,
 	};
-	const json = await runOutput.call(this, received.run, output);
+	const json = await runOutput.call(this, run, output);
+	if (warnings.length > 0) json.payload_warnings = warnings;
+	if (remembers) staticData.emittedDeliveries = withEmitted(emitted, runId, deliveryId);
 	return { workflowData: [this.helpers.returnJsonArray([json])] };
 }

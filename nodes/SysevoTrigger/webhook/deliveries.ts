@@ -1,0 +1,61 @@
+// Sysevo retries a delivery whose answer it did not see (a timeout, a reset connection) and may
+// re-send one it could not record as delivered, always with the same X-Dograh-Delivery-Id
+// (docs/sysevo-api.md §6.2). The trigger remembers what it emitted in the workflow's static data,
+// which n8n loads and saves around every production webhook call, also on a separate webhook
+// process in queue mode.
+
+/** One emitted delivery: the run id, and the delivery id when Sysevo sent one. */
+export interface EmittedDelivery {
+	run: number;
+	delivery?: string;
+}
+
+/** Enough for hours of calls; Sysevo's retries of one delivery end within about eight minutes. */
+export const REMEMBERED_DELIVERIES = 1000;
+
+// Delivery ids are UUIDs; anything else is not trusted as a key and not stored.
+const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+export function deliveryIdOf(header: unknown): string | undefined {
+	const value = Array.isArray(header) ? header[0] : header;
+	return typeof value === 'string' && DELIVERY_ID.test(value.trim()) ? value.trim() : undefined;
+}
+
+function isEmitted(entry: unknown): entry is EmittedDelivery {
+	return (
+		typeof entry === 'object' &&
+		entry !== null &&
+		typeof (entry as EmittedDelivery).run === 'number'
+	);
+}
+
+/** The remembered deliveries, whatever an older version or a hand edit left in static data. */
+export function emittedDeliveries(stored: unknown): EmittedDelivery[] {
+	return Array.isArray(stored) ? stored.filter(isEmitted) : [];
+}
+
+/**
+ * Whether this delivery was emitted before: the same delivery id, or the same run. One run has
+ * one result, so a second delivery of it (a second Webhook node, a re-sent payload of a build
+ * that sends no delivery id) is a repeat too.
+ */
+export function isRepeat(
+	emitted: readonly EmittedDelivery[],
+	run: number,
+	delivery: string | undefined,
+): boolean {
+	return emitted.some(
+		(entry) => entry.run === run || (delivery !== undefined && entry.delivery === delivery),
+	);
+}
+
+/** The list with this delivery added, the oldest dropped beyond the bound. */
+export function withEmitted(
+	emitted: readonly EmittedDelivery[],
+	run: number,
+	delivery: string | undefined,
+	limit = REMEMBERED_DELIVERIES,
+): EmittedDelivery[] {
+	const entry: EmittedDelivery = delivery === undefined ? { run } : { run, delivery };
+	return [...emitted, entry].slice(-limit);
+}
