@@ -183,7 +183,17 @@ async function sideBySide(sandbox: Sandbox, config: object, count: number, round
 	};
 }
 
-async function campaign(sandbox: Sandbox, callSeconds: number, calls: number, cap: number) {
+/**
+ * `executions` executions started together, each calling its share of `calls` with waiting on and
+ * the default Max Concurrent Calls, on an organisation cap of `cap` live calls.
+ */
+async function campaign(
+	sandbox: Sandbox,
+	callSeconds: number,
+	calls: number,
+	cap: number,
+	executions: number,
+) {
 	await prepare(sandbox, {
 		latencyMs: 0,
 		concurrencyLimit: cap,
@@ -191,27 +201,31 @@ async function campaign(sandbox: Sandbox, callSeconds: number, calls: number, ca
 		callDurationSeconds: callSeconds,
 		transcriptDelaySeconds: 0.2,
 	});
-	const items = phones(calls, 20_000);
+	const share = calls / executions;
+	const options =
+		executions === 1
+			? { maxConcurrentCalls: cap, pollIntervalSeconds: 0.1, maxWaitSeconds: 600 }
+			: { pollIntervalSeconds: 0.1, maxWaitSeconds: 600 };
 	const run = await timed(() =>
-		runThroughNode(
-			sandbox,
-			items,
-			{ maxConcurrentCalls: cap, pollIntervalSeconds: 0.1, maxWaitSeconds: 600 },
-			true,
+		Promise.all(
+			Array.from({ length: executions }, (_, index) =>
+				runThroughNode(sandbox, phones(share, 20_000 + index * share), options, true),
+			),
 		),
 	);
+	const rows = run.result.flatMap((result) => result.json);
 	const stats = await admin(sandbox, 'GET', 'stats');
 	const dials = stats.dials as Record<string, number>;
-	const completed = run.result.json.filter((row) => row.run_status === 'completed').length;
+	const completed = rows.filter((row) => row.run_status === 'completed').length;
 	const perMinute = completed / (run.ms / 60_000);
 	const ceiling = (cap * 60) / callSeconds;
 	return {
 		seconds: run.ms / 1000,
 		completed,
 		efficiency: perMinute / ceiling,
-		failed429: run.result.json.filter((row) => row.http_code === '429').length,
+		failed429: rows.filter((row) => row.http_code === '429').length,
 		duplicates: Object.values(dials).reduce((sum, count) => sum + Math.max(0, count - 1), 0),
-		lost: calls - run.result.json.length,
+		lost: calls - rows.length,
 	};
 }
 
@@ -271,16 +285,18 @@ async function main(): Promise<void> {
 			500,
 			rounds,
 		);
-		const run = await campaign(sandbox, callSeconds, 200, 10);
+		const run = await campaign(sandbox, callSeconds, 200, 10, 1);
+		const run4 = await campaign(sandbox, callSeconds, 200, 10, 4);
 		const memory = await peakMemory(sandbox);
 
 		const figures = {
 			overhead_ratio: latency.nodeMs / latency.plainMs,
 			cpu_ratio: cpu.nodeCpuMs / cpu.plainCpuMs,
 			campaign_efficiency: run.efficiency,
-			duplicates: run.duplicates,
-			lost: run.lost,
-			failed_429: run.failed429,
+			campaign_efficiency_4x: run4.efficiency,
+			duplicates: run.duplicates + run4.duplicates,
+			lost: run.lost + run4.lost,
+			failed_429: run.failed429 + run4.failed429,
 			peak_rss_mb: memory.maxRss / 2 ** 20,
 		};
 		const round = (value: number, digits = 2) => Number(value.toFixed(digits));
@@ -298,6 +314,12 @@ async function main(): Promise<void> {
 		);
 		console.log(
 			`  efficiency ${round(run.efficiency, 3)} of the ceiling (10 × 60 / ${callSeconds} = ${round(600 / callSeconds, 1)} calls/min); 429-failed ${run.failed429}, duplicate dials ${run.duplicates}, lost ${run.lost}`,
+		);
+		console.log(
+			`Campaign, 4 executions at once × 50 calls of ${callSeconds} s, default Max Concurrent Calls, shared cap 10: ${round(run4.seconds, 1)} s, ${run4.completed} completed`,
+		);
+		console.log(
+			`  efficiency ${round(run4.efficiency, 3)} of the ceiling; 429-failed ${run4.failed429}, duplicate dials ${run4.duplicates}, lost ${run4.lost}`,
 		);
 		console.log(
 			`Memory, 10,000 items: peak RSS ${round(figures.peak_rss_mb, 1)} MB (after loading: ${round(memory.baselineRss / 2 ** 20, 1)} MB), ${memory.items} items out, ${memory.failed} failed`,

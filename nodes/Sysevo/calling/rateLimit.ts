@@ -3,34 +3,44 @@ import { NodeApiError } from 'n8n-workflow';
 import { settled } from '../helpers/settled';
 import { backoffDelay, pause, type CancelSignal } from '../transport/backoff';
 
-export const DEFAULT_CALL_LIMIT_WAIT_SECONDS = 300;
+/** Long enough for a campaign that queues behind other executions' calls on the shared cap. */
+export const DEFAULT_CALL_LIMIT_WAIT_SECONDS = 1800;
 
-const FIRST_BACKOFF_MS = 1_000;
-const BACKOFF_CAP_MS = 30_000;
+const FIRST_BACKOFF_MS = 500;
+const BACKOFF_CAP_MS = 10_000;
 
 function isCallLimit(error: unknown): boolean {
 	return error instanceof NodeApiError && error.httpCode === '429';
 }
 
+export interface CallLimitWait {
+	budgetMs: number;
+	signal?: CancelSignal;
+	/** Settles when one of this execution's own live calls ends: its slot is free again. */
+	nextCallEnd: () => Promise<void>;
+	onCancelled: () => Error;
+}
+
 /**
  * Sends a trigger again while Sysevo answers 429 (the organisation's concurrent-call cap), for at
  * most `budgetMs`. A 429 is raised before any run exists, so retrying it never dials twice
- * (docs/sysevo-api.md §6.7); the answer has no Retry-After, so the wait backs off with jitter.
- * Any other failure is passed on untouched.
+ * (docs/sysevo-api.md §6.7). The cap is shared with every other execution and channel of the
+ * organisation and the answer has no Retry-After, so the next try comes when one of this
+ * execution's calls ends (its slot has just come free) or after a jittered back-off, whichever
+ * is first. Any other failure is passed on untouched.
  */
-export async function retryAtCallLimit<T>(
-	send: () => Promise<T>,
-	budgetMs: number,
-	signal: CancelSignal | undefined,
-	onCancelled: () => Error,
-): Promise<T> {
+export async function retryAtCallLimit<T>(send: () => Promise<T>, wait: CallLimitWait): Promise<T> {
 	const startedAt = Date.now();
 	for (let attempt = 0; ; attempt++) {
 		const result = await settled(send());
 		if (result.ok) return result.value;
-		const left = budgetMs - (Date.now() - startedAt);
+		const left = wait.budgetMs - (Date.now() - startedAt);
 		if (!isCallLimit(result.error) || left <= 0) throw result.error;
 		const delay = Math.min(backoffDelay(attempt, FIRST_BACKOFF_MS, BACKOFF_CAP_MS), left);
-		if (!(await pause(delay, signal))) throw onCancelled();
+		const waited = await Promise.race([
+			pause(delay, wait.signal),
+			wait.nextCallEnd().then(() => true),
+		]);
+		if (!waited || wait.signal?.aborted) throw wait.onCancelled();
 	}
 }

@@ -22,6 +22,13 @@ export const DEFAULT_MAX_CONCURRENT_CALLS = 5;
  */
 export type Lane = 'dial' | 'wait' | 'read';
 
+/** A promise settled by `fire()`: one per call end, replaced after it fires. */
+function nextSignal(): { promise: Promise<void>; fire: () => void } {
+	let fire = () => {};
+	const promise = new Promise<void>((resolve) => (fire = resolve));
+	return { promise, fire };
+}
+
 const PARALLEL_READS = 5;
 const PARALLEL_WAITS = 50;
 
@@ -36,6 +43,7 @@ export class CallSession {
 	private readonly dialPacer: DialPacer;
 	private readonly state = new Map<string, unknown>();
 	private stopReason?: string;
+	private callEnded = nextSignal();
 
 	constructor(
 		private readonly context: IExecuteFunctions,
@@ -65,11 +73,25 @@ export class CallSession {
 	/** Waits for a live-call slot; the returned function frees it (calling it again does nothing). */
 	async holdCallSlot(itemIndex: number): Promise<() => void> {
 		this.throwIfStopped(itemIndex);
+		let release: () => void;
 		try {
-			return await this.callSlots.acquire();
+			release = await this.callSlots.acquire();
 		} catch {
 			throw this.notCalled(itemIndex);
 		}
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			release();
+			this.announceCallEnd();
+		};
+	}
+
+	private announceCallEnd(): void {
+		const ended = this.callEnded;
+		this.callEnded = nextSignal();
+		ended.fire();
 	}
 
 	/**
@@ -80,7 +102,12 @@ export class CallSession {
 		const signal = this.context.getExecutionCancelSignal?.();
 		if (!(await pause(this.dialPacer.reserve(), signal))) throw this.notCalled(itemIndex);
 		this.throwIfStopped(itemIndex);
-		return await retryAtCallLimit(send, callLimitWaitMs, signal, () => this.notCalled(itemIndex));
+		return await retryAtCallLimit(send, {
+			budgetMs: callLimitWaitMs,
+			signal,
+			nextCallEnd: () => this.callEnded.promise,
+			onCancelled: () => this.notCalled(itemIndex),
+		});
 	}
 
 	/** Items not yet sent are not dialled after this; calls already placed go on. */
