@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -69,6 +70,8 @@ export function n8nLine(version) {
 			major >= 2
 				? ['publish:workflow', `--id=${id}`]
 				: ['update:workflow', `--id=${id}`, '--active=true'],
+		/** CLI arguments that write one workflow as JSON (an array of one) to `file`; same on both. */
+		exportArgs: (id, file) => ['export:workflow', `--id=${id}`, `--output=${file}`],
 	};
 }
 
@@ -318,12 +321,16 @@ function killGroup(child) {
 	}
 }
 
-export function writeCredentialFile(dir, baseUrl) {
+/**
+ * Writes the sandbox's Sysevo API credential, plus any `extra` credentials ({id, name, type,
+ * data}), as one file for `import:credentials`.
+ */
+export function writeCredentialFile(dir, baseUrl, extra = []) {
 	const file = path.join(dir, 'credentials.json');
 	fs.writeFileSync(
 		file,
 		JSON.stringify(
-			[{ ...CREDENTIAL, type: 'sysevoApi', data: { apiKey: SANDBOX_API_KEY, baseUrl } }],
+			[{ ...CREDENTIAL, type: 'sysevoApi', data: { apiKey: SANDBOX_API_KEY, baseUrl } }, ...extra],
 			null,
 			2,
 		),
@@ -432,4 +439,32 @@ export async function ownerSession(
 		.find((c) => c.startsWith('n8n-auth='));
 	if (!cookie) throw new Error('login answered 200 but set no n8n-auth cookie');
 	return cookie;
+}
+
+/**
+ * The executions of a workflow in a running n8n (REST API, same on both lines), newest first:
+ * [{ id, status, ... }]. Executions still running are included.
+ */
+export async function listExecutions(url, cookie, workflowId) {
+	const response = await fetch(
+		`${url}/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
+		{ headers: { cookie } },
+	);
+	if (response.status !== 200)
+		throw new Error(`GET /rest/executions: ${response.status} ${await response.text()}`);
+	const list = (await response.json()).data?.results ?? [];
+	return list.sort((a, b) => Number(b.id) - Number(a.id));
+}
+
+/**
+ * One execution with its run data parsed: { status, ..., data: { resultData: { runData } } }.
+ * n8n stores run data in `flatted` form; `n8nBin` is the CLI whose copy of flatted reads it.
+ */
+export async function readExecution(url, cookie, id, n8nBin) {
+	const response = await fetch(`${url}/rest/executions/${id}`, { headers: { cookie } });
+	if (response.status !== 200)
+		throw new Error(`GET /rest/executions/${id}: ${response.status} ${await response.text()}`);
+	const execution = (await response.json()).data;
+	const { parse } = createRequire(n8nBin)('flatted');
+	return { ...execution, data: parse(execution.data) };
 }
