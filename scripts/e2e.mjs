@@ -4,8 +4,11 @@
 // sandbox as its own process, imports a credential plus test/e2e/workflows/*.json and
 // examples/*.json, runs the runnable ones with `n8n execute --id`, then starts `n8n start` once to
 // check what only a running instance can: the CRM webhook example over HTTP, the Sysevo Trigger in
-// polling mode, and that every node type used by every workflow (the AI tool variant included) is
-// known to n8n. Ends with `e2e: N passed, M failed`; exits 1 on any failure.
+// polling mode and in webhook mode (platform-rendered results posted with the secret of a Sysevo
+// Webhook API credential, repeats, refusals), and that every node type used by every workflow (the
+// AI tool variant included) is known to n8n. With n8n stopped it exports the webhook workflow and
+// looks for the secret there and in the logs. Ends with `e2e: N passed, M failed`; exits 1 on any
+// failure.
 //
 // Usage: npm run test:e2e [-- --n8n <version>]
 //   --n8n 2.41.1 (default, the 2.x pin), --n8n 1.123.81 (the 1.x LTS pin); `2.x` and `1.x` name
@@ -21,16 +24,20 @@
 // line, give it `skip: { 1: 'why' }` (keyed by major version) and say so in the README's
 // "Compatibility" section.
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { isDeepStrictEqual } from 'node:util';
+
+import { tsImport } from 'tsx/esm/api';
 
 import {
 	ROOT,
 	freePort,
 	installTarball,
 	jsonFiles,
+	listExecutions,
 	log,
 	n8nCli,
 	n8nEnv,
@@ -38,6 +45,7 @@ import {
 	ownerSession,
 	packPackage,
 	provisionN8n,
+	readExecution,
 	run,
 	sleep,
 	stageExampleFiles,
@@ -50,6 +58,23 @@ import {
 } from './lib/harness.mjs';
 
 const SYSEVO = 'n8n-nodes-sysevo.sysevo';
+
+// The Sysevo Webhook API credential of the webhook-mode trigger, with a secret made for this run
+// so that the export and leak checks look for a value that exists nowhere else.
+const WEBHOOK_SECRET = crypto.randomBytes(24).toString('hex');
+const WEBHOOK_CREDENTIAL = {
+	id: 'sysevoWebhook01',
+	name: 'Sysevo webhook',
+	type: 'sysevoWebhookApi',
+	data: { headerName: 'X-Sysevo-Secret', secret: WEBHOOK_SECRET },
+};
+/** The secret as it could leak: as is, and base64 of its text and of its bytes. */
+const WEBHOOK_SECRET_FORMS = [
+	WEBHOOK_SECRET,
+	Buffer.from(WEBHOOK_SECRET, 'utf8').toString('base64'),
+	Buffer.from(WEBHOOK_SECRET, 'hex').toString('base64'),
+];
+const WEBHOOK_WORKFLOW = 'sysevoE2eWebhook';
 
 // ---------------------------------------------------------------------------------------------
 // Assertions
@@ -292,7 +317,10 @@ const EXECUTED = [
 // An entry with `forEach(ctx)` expands into one check per element (`name(el)`, `check(ctx, el)`).
 // ---------------------------------------------------------------------------------------------
 
-const ACTIVATED = ['sysevoExampleCrmHook', 'sysevoE2ePolling'];
+// A workflow whose trigger keeps state in static data (the polling cursor, the webhook's received
+// deliveries) needs an id of at most 16 characters: n8n 1.x saves static data only for such ids
+// (isWorkflowIdValid in its CLI), like the ids it generates itself.
+const ACTIVATED = ['sysevoExampleCrmHook', 'sysevoE2ePolling', WEBHOOK_WORKFLOW];
 
 /** Example (b): a CRM posts to the webhook; the response carries the run id. */
 async function crmHook(ctx, body) {
@@ -304,33 +332,83 @@ async function crmHook(ctx, body) {
 	return { status: response.status, body: await response.text() };
 }
 
-/** The first finished execution of a workflow (polled through the REST API), or null. */
-async function waitForExecution(ctx, workflowId, timeoutMs) {
+/** Finished executions of a workflow, oldest first, once there are at least `count`; else null. */
+async function waitForExecutions(ctx, workflowId, count, timeoutMs) {
 	const deadline = Date.now() + timeoutMs;
-	const { cookie } = ctx;
 	while (Date.now() < deadline) {
-		const response = await fetch(
-			`${ctx.server.url}/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
-			{ headers: { cookie } },
-		);
-		const list = (await response.json()).data?.results ?? [];
-		const done = list.find(
+		const list = await listExecutions(ctx.server.url, ctx.cookie, workflowId);
+		const done = list.filter(
 			(execution) => execution.status === 'success' || execution.status === 'error',
 		);
-		if (done) {
-			const detail = await (
-				await fetch(`${ctx.server.url}/rest/executions/${done.id}`, { headers: { cookie } })
-			).json();
-			return detail.data;
-		}
+		if (done.length >= count) return done.reverse();
 		await sleep(1000);
 	}
 	return null;
 }
 
+/** The first finished execution of a workflow with its run data parsed, or null. */
+async function waitForExecution(ctx, workflowId, timeoutMs) {
+	const [first] = (await waitForExecutions(ctx, workflowId, 1, timeoutMs)) ?? [];
+	return first ? await readExecution(ctx.server.url, ctx.cookie, first.id, ctx.n8n.N8N_BIN) : null;
+}
+
+/** The json of the items a node sent to its first output in an execution's first run of it. */
+function executionItems(execution, node) {
+	const runs = execution.data.resultData.runData[node];
+	expect(runs, `node "${node}" is missing from execution ${execution.id}`);
+	return (runs[0].data?.main?.[0] ?? []).map((item) => item.json);
+}
+
+/** Sysevo posts a call result to the Sysevo Trigger's production URL (webhook mode). */
+async function deliver(ctx, body, headers) {
+	const node = ctx.staged
+		.find(({ workflow }) => workflow.id === WEBHOOK_WORKFLOW)
+		.workflow.nodes.find((candidate) => candidate.type === 'n8n-nodes-sysevo.sysevoTrigger');
+	const response = await fetch(`${ctx.server.url}/webhook/${node.webhookId}/sysevo`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body,
+	});
+	const text = await response.text();
+	let json = null;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		/* not JSON; the checks report the text */
+	}
+	return { status: response.status, text, json };
+}
+
+/** The headers of one delivery attempt of a build that sends them (test/trigger/platformDeliveries.ts). */
+function deliveryHeaders(runId, deliveryId, attempt, secret = WEBHOOK_SECRET) {
+	return {
+		'X-Sysevo-Secret': secret,
+		'X-Dograh-Delivery-Id': deliveryId,
+		'X-Dograh-Workflow-Run-Id': String(runId),
+		'X-Dograh-Delivery-Attempt': String(attempt),
+	};
+}
+
+const CONNECTED_DELIVERY = crypto.randomUUID();
+
+/** The fields of `expected` that `actual` does not have deeply equal, with both values. */
+function differences(actual, expected) {
+	return Object.keys(expected)
+		.filter((key) => !isDeepStrictEqual(actual?.[key], expected[key]))
+		.map(
+			(key) =>
+				`${key}: expected ${JSON.stringify(expected[key])}, got ${JSON.stringify(actual?.[key])}`,
+		);
+}
+
+function noSecretIn(text, where) {
+	const found = WEBHOOK_SECRET_FORMS.filter((form) => text.includes(form));
+	expect(found.length === 0, `${where} contains the webhook secret (${found.length} form(s))`);
+}
+
 const LIVE = [
 	{
-		name: 'n8n loaded the package: sysevo, sysevoTool (AI tool variant), sysevoTrigger, sysevoApi credential',
+		name: 'n8n loaded the package: sysevo, sysevoTool (AI tool variant), sysevoTrigger, both credentials',
 		check: (ctx) => {
 			const wanted = [SYSEVO, `${SYSEVO}Tool`, 'n8n-nodes-sysevo.sysevoTrigger'];
 			const missing = wanted.filter((name) => !ctx.nodeTypes.has(name));
@@ -340,10 +418,11 @@ const LIVE = [
 				missing.length === 0,
 				`missing node types: ${missing.join(', ')}; sysevo-like: ${[...ctx.nodeTypes.keys()].filter((n) => /sysevo/i.test(n)).join(', ')}`,
 			);
-			expect(
-				ctx.credentialTypes.some((type) => type.name === 'sysevoApi'),
-				'credential type sysevoApi missing',
-			);
+			for (const credential of ['sysevoApi', 'sysevoWebhookApi'])
+				expect(
+					ctx.credentialTypes.some((type) => type.name === credential),
+					`credential type ${credential} missing`,
+				);
 			return [...ctx.nodeTypes.keys()]
 				.filter((name) => name.startsWith('n8n-nodes-sysevo.'))
 				.join(', ');
@@ -436,11 +515,7 @@ const LIVE = [
 			);
 			expect(execution, 'no execution of sysevoE2ePolling within 90 s');
 			eq(execution.status, 'success', 'execution status');
-			const { parse } = createRequire(ctx.n8n.N8N_BIN)('flatted');
-			const data = parse(execution.data);
-			const items = data.resultData.runData['Sysevo Trigger'][0].data.main[0].map(
-				(item) => item.json,
-			);
+			const items = executionItems(execution, 'Sysevo Trigger');
 			expect(items.length > 0, 'no items');
 			expect(
 				items.every(
@@ -459,13 +534,194 @@ const LIVE = [
 			return `${items.length} calls, e.g. ${items[0].workflow_run_id} ${items[0].run_status}/${items[0].disposition}`;
 		},
 	},
+	// Webhook mode, with the request bodies exactly as Sysevo renders them (test/trigger/fixtures/,
+	// described in test/trigger/platformDeliveries.ts): raw newlines inside the context's JSON text.
+	{
+		name: 'Sysevo Trigger (webhook): a platform-rendered result (1.45, delivery headers) gets 200 and starts one execution',
+		check: async (ctx) => {
+			const answer = await timed('webhook: rendered connected call', () =>
+				deliver(ctx, ctx.deliveries.CONNECTED_BODY, deliveryHeaders(48213, CONNECTED_DELIVERY, 1)),
+			);
+			eq(answer.status, 200, `HTTP status (${answer.text})`);
+			const executions = await waitForExecutions(ctx, WEBHOOK_WORKFLOW, 1, 60_000);
+			expect(executions, `no execution of ${WEBHOOK_WORKFLOW} within 60 s`);
+			eq(executions.length, 1, 'executions');
+			ctx.connectedExecution = await readExecution(
+				ctx.server.url,
+				ctx.cookie,
+				executions[0].id,
+				ctx.n8n.N8N_BIN,
+			);
+			eq(ctx.connectedExecution.status, 'success', 'execution status');
+			return `execution ${executions[0].id}`;
+		},
+	},
+	{
+		name: 'Sysevo Trigger (webhook): the execution has the original values, multi-line text and backslashes intact',
+		check: (ctx) => {
+			expect(ctx.connectedExecution, 'no execution (see the check before)');
+			const items = executionItems(ctx.connectedExecution, 'Sysevo Trigger');
+			eq(items.length, 1, 'items');
+			const [item] = items;
+			const run = ctx.deliveries.CONNECTED_RUN;
+			const problems = [
+				...differences(item, run),
+				...differences(item, {
+					run_status: 'completed',
+					disposition: 'user_hangup',
+					duration_seconds: 93.7,
+					extracted_summary: run.gathered_context.extracted_variables.summary,
+					extracted_share: run.gathered_context.extracted_variables.share,
+				}),
+			];
+			if ('payload_warnings' in item)
+				problems.push(`payload_warnings: ${JSON.stringify(item.payload_warnings)}`);
+			expect(problems.length === 0, problems.join('\n'));
+			noSecretIn(JSON.stringify(ctx.connectedExecution), 'the execution');
+			return `notes ${JSON.stringify(item.initial_context.notes)}, QA comment ${JSON.stringify(item.annotations.qa_7.node_results.n1.comment)}`;
+		},
+	},
+	{
+		name: 'Sysevo Trigger (webhook): the same delivery retried (attempt 2) gets 200 and is ignored',
+		check: async (ctx) => {
+			const answer = await deliver(
+				ctx,
+				ctx.deliveries.CONNECTED_BODY,
+				deliveryHeaders(48213, CONNECTED_DELIVERY, 2),
+			);
+			eq(answer.status, 200, `HTTP status (${answer.text})`);
+			expect(typeof answer.json?.ignored === 'string', `not ignored: ${answer.text}`);
+			return answer.json.ignored;
+		},
+	},
+	{
+		name: 'Sysevo Trigger (webhook): a 1.37 result (no delivery headers) starts one more execution, posted again none',
+		check: async (ctx) => {
+			const auth = { 'X-Sysevo-Secret': WEBHOOK_SECRET };
+			const first = await deliver(ctx, ctx.deliveries.BUSY_137_BODY, auth);
+			eq(first.status, 200, `HTTP status (${first.text})`);
+			const executions = await waitForExecutions(ctx, WEBHOOK_WORKFLOW, 2, 60_000);
+			expect(executions, `no second execution of ${WEBHOOK_WORKFLOW} within 60 s`);
+			const latest = await readExecution(
+				ctx.server.url,
+				ctx.cookie,
+				executions.at(-1).id,
+				ctx.n8n.N8N_BIN,
+			);
+			const items = executionItems(latest, 'Sysevo Trigger');
+			eq(
+				items.map((item) => [item.id, item.campaign_id, item.run_status, item.disposition]),
+				[[48214, 7, 'not_connected', 'busy']],
+				'emitted run',
+			);
+			const again = await deliver(ctx, ctx.deliveries.BUSY_137_BODY, auth);
+			eq(again.status, 200, `HTTP status of the repeat (${again.text})`);
+			expect(typeof again.json?.ignored === 'string', `repeat not ignored: ${again.text}`);
+			return again.json.ignored;
+		},
+	},
+	{
+		name: 'Sysevo Trigger (webhook): a missing secret gets 401',
+		check: async (ctx) => {
+			const { 'X-Sysevo-Secret': _omitted, ...headers } = deliveryHeaders(
+				48215,
+				crypto.randomUUID(),
+				1,
+			);
+			const answer = await deliver(ctx, ctx.deliveries.MANGLED_BODY, headers);
+			eq(answer.status, 401, `HTTP status (${answer.text})`);
+			return answer.text;
+		},
+	},
+	{
+		name: 'Sysevo Trigger (webhook): a wrong secret gets 401',
+		check: async (ctx) => {
+			const wrong = crypto.randomBytes(24).toString('hex');
+			const answer = await deliver(
+				ctx,
+				ctx.deliveries.MANGLED_BODY,
+				deliveryHeaders(48215, crypto.randomUUID(), 1, wrong),
+			);
+			eq(answer.status, 401, `HTTP status (${answer.text})`);
+			noSecretIn(answer.text, 'the 401 answer');
+			return answer.text;
+		},
+	},
+	{
+		name: 'Sysevo Trigger (webhook): one execution per run delivered; repeats and refused requests started none',
+		check: async (ctx) => {
+			// Time for an execution that a repeat or a refused request might have started to show up.
+			await sleep(3000);
+			const executions = await listExecutions(ctx.server.url, ctx.cookie, WEBHOOK_WORKFLOW);
+			const runs = [];
+			for (const { id } of executions.reverse()) {
+				const execution = await readExecution(ctx.server.url, ctx.cookie, id, ctx.n8n.N8N_BIN);
+				runs.push(...executionItems(execution, 'Sysevo Trigger').map((item) => item.id));
+			}
+			eq(runs, [48213, 48214], 'runs emitted, one execution each');
+			eq(executions.length, 2, 'executions');
+			return `${executions.length} executions`;
+		},
+	},
 ];
 
 // ---------------------------------------------------------------------------------------------
-// FINAL: what the sandbox saw over the whole run (n8n stopped). ctx.stats = /__sandbox/stats.
+// FINAL: with n8n stopped, what it stored and logged (ctx.tmp holds the logs; the CLI runs with
+// ctx.n8n and ctx.env) and what the sandbox saw over the whole run (ctx.stats = /__sandbox/stats).
 // ---------------------------------------------------------------------------------------------
 
 const FINAL = [
+	{
+		name: 'export:workflow of the webhook-mode trigger contains neither the secret nor its base64 form',
+		check: async (ctx) => {
+			const file = path.join(ctx.tmp, 'export', `${WEBHOOK_WORKFLOW}.json`);
+			fs.mkdirSync(path.dirname(file), { recursive: true });
+			const args = ctx.line.exportArgs(WEBHOOK_WORKFLOW, file);
+			const result = await timed('export:workflow', () => n8nCli(ctx.n8n, ctx.env, args));
+			const output = `${result.stdout}${result.stderr}`;
+			expect(
+				result.code === 0 && fs.existsSync(file),
+				`${args.join(' ')}: exit ${result.code}, ${fs.existsSync(file) ? '' : 'no file, '}\n${output.slice(-2000)}`,
+			);
+			const text = fs.readFileSync(file, 'utf8');
+			ctx.exported = JSON.parse(text);
+			noSecretIn(text, 'the exported workflow');
+			noSecretIn(output, 'the output of export:workflow');
+			return `${text.length} characters`;
+		},
+	},
+	{
+		name: 'the exported trigger refers to the Sysevo Webhook API credential and has no secret parameter',
+		check: (ctx) => {
+			expect(ctx.exported, 'nothing was exported (see the check before)');
+			const workflow = ctx.exported.find((candidate) => candidate.id === WEBHOOK_WORKFLOW);
+			expect(workflow, `${WEBHOOK_WORKFLOW} is not in the export`);
+			const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-sysevo.sysevoTrigger');
+			expect(trigger, 'no Sysevo Trigger in the exported workflow');
+			eq(trigger.parameters.mode, 'webhook', 'mode');
+			expect(
+				!('secret' in trigger.parameters),
+				`parameters have a secret key: ${Object.keys(trigger.parameters).join(', ')}`,
+			);
+			eq(
+				trigger.credentials?.sysevoWebhookApi?.id,
+				WEBHOOK_CREDENTIAL.id,
+				'credentials.sysevoWebhookApi.id',
+			);
+			return `parameters: ${Object.keys(trigger.parameters).join(', ')}`;
+		},
+	},
+	{
+		name: "the webhook secret is in neither n8n's log nor the sandbox's",
+		check: (ctx) => {
+			const logs = ['n8n-start.log', 'sandbox.log'].map((name) => path.join(ctx.tmp, name));
+			for (const file of logs)
+				if (fs.existsSync(file)) noSecretIn(fs.readFileSync(file, 'utf8'), path.basename(file));
+			const sizes = logs.map((file) => (fs.existsSync(file) ? fs.statSync(file).size : 0));
+			expect(sizes[0] > 0, "n8n's log is empty: nothing was scanned");
+			return `${sizes[0]} + ${sizes[1]} bytes scanned`;
+		},
+	},
 	{
 		name: 'sandbox: every phone was dialled exactly once, invalid numbers never',
 		check: (ctx) => {
@@ -650,6 +906,7 @@ async function main(ctx) {
 
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sysevo-e2e-'));
 	cleanup.push(tmp);
+	ctx.tmp = tmp;
 	const userFolder = path.join(tmp, 'n8n');
 	const filesDir = path.join(tmp, 'files');
 	fs.mkdirSync(filesDir, { recursive: true });
@@ -686,12 +943,16 @@ async function main(ctx) {
 		workflowDir,
 		filesDir,
 	);
-	const credentialFile = writeCredentialFile(tmp, ctx.sandbox.baseUrl);
+	const credentialFile = writeCredentialFile(tmp, ctx.sandbox.baseUrl, [WEBHOOK_CREDENTIAL]);
+	ctx.deliveries = await tsImport(
+		path.join(ROOT, 'test/trigger/platformDeliveries.ts'),
+		import.meta.url,
+	);
 
 	const imported = await timed('import:credentials', () =>
 		n8nCli(n8n, env, ['import:credentials', `--input=${credentialFile}`]),
 	);
-	await check('credential imports', () => {
+	await check('credentials import (Sysevo API, Sysevo Webhook API)', () => {
 		expect(
 			imported.code === 0,
 			`exit ${imported.code}\n${imported.stdout}${imported.stderr}`.slice(-2000),
