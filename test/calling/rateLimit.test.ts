@@ -1,4 +1,4 @@
-import { NodeApiError, type INode } from 'n8n-workflow';
+import { NodeApiError, sleep, type INode } from 'n8n-workflow';
 
 import { retryAtCallLimit, type CallLimitWait } from '../../nodes/Sysevo/calling/rateLimit';
 
@@ -65,7 +65,7 @@ describe('retryAtCallLimit', () => {
 		);
 		// Each later try would wait at least 250 ms, then 500 ms, then 1 s on the back-off alone.
 		for (let tries = 1; tries < 4; tries++) {
-			while (sentAt.length < tries) await new Promise((resolve) => setImmediate(resolve));
+			while (sentAt.length < tries) await sleep(1);
 			endCall();
 		}
 		expect(await pending).toBe('placed');

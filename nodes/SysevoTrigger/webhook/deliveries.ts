@@ -59,3 +59,34 @@ export function withEmitted(
 	const entry: EmittedDelivery = delivery === undefined ? { run } : { run, delivery };
 	return [...emitted, entry].slice(-limit);
 }
+
+/**
+ * This process's own copy of the emitted deliveries, per workflow and trigger node. On n8n 2.x a
+ * live webhook's change to static data is saved only while the workflow had none: the execution
+ * the webhook starts wraps the same object again, which clears n8n's "changed" flag before the
+ * save runs. Repeats that reach the same process are caught through this copy on every n8n line.
+ */
+const emittedInProcess = new Map<string, EmittedDelivery[]>();
+const REMEMBERED_TRIGGERS = 1000;
+
+export function emittedInThisProcess(trigger: string): EmittedDelivery[] {
+	return emittedInProcess.get(trigger) ?? [];
+}
+
+export function rememberInThisProcess(trigger: string, emitted: EmittedDelivery[]): void {
+	emittedInProcess.delete(trigger);
+	emittedInProcess.set(trigger, emitted);
+	if (emittedInProcess.size > REMEMBERED_TRIGGERS)
+		emittedInProcess.delete(emittedInProcess.keys().next().value as string);
+}
+
+/** Both memories together, each delivery once, oldest first. */
+export function mergedDeliveries(
+	stored: readonly EmittedDelivery[],
+	inProcess: readonly EmittedDelivery[],
+): EmittedDelivery[] {
+	const merged = [...stored];
+	for (const entry of inProcess)
+		if (!isRepeat(merged, entry.run, entry.delivery)) merged.push(entry);
+	return merged.slice(-REMEMBERED_DELIVERIES);
+}

@@ -3,7 +3,15 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { runOutput, type OutputOptions } from '../../Sysevo/shared/runOutput';
 import { runFilter, type RunFilterSettings } from '../runFilter';
 import { secretSetting } from './auth';
-import { deliveryIdOf, emittedDeliveries, isRepeat, withEmitted } from './deliveries';
+import {
+	deliveryIdOf,
+	emittedDeliveries,
+	emittedInThisProcess,
+	isRepeat,
+	mergedDeliveries,
+	rememberInThisProcess,
+	withEmitted,
+} from './deliveries';
 import { parseBody, runFromWebhook } from './payload';
 import { hasValidSecret } from './secret';
 
@@ -38,7 +46,11 @@ export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookRespo
 	// A test event ("Listen for test event") is shown every time it arrives.
 	const remembers = this.getMode() !== 'manual';
 	const staticData = this.getWorkflowStaticData('node');
-	const emitted = emittedDeliveries(staticData.emittedDeliveries);
+	const trigger = `${this.getWorkflow().id ?? ''}/${this.getNode().id}`;
+	const emitted = mergedDeliveries(
+		emittedDeliveries(staticData.emittedDeliveries),
+		emittedInThisProcess(trigger),
+	);
 	const runId = run.id as number;
 	const deliveryId = deliveryIdOf(headers['x-dograh-delivery-id']);
 	if (remembers && isRepeat(emitted, runId, deliveryId)) {
@@ -65,6 +77,10 @@ export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookRespo
 	};
 	const json = await runOutput.call(this, run, output);
 	if (warnings.length > 0) json.payload_warnings = warnings;
-	if (remembers) staticData.emittedDeliveries = withEmitted(emitted, runId, deliveryId);
+	if (remembers) {
+		const remembered = withEmitted(emitted, runId, deliveryId);
+		staticData.emittedDeliveries = remembered;
+		rememberInThisProcess(trigger, remembered);
+	}
 	return { workflowData: [this.helpers.returnJsonArray([json])] };
 }
