@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import { sleep, type IDataObject } from 'n8n-workflow';
 
 import { NODE_NAME, runNode, type RunResult } from '../helpers/engine';
 import { credentialsFor, SEED, triggerRequests, useSandbox } from '../helpers/sandbox';
@@ -216,8 +216,7 @@ describe('Skip If Called Within', () => {
 			options: { skipIfCalledWithinHours: 24, pollIntervalSeconds: 1, maxWaitSeconds: 1 },
 		});
 		const first = run([{ phone, name: 'First' }], waiting, 'exec-overlap-a');
-		while (!sandbox.current.runs().some((record) => record.phone_number === phone))
-			await new Promise((resolve) => setImmediate(resolve));
+		while (!sandbox.current.runs().some((record) => record.phone_number === phone)) await sleep(5);
 		const second = await run([{ phone, name: 'Second' }], within24h, 'exec-overlap-b');
 		const firstRun = sandbox.current.runs().find((record) => record.phone_number === phone);
 		expect(second.json[0]).toMatchObject({
