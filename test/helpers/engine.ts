@@ -112,9 +112,10 @@ export function nodeTypesFor(types: Record<string, INodeType>): INodeTypes {
 export function additionalDataFor(
 	credentials: ICredentialDataDecryptedObject,
 	hooks?: ExecutionLifecycleHooks,
+	executionId = 'exec-1',
 ) {
 	return {
-		executionId: 'exec-1',
+		executionId,
 		hooks,
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		restApiUrl: 'http://127.0.0.1:5678/rest',
@@ -128,7 +129,20 @@ export function additionalDataFor(
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
-function nodeFor(typeName: string, parameters: INodeParameters, continueOnFail = false): INode {
+/** Node settings as n8n stores them on the node (the Settings tab). */
+export interface NodeSettings {
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
+	onError?: INode['onError'];
+}
+
+function nodeFor(
+	typeName: string,
+	parameters: INodeParameters,
+	continueOnFail = false,
+	settings: NodeSettings = {},
+): INode {
 	return {
 		id: 'b3a1f5c2-0000-4000-8000-000000000001',
 		name: NODE_NAME,
@@ -138,6 +152,7 @@ function nodeFor(typeName: string, parameters: INodeParameters, continueOnFail =
 		parameters,
 		credentials: { sysevoApi: { id: '1', name: 'Sysevo sandbox' } },
 		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...settings,
 	};
 }
 
@@ -174,6 +189,10 @@ export interface RunOptions {
 	typeName?: string;
 	/** Aborts the execution after this many milliseconds, like the Stop button. */
 	cancelAfterMs?: number;
+	/** Node settings (Retry On Fail, On Error) as n8n stores them. */
+	settings?: NodeSettings;
+	/** Defaults to 'exec-1'; executions that overlap need their own. */
+	executionId?: string;
 }
 
 export interface RunResult {
@@ -187,7 +206,8 @@ export interface RunResult {
 
 export async function runNode(options: RunOptions): Promise<RunResult> {
 	const typeName = options.typeName ?? NODE_TYPE;
-	const node = nodeFor(typeName, options.parameters, options.continueOnFail);
+	const node = nodeFor(typeName, options.parameters, options.continueOnFail, options.settings);
+	const executionId = options.executionId ?? 'exec-1';
 	const workflowData: IWorkflowBase = {
 		id: 'wf-test',
 		name: 'Sysevo test',
@@ -201,10 +221,11 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	} as IWorkflowBase;
 	const workflow = workflowFor(node, options.nodeType ?? new Sysevo());
 
-	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', workflowData);
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
 	const additionalData = additionalDataFor(
 		options.credentials as ICredentialDataDecryptedObject,
 		hooks,
+		executionId,
 	);
 
 	const items = (options.items ?? [{}]).map((json) => ({ json }));

@@ -1,9 +1,11 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
 import { AgentDirectory } from '../shared/agentDirectory';
 import { pause } from '../transport/backoff';
+import { CallHistory } from './callHistory';
 import { DialPacer } from './dialPacer';
 import { NotCalledError } from './errors';
+import { DialLedger } from './ledger';
 import { retryAtCallLimit } from './rateLimit';
 import { Semaphore } from './semaphore';
 
@@ -32,6 +34,9 @@ function nextSignal(): { promise: Promise<void>; fire: () => void } {
 const PARALLEL_READS = 5;
 const PARALLEL_WAITS = 50;
 
+/** Items that were not dialled, by why. */
+export type NotDialled = 'ledgerResult' | 'ledgerMayHaveDialed' | 'skippedRecent';
+
 /**
  * Everything about calling that the items of one execution share: live-call slots, dial pacing,
  * how many items run at once, the call-limit policy, stopping the rest after a failure, and the
@@ -42,6 +47,14 @@ export class CallSession {
 	private readonly callSlots: Semaphore;
 	private readonly dialPacer: DialPacer;
 	private readonly state = new Map<string, unknown>();
+	private readonly notDialled: Record<NotDialled, number> = {
+		ledgerResult: 0,
+		ledgerMayHaveDialed: 0,
+		skippedRecent: 0,
+	};
+	private readonly hints: { ledger?: NodeExecutionHint; skipped?: NodeExecutionHint } = {};
+	private dialLedger?: DialLedger;
+	private callHistory?: CallHistory;
 	private stopReason?: string;
 	private callEnded = nextSignal();
 
@@ -68,6 +81,60 @@ export class CallSession {
 	shared<T>(key: string, create: () => T): T {
 		if (!this.state.has(key)) this.state.set(key, create());
 		return this.state.get(key) as T;
+	}
+
+	/** What earlier tries of this node in this execution dialled (Retry On Fail). */
+	get ledger(): DialLedger {
+		this.dialLedger ??= new DialLedger(this.context);
+		return this.dialLedger;
+	}
+
+	/** Recent calls of an agent, and items of this execution that call the same number. */
+	get history(): CallHistory {
+		this.callHistory ??= new CallHistory(this.context);
+		return this.callHistory;
+	}
+
+	/** Counts an item that was not dialled, for the execution hints. */
+	noteNotDialled(why: NotDialled): void {
+		this.notDialled[why] += 1;
+		const { ledgerResult, ledgerMayHaveDialed, skippedRecent } = this.notDialled;
+		if (why === 'skippedRecent') {
+			this.updateHint(
+				'skipped',
+				`${skippedRecent} item(s) were not dialled because this agent already called their number within Options → Skip If Called Within, or an earlier item of this run calls it (skipped: true, see skip_reason).`,
+				'info',
+			);
+			return;
+		}
+		const parts = [
+			ledgerResult > 0 ? `${ledgerResult} returned the result of the call placed then` : '',
+			ledgerMayHaveDialed > 0
+				? `${ledgerMayHaveDialed} failed again because their call may have been placed then`
+				: '',
+		].filter(Boolean);
+		this.updateHint(
+			'ledger',
+			`Retry On Fail: ${ledgerResult + ledgerMayHaveDialed} item(s) were already sent to Sysevo in an earlier try of this node and were not dialled again: ${parts.join('; ')}.`,
+			'info',
+		);
+	}
+
+	// A hint is added once and its text kept current: n8n reads a node's hints after it returns.
+	private updateHint(
+		which: 'ledger' | 'skipped',
+		message: string,
+		type: NodeExecutionHint['type'],
+	): void {
+		const existing = this.hints[which];
+		if (existing) {
+			existing.message = message;
+			return;
+		}
+		if (typeof this.context.addExecutionHints !== 'function') return;
+		const hint: NodeExecutionHint = { message, type, location: 'outputPane' };
+		this.hints[which] = hint;
+		this.context.addExecutionHints(hint);
 	}
 
 	/** Waits for a live-call slot; the returned function frees it (calling it again does nothing). */

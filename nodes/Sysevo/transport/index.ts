@@ -51,7 +51,17 @@ type Attempt =
 			error: ErrorText & { httpCode?: string };
 			/** What Sysevo answered, kept on the error (`detail` and all); it never holds the key. */
 			response?: JsonObject;
+			/** A trigger that may have reached Sysevo and dialled. */
+			mayHaveDialed?: boolean;
 	  };
+
+/**
+ * A trigger that may have reached Sysevo and placed its call (timeout, dropped connection, 5xx,
+ * unreadable 200): it must never be sent again (docs/sysevo-api.md §0.8).
+ */
+export class MayHaveDialedError extends NodeApiError {
+	readonly mayHaveDialed = true;
+}
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const READ_ATTEMPTS = 4;
@@ -149,6 +159,7 @@ function networkFailure(error: unknown, request: SysevoRequest, timeoutMs: numbe
 	return {
 		ok: false,
 		retryable: !trigger,
+		mayHaveDialed: trigger,
 		error: {
 			message,
 			description: trigger
@@ -165,6 +176,7 @@ function answerOf(response: FullResponse, request: SysevoRequest): Attempt {
 		return {
 			ok: false,
 			retryable: !isTrigger(request.purpose),
+			mayHaveDialed: isTrigger(request.purpose),
 			error: {
 				message: 'Sysevo answered with a body that is not valid JSON',
 				description: isTrigger(request.purpose)
@@ -187,6 +199,7 @@ function answerOf(response: FullResponse, request: SysevoRequest): Attempt {
 		waitMs: retryAfterMs(response.headers['retry-after']),
 		error,
 		response: responseOf(statusCode, body),
+		mayHaveDialed: isTrigger(request.purpose) && statusCode >= 500,
 	};
 }
 
@@ -245,7 +258,8 @@ export async function sysevoApiRequest(
 		const canRetry =
 			result.retryable && !signal?.aborted && attempt + 1 < (request.attempts ?? READ_ATTEMPTS);
 		if (!canRetry) {
-			throw new NodeApiError(
+			const ErrorType = result.mayHaveDialed ? MayHaveDialedError : NodeApiError;
+			throw new ErrorType(
 				this.getNode(),
 				result.response ?? ({ message: result.error.message } as JsonObject),
 				{

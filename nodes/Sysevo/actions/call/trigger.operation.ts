@@ -10,11 +10,14 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { earlierCallFields, type EarlierCall } from '../../calling/callHistory';
+import type { ItemCall } from '../../calling/ledger';
 import { prefetch } from '../../calling/prefetch';
 import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from '../../calling/rateLimit';
 import { DEFAULT_MAX_CONCURRENT_CALLS, type CallSession, type Lane } from '../../calling/session';
 import { waitForRun, waitSettingsOf } from '../../calling/waitForRun';
 import { MAY_HAVE_DIALED } from '../../helpers/errors';
+import { settled } from '../../helpers/settled';
 import { checkPositiveInteger } from '../../helpers/identifiers';
 import { countryOptions } from '../../helpers/phone';
 import {
@@ -29,7 +32,7 @@ import {
 	waitForCompletionProperty,
 } from '../../shared/descriptions';
 import { runOutput } from '../../shared/runOutput';
-import { apiBaseUrl } from '../../transport';
+import { apiBaseUrl, MayHaveDialedError } from '../../transport';
 import { triggerCall } from '../../transport/api';
 import { triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
 
@@ -139,6 +142,13 @@ const properties: INodeProperties[] = [
 	},
 	waitForCompletionProperty,
 	{
+		displayName:
+			'Retry On Fail (node Settings) never dials a person twice: on a retry, items already dialled return their earlier result, items whose call may have been placed fail again, and only items never sent are dialled',
+		name: 'retryOnFailNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
@@ -191,6 +201,15 @@ const properties: INodeProperties[] = [
 			},
 			requestTimeoutOption,
 			{
+				displayName: 'Skip If Called Within (Hours)',
+				name: 'skipIfCalledWithinHours',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					"Don't dial a number this agent called within this many hours (checked in the agent's run list once per execution), nor a number an earlier item of the same execution calls. Such an item comes out with skipped: true instead. 0 turns the check off.",
+			},
+			{
 				displayName: 'Telephony Configuration ID',
 				name: 'telephonyConfigurationId',
 				type: 'number',
@@ -215,12 +234,37 @@ export function lane(this: IExecuteFunctions): Lane {
 	return 'dial';
 }
 
-/** Items are read and checked in input order in the background while earlier calls are in flight. */
+type SkipOptions = TriggerOptions & { skipIfCalledWithinHours?: number | string };
+
+function skipHoursOf(context: IExecuteFunctions, i: number, plan: TriggerPlan): number {
+	const raw = (plan.options as SkipOptions).skipIfCalledWithinHours;
+	if (raw === undefined || raw === null || raw === '') return 0;
+	const hours = Number(raw);
+	if (!Number.isFinite(hours) || hours < 0) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Skip If Called Within must be a number of hours of 0 or more, not "${String(raw)}"`,
+			{ itemIndex: i, description: 'No call was placed for this item.' },
+		);
+	}
+	return hours;
+}
+
+/**
+ * Items are read and checked in input order in the background while earlier calls are in flight;
+ * with Skip If Called Within, each also claims its number in input order, so of two items calling
+ * the same number the first one dials.
+ */
 function planOf(context: IExecuteFunctions, i: number, session: CallSession): Promise<TriggerPlan> {
 	const plans = session.shared('triggerPlans', () =>
 		prefetch(
 			context.getInputData().length,
-			(index) => triggerPlanOf.call(context, index),
+			(index) => {
+				const plan = triggerPlanOf.call(context, index);
+				if (skipHoursOf(context, index, plan) > 0)
+					session.history.claim(plan.target.identifier, plan.e164, index);
+				return plan;
+			},
 			async () => await sleep(0),
 		),
 	);
@@ -246,11 +290,12 @@ async function dial(
 		(options.callLimitWaitSeconds ?? DEFAULT_CALL_LIMIT_WAIT_SECONDS) * 1000,
 	);
 	if (!checkPositiveInteger(response.workflow_run_id, 'run ID').valid) {
-		throw new NodeOperationError(
-			context.getNode(),
-			'Sysevo accepted the call but returned no run ID',
-			{ itemIndex: i, description: MAY_HAVE_DIALED },
-		);
+		throw new MayHaveDialedError(context.getNode(), response as JsonObject, {
+			message: 'Sysevo accepted the call but returned no run ID',
+			description: MAY_HAVE_DIALED,
+			httpCode: '200',
+			itemIndex: i,
+		});
 	}
 	return response;
 }
@@ -297,25 +342,163 @@ async function waitForEnd(
 	}
 }
 
+async function agentIdOf(session: CallSession, plan: TriggerPlan): Promise<number | null> {
+	const { target } = plan;
+	return target.kind === 'workflowUuid'
+		? await session.agents.idForWorkflowUuid(target.identifier)
+		: await session.agents.idForTriggerPath(target.identifier);
+}
+
+/** Why this item is not dialled under Skip If Called Within, or undefined to dial it. */
+async function earlierCallTo(
+	context: IExecuteFunctions,
+	i: number,
+	session: CallSession,
+	plan: TriggerPlan,
+	hours: number,
+): Promise<{ call: EarlierCall; reason: string; agentId: number } | undefined> {
+	const agentId = await agentIdOf(session, plan);
+	if (agentId === null) {
+		throw new NodeOperationError(
+			context.getNode(),
+			"Skip If Called Within needs the agent's ID, and the agent was not found among the active agents of the API key's organisation",
+			{
+				itemIndex: i,
+				description:
+					'No call was placed for this item. Check the agent (and that it is active), or turn off Options → Skip If Called Within to dial without the check.',
+			},
+		);
+	}
+	const inExecution = await session.history.earlierInExecution(
+		plan.target.identifier,
+		plan.e164,
+		i,
+	);
+	if (inExecution) {
+		return {
+			call: inExecution,
+			agentId,
+			reason: `Item ${inExecution.itemIndex} of this execution calls ${plan.e164} ${inExecution.runId === null ? '(its call may have been placed)' : `(run ${inExecution.runId})`}`,
+		};
+	}
+	const listed = await session.history.earlierInRunList(agentId, plan.e164, hours, i);
+	if (!listed) return undefined;
+	return {
+		call: listed,
+		agentId,
+		reason: `This agent called ${plan.e164} within the last ${hours} hour(s): run ${listed.runId} at ${listed.createdAt}`,
+	};
+}
+
+function earlierCallOf(i: number, json: IDataObject | undefined): EarlierCall {
+	const runId = json?.workflow_run_id;
+	return {
+		runId: typeof runId === 'number' ? runId : null,
+		createdAt: null,
+		runStatus: (json?.run_status as EarlierCall['runStatus']) ?? 'in_progress',
+		disposition: (json?.disposition as string | null | undefined) ?? null,
+		itemIndex: i,
+	};
+}
+
+/** Dials the item (or, on a retry, takes the call an earlier try placed) and shapes its result. */
+async function callAndWait(
+	context: IExecuteFunctions,
+	i: number,
+	session: CallSession,
+	plan: TriggerPlan,
+	call: ItemCall,
+	placedBefore: IDataObject | undefined,
+	settle: (earlier: EarlierCall | undefined) => void,
+): Promise<IDataObject> {
+	const { e164, draft, waiting, options } = plan;
+	const releaseSlot = await session.holdCallSlot(i);
+	try {
+		let placed = placedBefore;
+		if (!placed) {
+			session.ledger.sending(call);
+			const sent = await settled(dial(context, i, session, plan));
+			if (!sent.ok) {
+				if (sent.error instanceof MayHaveDialedError) {
+					session.ledger.mayHaveDialed(call, sent.error);
+					settle(earlierCallOf(i, undefined));
+				} else {
+					session.ledger.notSent(call);
+					settle(undefined);
+				}
+				throw sent.error;
+			}
+			const response = sent.value;
+			if (!waiting) releaseSlot();
+			const workflowId = await agentIdOf(session, plan);
+			placed = { ...response, workflow_id: workflowId, phone_number: e164, draft };
+			session.ledger.placed(call, placed);
+		} else {
+			session.noteNotDialled('ledgerResult');
+			if (!waiting) releaseSlot();
+		}
+		settle(earlierCallOf(i, placed));
+		const json = waiting ? await waitForEnd(context, i, placed, options, releaseSlot) : placed;
+		session.ledger.done(call, json, placed);
+		return json;
+	} finally {
+		releaseSlot();
+	}
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	i: number,
 	session: CallSession,
 ): Promise<INodeExecutionData[]> {
 	const plan = await planOf(this, i, session);
-	const { target, e164, draft, waiting, options } = plan;
-	const releaseSlot = await session.holdCallSlot(i);
+	const { target, e164, draft } = plan;
+	const call: ItemCall = { itemIndex: i, e164, agent: target.path };
+	const settle = (earlier: EarlierCall | undefined) =>
+		session.history.settle(target.identifier, e164, i, earlier);
+	const { ledger } = session;
+	ledger.enter();
 	try {
-		const response = await dial(this, i, session, plan);
-		if (!waiting) releaseSlot();
-		const workflowId =
-			target.kind === 'workflowUuid'
-				? await session.agents.idForWorkflowUuid(target.identifier)
-				: await session.agents.idForTriggerPath(target.identifier);
-		const placed = { ...response, workflow_id: workflowId, phone_number: e164, draft };
-		const json = waiting ? await waitForEnd(this, i, placed, options, releaseSlot) : placed;
+		const earlier = ledger.lookup(call);
+		if (earlier?.state === 'done') {
+			session.noteNotDialled(earlier.placed ? 'ledgerResult' : 'skippedRecent');
+			settle(earlier.placed ? earlierCallOf(i, earlier.json) : undefined);
+			return [{ json: earlier.json, pairedItem: { item: i } }];
+		}
+		if (earlier?.state === 'mayHaveDialed' || earlier?.state === 'sending') {
+			session.noteNotDialled('ledgerMayHaveDialed');
+			settle(earlierCallOf(i, undefined));
+			throw earlier.state === 'mayHaveDialed'
+				? ledger.replayError(earlier, i)
+				: new MayHaveDialedError(this.getNode(), {} as JsonObject, {
+						message: 'An earlier try of this node sent this call and got no answer',
+						description: MAY_HAVE_DIALED,
+						itemIndex: i,
+					});
+		}
+		const hours = skipHoursOf(this, i, plan);
+		if (earlier?.state !== 'placed' && hours > 0) {
+			const skip = await earlierCallTo(this, i, session, plan, hours);
+			if (skip) {
+				const json: IDataObject = {
+					skipped: true,
+					skip_reason: skip.reason,
+					phone_number: e164,
+					workflow_id: skip.agentId,
+					draft,
+					...earlierCallFields(skip.call),
+				};
+				ledger.done(call, json);
+				session.noteNotDialled('skippedRecent');
+				settle(undefined);
+				return [{ json, pairedItem: { item: i } }];
+			}
+		}
+		const placedBefore = earlier?.state === 'placed' ? earlier.placed : undefined;
+		const json = await callAndWait(this, i, session, plan, call, placedBefore, settle);
 		return [{ json, pairedItem: { item: i } }];
 	} finally {
-		releaseSlot();
+		settle(undefined);
+		ledger.leave();
 	}
 }

@@ -1,0 +1,248 @@
+import {
+	deepCopy,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { MayHaveDialedError } from '../transport';
+
+/** What identifies one item's call inside a run of the node. */
+export interface ItemCall {
+	itemIndex: number;
+	e164: string;
+	/** The trigger route's path: the agent, and whether its draft runs. */
+	agent: string;
+}
+
+interface FailedSend {
+	message: string;
+	description?: string | null;
+	httpCode?: string | null;
+	response: JsonObject;
+}
+
+/**
+ * What an earlier try of the node did with an item:
+ * - `sending`: the trigger was being sent and no answer was recorded;
+ * - `mayHaveDialed`: the trigger may have reached Sysevo (the error it failed with);
+ * - `placed`: Sysevo started the call; the result was not kept or not reached;
+ * - `done`: the item's result (a placed call, or an item skipped instead of dialled).
+ */
+export type LedgerEntry =
+	| { state: 'sending' }
+	| { state: 'mayHaveDialed'; error: FailedSend }
+	| { state: 'placed'; placed: IDataObject }
+	| { state: 'done'; placed?: IDataObject; json: IDataObject };
+
+interface Bucket {
+	entries: Map<string, LedgerEntry>;
+	keptChars: number;
+	lastUsed: number;
+	itemsInProgress: number;
+}
+
+/** Most items held for running executions in one n8n process. */
+export const MAX_LEDGER_ENTRIES = 100_000;
+/** Results are kept up to this size in total; past it a retry reads the placed run again. */
+const MAX_KEPT_RESULT_CHARS = 50_000_000;
+/** Without n8n's execution-finished hook, an idle execution's entries end after this. */
+const IDLE_TTL_MS = 60 * 60 * 1000;
+
+const buckets = new Map<string, Bucket>();
+let entryCount = 0;
+let keptChars = 0;
+
+function sizeOf(json: IDataObject): number {
+	try {
+		return JSON.stringify(json).length;
+	} catch {
+		return Number.POSITIVE_INFINITY;
+	}
+}
+
+function dropBucket(key: string): void {
+	const bucket = buckets.get(key);
+	if (!bucket) return;
+	entryCount -= bucket.entries.size;
+	keptChars -= bucket.keptChars;
+	buckets.delete(key);
+}
+
+function sweepIdle(now: number): void {
+	for (const [key, bucket] of buckets) {
+		if (bucket.itemsInProgress === 0 && now - bucket.lastUsed > IDLE_TTL_MS) dropBucket(key);
+	}
+}
+
+// n8n runs a node again inside one execution for Retry On Fail in the same process, also under
+// `n8n worker` (queue mode), so process memory sees every try of an execution.
+const executionTokens = new WeakMap<object, string>();
+let nextToken = 0;
+
+function executionKeyOf(context: IExecuteFunctions): string {
+	const id = context.getExecutionId?.();
+	if (id) return `id:${id}`;
+	// Without an execution id, the execute data object n8n passes to every try stands in for it.
+	const executeData = context.getExecuteData() as object;
+	let token = executionTokens.get(executeData);
+	if (!token) {
+		token = `local:${++nextToken}`;
+		executionTokens.set(executeData, token);
+	}
+	return token;
+}
+
+function runIndexOf(context: IExecuteFunctions): number {
+	try {
+		const runIndex = context.getWorkflowDataProxy(0).$runIndex as unknown;
+		return typeof runIndex === 'number' ? runIndex : 0;
+	} catch {
+		return 0;
+	}
+}
+
+function callKeyOf(call: ItemCall): string {
+	return `${call.itemIndex}\u0000${call.e164}\u0000${call.agent}`;
+}
+
+/**
+ * The dial ledger of one run of the node in one execution. When n8n runs the node again for the
+ * same items (Retry On Fail), an item already dialled gets its earlier result, an item whose
+ * trigger may have reached Sysevo fails again with the same error, and only items never sent are
+ * dialled. Entries end with the execution.
+ */
+export class DialLedger {
+	private readonly key: string;
+
+	constructor(private readonly context: IExecuteFunctions) {
+		const node = context.getNode();
+		this.key = `${executionKeyOf(context)}\u0000${node.name}\u0000${runIndexOf(context)}`;
+		const now = Date.now();
+		sweepIdle(now);
+		if (!buckets.has(this.key)) {
+			buckets.set(this.key, {
+				entries: new Map(),
+				keptChars: 0,
+				lastUsed: now,
+				itemsInProgress: 0,
+			});
+			const key = this.key;
+			context.onExecutionFinish?.(() => dropBucket(key));
+		}
+	}
+
+	/** Marks an item as being worked on, so its entries outlive any idle time; call `leave` after. */
+	enter(): void {
+		const bucket = this.bucket();
+		bucket.itemsInProgress += 1;
+	}
+
+	leave(): void {
+		const bucket = buckets.get(this.key);
+		if (!bucket) return;
+		bucket.itemsInProgress = Math.max(0, bucket.itemsInProgress - 1);
+		bucket.lastUsed = Date.now();
+	}
+
+	lookup(call: ItemCall): LedgerEntry | undefined {
+		const entry = buckets.get(this.key)?.entries.get(callKeyOf(call));
+		// Copies: the items handed on to later nodes must not change what the ledger holds.
+		return entry ? deepCopy(entry) : undefined;
+	}
+
+	/** Records that the trigger is about to be sent; refuses when the ledger is full. */
+	sending(call: ItemCall): void {
+		const bucket = this.bucket();
+		if (!bucket.entries.has(callKeyOf(call)) && entryCount >= MAX_LEDGER_ENTRIES) {
+			throw new NodeOperationError(
+				this.context.getNode(),
+				`No call was placed: this n8n process already holds ${MAX_LEDGER_ENTRIES} calls of running executions in its dial ledger`,
+				{
+					itemIndex: call.itemIndex,
+					description:
+						'The ledger keeps every call of a running execution so that Retry On Fail never dials a person twice. Split the input into smaller executions (for example with Loop Over Items), or wait for running executions to finish, then run this item again.',
+				},
+			);
+		}
+		this.set(call, { state: 'sending' });
+	}
+
+	/** The send failed with an answer that says no call was placed: the item may be dialled again. */
+	notSent(call: ItemCall): void {
+		const bucket = buckets.get(this.key);
+		const key = callKeyOf(call);
+		if (bucket?.entries.get(key)?.state !== 'sending') return;
+		bucket.entries.delete(key);
+		entryCount -= 1;
+	}
+
+	mayHaveDialed(call: ItemCall, error: MayHaveDialedError): void {
+		this.set(call, {
+			state: 'mayHaveDialed',
+			error: {
+				message: error.message,
+				description: error.description,
+				httpCode: error.httpCode,
+				response: (error.errorResponse ?? {}) as JsonObject,
+			},
+		});
+	}
+
+	placed(call: ItemCall, placed: IDataObject): void {
+		this.set(call, { state: 'placed', placed: deepCopy(placed) });
+	}
+
+	/** The item's result. A result too large to keep leaves the placed call, read again on retry. */
+	done(call: ItemCall, json: IDataObject, placed?: IDataObject): void {
+		const size = sizeOf(json);
+		if (keptChars + size > MAX_KEPT_RESULT_CHARS) {
+			if (placed) this.placed(call, placed);
+			return;
+		}
+		this.set(call, { state: 'done', json: deepCopy(json), placed }, size);
+	}
+
+	/** The error an item whose trigger may have dialled failed with, raised again for this try. */
+	replayError(entry: Extract<LedgerEntry, { state: 'mayHaveDialed' }>, itemIndex: number) {
+		const { error } = entry;
+		return new MayHaveDialedError(this.context.getNode(), error.response, {
+			message: error.message,
+			description: error.description ?? undefined,
+			httpCode: error.httpCode ?? undefined,
+			itemIndex,
+		});
+	}
+
+	private bucket(): Bucket {
+		let bucket = buckets.get(this.key);
+		if (!bucket) {
+			// Swept while idle or ended with its execution: start an empty one.
+			bucket = { entries: new Map(), keptChars: 0, lastUsed: Date.now(), itemsInProgress: 0 };
+			buckets.set(this.key, bucket);
+		}
+		bucket.lastUsed = Date.now();
+		return bucket;
+	}
+
+	private set(call: ItemCall, entry: LedgerEntry, chars = 0): void {
+		const bucket = this.bucket();
+		const key = callKeyOf(call);
+		const previous = bucket.entries.get(key);
+		if (!previous) entryCount += 1;
+		else if (previous.state === 'done') {
+			const previousChars = sizeOf(previous.json);
+			bucket.keptChars -= previousChars;
+			keptChars -= previousChars;
+		}
+		bucket.entries.set(key, entry);
+		bucket.keptChars += chars;
+		keptChars += chars;
+	}
+}
+
+/** For tests: how many items and executions the process holds. */
+export function ledgerSize(): { entries: number; executions: number } {
+	return { entries: entryCount, executions: buckets.size };
+}
