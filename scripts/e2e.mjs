@@ -235,6 +235,31 @@ const EXECUTED = [
 		],
 	},
 	{
+		id: 'sysevoE2eRetry', // Retry On Fail (3 tries) + Continue On Fail, invalid first row
+		sysevoNodes: ['Trigger Call'],
+		dials: ['+14155552608', '+14155552609'],
+		checks: [
+			{
+				name: 'Retry On Fail: n8n retries the node, the valid rows keep their one call',
+				check: (ctx) => {
+					const items = ctx.items('Trigger Call');
+					eq(items.length, 3, 'items');
+					isErrorItem(items[0], 0);
+					checkInitiated(items[1], { phone: '+14155552608', draft: false, workflowId: 312 });
+					checkInitiated(items[2], { phone: '+14155552609', draft: false, workflowId: 312 });
+					const pairs = (ctx.runData['Trigger Call'][0].data.main[0] ?? []).map(
+						(item) => item.pairedItem?.item ?? item.pairedItem,
+					);
+					eq(pairs, [0, 1, 2], 'pairedItem');
+					const hints = (ctx.runData['Trigger Call'][0].hints ?? []).map((hint) => hint.message);
+					const ledger = hints.find((message) => message.startsWith('Retry On Fail: 2 item(s)'));
+					expect(ledger, `no ledger hint: ${JSON.stringify(hints)}`);
+					return ledger.slice(0, 90);
+				},
+			},
+		],
+	},
+	{
 		id: 'sysevoE2eWait', // Wait for Call to End
 		sysevoNodes: ['Call and Wait'],
 		dials: ['+14155552607', '+14155550001', '+14155550003'],
