@@ -85,7 +85,7 @@ export const waitForCompletionProperty: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to wait until the call has ended and return its outcome, transcript and extracted data. Items wait in parallel.',
+		'Whether to wait until the call has ended and return its outcome and extracted data (add the conversation with Options → Include Transcript). Items wait in parallel.',
 };
 
 const whenWaiting = { show: { '/waitForCompletion': [true] } };
