@@ -18,7 +18,7 @@ export class Sysevo implements INodeType {
 		icon: { light: 'file:../../icons/sysevo.svg', dark: 'file:../../icons/sysevo.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: '={{ $parameter["operation"] === "getRun" ? "Get Run" : "Trigger Call" }}',
 		description: 'Place outbound AI phone calls with a Sysevo voice agent and fetch how they went',
 		defaults: { name: 'Sysevo' },
 		usableAsTool: {

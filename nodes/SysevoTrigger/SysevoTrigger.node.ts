@@ -32,8 +32,10 @@ export class SysevoTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["mode"] === "webhook" ? "Webhook" : "Polling" }}',
+		// n8n's node panel merges this trigger into the Sysevo node's entry and shows this text for
+		// both, so it names what each does.
 		description:
-			'Starts a workflow when a Sysevo AI phone call has ended, with its outcome, transcript and extracted data',
+			'Place AI phone calls with a Sysevo voice agent, and start workflows when a call ends with its outcome, transcript and extracted data',
 		defaults: { name: 'Sysevo Trigger' },
 		polling: true,
 		inputs: [],

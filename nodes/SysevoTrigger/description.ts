@@ -12,6 +12,22 @@ const whenWebhook = { show: { mode: ['webhook'] } };
 
 export const DEFAULT_SECRET_HEADER = 'X-Sysevo-Secret';
 
+/** What the agent's Webhook node sends; README.md shows the same text. */
+export const WEBHOOK_PAYLOAD_TEMPLATE = `{
+  "workflow_run_id": "{{workflow_run_id}}",
+  "workflow_run_name": "{{workflow_run_name}}",
+  "workflow_id": "{{workflow_id}}",
+  "workflow_name": "{{workflow_name}}",
+  "campaign_id": "{{campaign_id}}",
+  "call_time": "{{call_time}}",
+  "initial_context": "{{initial_context}}",
+  "gathered_context": "{{gathered_context}}",
+  "cost_info": "{{cost_info}}",
+  "annotations": "{{annotations}}",
+  "recording_url": "{{recording_url}}",
+  "transcript_url": "{{transcript_url}}"
+}`;
+
 const filters: INodeProperties = {
 	displayName: 'Filters',
 	name: 'filters',
@@ -64,6 +80,24 @@ const historyHoursOption: INodeProperties = {
 
 export const properties: INodeProperties[] = [
 	{
+		// The node panel lists a trigger's events from a property displayed as "Event": one entry,
+		// named for what happens, instead of a generic "On new Sysevo event".
+		displayName: 'Event',
+		name: 'event',
+		type: 'options',
+		noDataExpression: true,
+		default: 'callEnded',
+		options: [
+			{
+				name: 'Call Ended',
+				value: 'callEnded',
+				action: 'On call ended',
+				description:
+					'A call placed by your Sysevo agents has ended, answered or not: its outcome, transcript and extracted data',
+			},
+		],
+	},
+	{
 		displayName: 'Receive Results By',
 		name: 'mode',
 		type: 'options',
@@ -96,10 +130,21 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"In the agent's Webhook node in Sysevo, set the URL below, attach a Custom Header credential with the header name and secret of the Sysevo Webhook API credential selected here, and paste the payload template from this package's README",
+			'In Sysevo, add a Webhook node to the agent: method POST, the Production URL shown above, a Custom header credential with the header name and secret of the Sysevo Webhook API credential selected here, and the Payload Template below as its body. Poll Times has no effect in this mode.',
 		name: 'webhookNotice',
 		type: 'notice',
 		default: '',
+		displayOptions: whenWebhook,
+	},
+	{
+		displayName: 'Payload Template',
+		name: 'payloadTemplate',
+		type: 'string',
+		typeOptions: { editor: 'jsEditor', editorIsReadOnly: true, rows: 14 },
+		default: WEBHOOK_PAYLOAD_TEMPLATE,
+		noDataExpression: true,
+		description:
+			"Copy this into the body of the agent's Webhook node. Sysevo fills in each {{…}} when a call ends; extra keys you add are passed through.",
 		displayOptions: whenWebhook,
 	},
 	{

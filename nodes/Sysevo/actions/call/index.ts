@@ -16,13 +16,13 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Run',
 				value: 'getRun',
-				action: 'Get a call run',
+				action: 'Get run',
 				description: 'Fetch the status, outcome and data the agent gathered on a call',
 			},
 			{
 				name: 'Trigger Call',
 				value: 'trigger',
-				action: 'Trigger a call',
+				action: 'Trigger call',
 				description: 'Have a Sysevo agent phone a number now',
 			},
 		],
