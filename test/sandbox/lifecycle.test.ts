@@ -1,5 +1,5 @@
 import { OUTCOMES, SEED, startSandbox, type Sandbox } from '../../sandbox';
-import { client, sleep, startHookReceiver, waitFor, type Json } from './helpers';
+import { client, sleep, waitFor, type Json } from './helpers';
 
 const TIME_SCALE = 0.005;
 const route = `/public/agent/workflow/${SEED.agents.renewal.workflowUuid}`;

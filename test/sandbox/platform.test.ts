@@ -7,7 +7,7 @@ import {
 	startSandbox,
 	type Sandbox,
 } from '../../sandbox';
-import { client, waitFor, type Json } from './helpers';
+import { client, sleep, waitFor, type Json } from './helpers';
 
 const TIME_SCALE = 0.005;
 const renewal = SEED.agents.renewal;
@@ -131,7 +131,7 @@ describe('sandbox trigger per platform version, slots and foreign runs', () => {
 
 			sandbox.configure({ platformVersion: '1.37' });
 			expect((await api.post(byUuid, { phone_number: phone })).status).toBe(status);
-			await new Promise((resolve) => setTimeout(resolve, 100 * 1000 * TIME_SCALE));
+			await sleep(100 * 1000 * TIME_SCALE);
 			const oldRun = await api.run(SEED.firstNewRunId + 1);
 			expect(oldRun.is_completed).toBe(false);
 			expect(oldRun.gathered_context).not.toHaveProperty('error');
