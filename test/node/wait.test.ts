@@ -38,7 +38,8 @@ describe('Wait for Call to End', () => {
 		[OUTCOMES.voicemail.examplePhone, 'completed', 'voicemail_detected'],
 		[OUTCOMES.busy.examplePhone, 'not_connected', 'busy'],
 		[OUTCOMES.noAnswer.examplePhone, 'not_connected', 'no-answer'],
-		[OUTCOMES.failedBeforeStart.examplePhone, 'failed', 'error'],
+		// A carrier failure after the 200 is not_connected / failed (docs/sysevo-api.md §6.9).
+		[OUTCOMES.failedBeforeStart.examplePhone, 'not_connected', 'failed'],
 	])('returns the final run of %s as %s / %s', async (phone, runStatus, disposition) => {
 		const { json, error } = await callAndWait(phone);
 		expect(error).toBeUndefined();
@@ -177,14 +178,14 @@ describe('Wait for Call to End', () => {
 		expect(error).toBeUndefined();
 		expect(outputs.map((items) => items.map((item) => item.json.phone_number))).toEqual([
 			[OUTCOMES.answered.examplePhone, OUTCOMES.voicemail.examplePhone],
-			[OUTCOMES.busy.examplePhone],
-			[OUTCOMES.failedBeforeStart.examplePhone],
+			[OUTCOMES.busy.examplePhone, OUTCOMES.failedBeforeStart.examplePhone],
+			[],
 			[OUTCOMES.neverCompletes.examplePhone],
 		]);
 		expect(outputs.map((items) => items.map((item) => item.pairedItem))).toEqual([
 			[{ item: 0 }, { item: 4 }],
-			[{ item: 1 }],
-			[{ item: 2 }],
+			[{ item: 1 }, { item: 2 }],
+			[],
 			[{ item: 3 }],
 		]);
 	});

@@ -63,7 +63,11 @@ function payload(overrides: IDataObject = {}): IDataObject {
 describe('Sysevo Trigger, webhook', () => {
 	it("receives the agent's Webhook node delivery after a call, in the shape Get Run returns", async () => {
 		const trigger = await receiverWith({ options: { includeTranscript: true } });
-		sandbox.current.setAgentWebhook(RENEWAL.id, { url: trigger.url, headers: AUTH });
+		// The platform drops secret-looking custom headers; the README's way is a credential.
+		sandbox.current.setAgentWebhook(RENEWAL.id, {
+			url: trigger.url,
+			credential: { type: 'custom_header', headerName: 'X-Sysevo-Secret', headerValue: SHARED },
+		});
 		const [runId] = await placeCalls(sandbox.current, [PHONES.answered(40)]);
 		await waitUntil(() => trigger.emitted.length > 0, 15_000, 'the webhook delivery');
 
