@@ -45,7 +45,25 @@ describe('summariseRun', () => {
 		[{ call_tags: ['not_connected', 'telephony_busy'] }, 'not_connected', 'busy'],
 		[{ error: 'Provider unreachable', call_disposition: 'error' }, 'failed', 'error'],
 		[{ call_disposition: 'pipeline_error' }, 'failed', 'pipeline_error'],
-		[{ call_disposition: 'voicemail_detected' }, 'completed', 'voicemail_detected'],
+		[{ call_disposition: 'voicemail_detected' }, 'voicemail', 'voicemail_detected'],
+		// An extracted disposition wins over the reason, which stays a tag (pipecat_engine.py).
+		[
+			{ call_disposition: 'left_message', call_tags: ['voicemail_detected', 'left_message'] },
+			'voicemail',
+			'left_message',
+		],
+		// The carrier's answering-machine detection (Twilio AnsweredBy).
+		[
+			{ call_disposition: 'user_hangup', answered_by: 'machine_end_beep' },
+			'voicemail',
+			'user_hangup',
+		],
+		[{ call_disposition: 'user_hangup', answered_by: 'human' }, 'completed', 'user_hangup'],
+		[
+			{ call_tags: ['not_connected', 'telephony_no-answer'], answered_by: 'machine_start' },
+			'not_connected',
+			'no-answer',
+		],
 		[{ mapped_call_disposition: 'XFER' }, 'completed', 'XFER'],
 		[null, 'completed', null],
 	])('derives the outcome from gathered_context %j', (gathered, status, disposition) => {
