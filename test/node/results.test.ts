@@ -124,7 +124,6 @@ describe('Simplify: one stable row per call', () => {
 			run_status: 'completed',
 			cost_usd: expect.any(Number),
 			gathered_context: expect.any(Object),
-			annotations: expect.any(Object),
 		});
 		expect(json[0]).not.toHaveProperty('status');
 	});

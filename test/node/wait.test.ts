@@ -206,7 +206,8 @@ describe('Wait for Call to End', () => {
 			simplify: true,
 			includeTranscript: true,
 		});
-		expect(Object.keys(json[0])).toEqual([
+		// QA results are written after the transcript, so they may or may not be there yet.
+		expect(Object.keys(json[0]).filter((key) => !key.startsWith('qa_'))).toEqual([
 			'workflow_run_id',
 			'workflow_run_name',
 			'workflow_id',
@@ -223,10 +224,6 @@ describe('Wait for Call to End', () => {
 			'extracted_appointment_confirmed',
 			'extracted_call_summary',
 			'extracted_callback_requested',
-			'qa_qa1_start_comment',
-			'qa_qa1_start_score',
-			'qa_qa1_start_tags',
-			'qa_tags',
 			'context_customer_name',
 		]);
 		expect(json[0]).not.toHaveProperty('gathered_context');
