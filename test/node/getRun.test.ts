@@ -93,10 +93,10 @@ describe('Get Run', () => {
 	});
 
 	it.each([
-		[null, 'the input has no agent'],
-		['abc', 'the input has an unusable agent'],
-		[undefined, 'the field is empty'],
-	])('needs only the run ID: agent %j (%s) sends 0 and returns the run', async (agent, _case) => {
+		{ agent: null, when: 'the input has no agent' },
+		{ agent: 'abc', when: 'the input has an unusable agent' },
+		{ agent: undefined, when: 'the field is empty' },
+	])('needs only the run ID: sends 0 and returns the run when $when', async ({ agent }) => {
 		const completed = sandbox.current
 			.runs()
 			.find((run) => run.workflow_id === SEED.agents.renewal.id && run.is_completed);

@@ -238,10 +238,13 @@ describe('Trigger Call options', () => {
 	});
 
 	it.each([
-		[{ delayBetweenCallsSeconds: 0.3 }, 'in seconds'],
-		[{ delayBetweenCallsMs: 300 }, 'as saved by older workflows, in milliseconds'],
-		[{ delayBetweenCallsSeconds: 0.3, delayBetweenCallsMs: 0 }, 'seconds over the old value'],
-	])('spaces dials by Delay Between Calls %j (%s)', async (options, _case) => {
+		{ options: { delayBetweenCallsSeconds: 0.3 }, unit: 'in seconds' },
+		{ options: { delayBetweenCallsMs: 300 }, unit: 'as saved by older workflows, in ms' },
+		{
+			options: { delayBetweenCallsSeconds: 0.3, delayBetweenCallsMs: 0 },
+			unit: 'seconds over the old value',
+		},
+	])('spaces dials by Delay Between Calls $unit', async ({ options }) => {
 		await runNode({
 			parameters: triggerParameters({ options }),
 			items: [0, 1, 2].map((i) => ({ phone: `+1415555${2680 + i}`, name: 'Jane' })),

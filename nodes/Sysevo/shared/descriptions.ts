@@ -1,4 +1,4 @@
-import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { countryOptions } from '../helpers/phone';
 
@@ -35,8 +35,15 @@ export const agentLocator: INodeProperties = {
 	],
 };
 
-function agentIdModes(allowEmpty: boolean): INodePropertyMode[] {
-	return [
+/** Get Run's agent: optional, since the run is found by its ID alone (docs/sysevo-api.md §6.13). */
+export const optionalWorkflowIdLocator: INodeProperties = {
+	displayName: 'Agent (Optional)',
+	name: 'workflowId',
+	type: 'resourceLocator',
+	default: { mode: 'id', value: '={{ $json.workflow_id }}' },
+	description:
+		"Not needed: Sysevo finds the run by its ID within your organisation. Kept for workflows that set it; it is sent when it is a valid agent ID, else 0 is sent in the agent's place.",
+	modes: [
 		{
 			displayName: 'From List',
 			name: 'list',
@@ -53,24 +60,13 @@ function agentIdModes(allowEmpty: boolean): INodePropertyMode[] {
 				{
 					type: 'regex',
 					properties: {
-						regex: allowEmpty ? '^\\s*([1-9][0-9]*)?\\s*$' : '^\\s*[1-9][0-9]*\\s*$',
+						regex: '^\\s*([1-9][0-9]*)?\\s*$',
 						errorMessage: 'The agent ID is a whole number',
 					},
 				},
 			],
 		},
-	];
-}
-
-/** Get Run's agent: optional, since the run is found by its ID alone (docs/sysevo-api.md §6.13). */
-export const optionalWorkflowIdLocator: INodeProperties = {
-	displayName: 'Agent (Optional)',
-	name: 'workflowId',
-	type: 'resourceLocator',
-	default: { mode: 'id', value: '={{ $json.workflow_id }}' },
-	description:
-		"Not needed: Sysevo finds the run by its ID within your organisation. Kept for workflows that set it; it is sent when it is a valid agent ID, else 0 is sent in the agent's place.",
-	modes: agentIdModes(true),
+	],
 };
 
 export const workflowIdLocator: INodeProperties = {
@@ -80,7 +76,30 @@ export const workflowIdLocator: INodeProperties = {
 	default: { mode: 'id', value: '={{ $json.workflow_id }}' },
 	required: true,
 	description: 'The agent (workflow) whose calls to read',
-	modes: agentIdModes(false),
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select an agent...',
+			typeOptions: { searchListMethod: 'agentIdSearch', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 312',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^\\s*[1-9][0-9]*\\s*$',
+						errorMessage: 'The agent ID is a whole number',
+					},
+				},
+			],
+		},
+	],
 };
 
 export const defaultCountryOption: INodeProperties = {
