@@ -266,6 +266,30 @@ async function peakMemory(sandbox: Sandbox) {
 	};
 }
 
+/**
+ * Validate Number over 10,000 items in n8n's engine. It sends no request; the credential points at
+ * a closed port, so one would fail its item.
+ */
+async function validateNumbers(count: number) {
+	const { runNode } = await loadEngine();
+	const items = phones(count, 0).map(({ phone }, i) => ({ phone: i % 10 === 9 ? '12' : phone }));
+	const { ms, result } = await timed(
+		async () =>
+			await runNode({
+				parameters: {
+					resource: 'number',
+					operation: 'validate',
+					phoneNumber: '={{ $json.phone }}',
+					options: { allowedCountries: ['US', 'CA'] },
+				},
+				items,
+				credentials: { apiKey: '', baseUrl: 'http://127.0.0.1:9/api/v1' },
+			}),
+	);
+	const valid = result.json.filter((row) => row.valid === true).length;
+	return { ms, items: result.json.length, valid, failed: result.error ? 1 : 0 };
+}
+
 async function main(): Promise<void> {
 	if (args['memory-case']) return await memoryChild(args['memory-case']);
 
@@ -288,6 +312,7 @@ async function main(): Promise<void> {
 		const run = await campaign(sandbox, callSeconds, 200, 10, 1);
 		const run4 = await campaign(sandbox, callSeconds, 200, 10, 4);
 		const memory = await peakMemory(sandbox);
+		const validation = await validateNumbers(10_000);
 
 		const figures = {
 			overhead_ratio: latency.nodeMs / latency.plainMs,
@@ -298,6 +323,7 @@ async function main(): Promise<void> {
 			lost: run.lost + run4.lost,
 			failed_429: run.failed429 + run4.failed429,
 			peak_rss_mb: memory.maxRss / 2 ** 20,
+			validate_10k_seconds: validation.ms / 1000,
 		};
 		const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 		console.log(
@@ -323,6 +349,9 @@ async function main(): Promise<void> {
 		);
 		console.log(
 			`Memory, 10,000 items: peak RSS ${round(figures.peak_rss_mb, 1)} MB (after loading: ${round(memory.baselineRss / 2 ** 20, 1)} MB), ${memory.items} items out, ${memory.failed} failed`,
+		);
+		console.log(
+			`Validate Number, 10,000 items: ${round(validation.ms / 1000)} s (target under 5 s), ${validation.valid} valid of ${validation.items}, no request sent`,
 		);
 		if (args.json)
 			console.log(

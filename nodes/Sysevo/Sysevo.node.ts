@@ -7,9 +7,10 @@ import {
 } from 'n8n-workflow';
 
 import * as call from './actions/call';
+import * as number from './actions/number';
 import { configuredOutputs } from './actions/outputs';
 import { router } from './actions/router';
-import { listSearch } from './methods';
+import { listSearch, loadOptions } from './methods';
 
 export class Sysevo implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,21 +30,28 @@ export class Sysevo implements INodeType {
 		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
-		credentials: [{ name: 'sysevoApi', required: true }],
+		// Validate Number sends no request, so it needs no credential.
+		credentials: [
+			{ name: 'sysevoApi', required: true, displayOptions: { hide: { resource: ['number'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Call', value: 'call' }],
+				options: [
+					{ name: 'Call', value: 'call' },
+					{ name: 'Phone Number', value: 'number' },
+				],
 				default: 'call',
 			},
 			...call.description,
+			...number.description,
 		],
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -62,6 +62,7 @@ const filters: INodeProperties = {
 				{ name: 'Completed (Connected)', value: 'completed' },
 				{ name: 'Failed', value: 'failed' },
 				{ name: 'Not Connected (Busy, No Answer, Canceled)', value: 'not_connected' },
+				{ name: 'Voicemail (a Machine Answered)', value: 'voicemail' },
 			],
 		},
 	],

@@ -86,6 +86,7 @@ describe('calling a list at the concurrency cap', () => {
 			'completed',
 			'not_connected',
 			'completed',
+			// 0004 is a carrier failure after the 200 (docs/sysevo-api.md §6.9).
 			'not_connected',
 			'not_connected',
 		]);

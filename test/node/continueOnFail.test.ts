@@ -30,11 +30,16 @@ describe('Continue On Fail', () => {
 			{ item: 3 },
 		]);
 		expect(items[0].json).toMatchObject({ status: 'initiated', phone_number: '+14155552671' });
+		// Error rows say which customer they were about.
 		expect(items[1].json).toEqual({
+			phone_number: '12',
+			initial_context: { customer_name: 'Bad number' },
 			error:
 				'"12" has no country code: write it with a leading + and the country code, or set a default country',
 		});
 		expect(items[2].json).toEqual({
+			phone_number: '+14155552673',
+			initial_context: { customer_name: 'Unknown trigger' },
 			error: 'Not found: Agent trigger not found',
 			description: expect.stringContaining('API Trigger UUID'),
 			http_code: '404',

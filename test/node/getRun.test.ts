@@ -53,12 +53,16 @@ describe('Get Run', () => {
 			}),
 			credentials: credentialsFor(sandbox.current),
 		});
-		const { run_status, disposition, duration_seconds, ...rest } = json[0];
+		const { run_status, disposition, duration_seconds, cost_usd, ...rest } = json[0];
 		expect({ run_status, disposition }).toEqual({
 			run_status: 'completed',
 			disposition: 'user_hangup',
 		});
 		expect(duration_seconds).toEqual(expect.any(Number));
+		// Dograh tokens are US cents (docs/sysevo-api.md §2.3).
+		expect(cost_usd).toBe(
+			(rest.cost_info as { dograh_token_usage: number }).dograh_token_usage / 100,
+		);
 		const run = Object.fromEntries(
 			Object.entries(rest).filter(([key]) => !key.startsWith('extracted_')),
 		);
@@ -89,10 +93,31 @@ describe('Get Run', () => {
 	});
 
 	it.each([
-		[{ workflow_id: null, workflow_run_id: 48213 }, 'The agent ID is empty'],
+		{ agent: null, when: 'the input has no agent' },
+		{ agent: 'abc', when: 'the input has an unusable agent' },
+		{ agent: undefined, when: 'the field is empty' },
+	])('needs only the run ID: sends 0 and returns the run when $when', async ({ agent }) => {
+		const completed = sandbox.current
+			.runs()
+			.find((run) => run.workflow_id === SEED.agents.renewal.id && run.is_completed);
+		const { json, error } = await runNode({
+			parameters: getRunParameters(
+				agent === undefined ? { workflowId: { __rl: true, mode: 'id', value: '' } } : {},
+			),
+			items: [{ workflow_id: agent, workflow_run_id: completed!.id }],
+			credentials: credentialsFor(sandbox.current),
+		});
+		expect(error).toBeUndefined();
+		expect(json[0]).toMatchObject({ id: completed!.id, workflow_id: SEED.agents.renewal.id });
+		expect(sandbox.current.requests.map((request) => request.path)).toEqual([
+			`/api/v1/workflow/0/runs/${completed!.id}`,
+		]);
+	});
+
+	it.each([
 		[{ workflow_id: 312, workflow_run_id: '48213/../../1' }, 'The run ID is "48213/../../1"'],
-		[{ workflow_id: 'abc', workflow_run_id: 1 }, 'The agent ID is "abc"'],
 		[{ workflow_id: 312, workflow_run_id: -4 }, 'The run ID is "-4"'],
+		[{ workflow_id: 312 }, 'The run ID is empty'],
 	])('rejects bad identifiers from earlier nodes before any request: %j', async (item, message) => {
 		const { error } = await runNode({
 			parameters: getRunParameters(),

@@ -1,4 +1,5 @@
 import { agentIdSearch, agentSearch } from '../../nodes/Sysevo/methods/listSearch';
+import { getTelephonyConfigurations } from '../../nodes/Sysevo/methods/loadOptions';
 import { loadOptionsContext } from '../helpers/engine';
 import { credentialsFor, SEED, useSandbox } from '../helpers/sandbox';
 
@@ -47,5 +48,22 @@ describe('agent list search', () => {
 		await expect(
 			agentSearch.call(loadOptionsContext(credentialsFor(sandbox.current, 'sk-wrong'))),
 		).rejects.toThrow('Sysevo rejected the API key: Invalid or expired API key');
+	});
+});
+
+describe('telephony configuration list', () => {
+	it("lists the organisation's active configurations after its default, valued by ID", async () => {
+		const options = await getTelephonyConfigurations.call(
+			loadOptionsContext(credentialsFor(sandbox.current)),
+		);
+		expect(options[0]).toMatchObject({ name: "Organisation's Default", value: 0 });
+		expect(options.slice(1).map((option) => option.value)).toEqual([
+			SEED.telephonyConfigs.twilioMain.id,
+			SEED.telephonyConfigs.vonageBackup.id,
+		]);
+		expect(options[1].name).toBe('Twilio main (twilio), default');
+		const [request] = sandbox.current.requests;
+		expect(request).toMatchObject({ path: '/api/v1/organizations/telephony-configs' });
+		expect(request.headers['x-api-key']).toBe(SEED.apiKey);
 	});
 });

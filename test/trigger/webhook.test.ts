@@ -207,7 +207,7 @@ describe('Sysevo Trigger, webhook', () => {
 		expect(trigger.emitted).toEqual([
 			expect.objectContaining({
 				workflow_run_id: 48502,
-				run_status: 'completed',
+				run_status: 'voicemail',
 				disposition: 'voicemail_detected',
 			}),
 		]);

@@ -1,17 +1,39 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import type { CallSession, Lane } from '../calling/session';
 import * as call from './call';
+import * as number from './number';
 
 /** What every operation module exports besides its `description`. */
 export interface Operation {
 	execute(this: IExecuteFunctions, i: number, session: CallSession): Promise<INodeExecutionData[]>;
 	/** How its items run side by side (read once per execution). */
 	lane(this: IExecuteFunctions): Lane;
+	/**
+	 * What the operation knows about item `i` that failed (e.g. the number it was to call), added
+	 * to the item's error row under Continue On Fail.
+	 */
+	failedItemFields?(this: IExecuteFunctions, i: number, error: Error): IDataObject;
+	/**
+	 * Shapes the whole execution's output once every item has finished: success and error rows in
+	 * input order, `failed[k]` telling whether `items[k]` is an error row. Returns one item for each
+	 * item given, in the same order.
+	 */
+	finalize?(
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+		failed: boolean[],
+	): INodeExecutionData[];
 }
 
 const OPERATIONS: Record<string, Record<string, Operation>> = {
-	call: { trigger: call.trigger, getRun: call.getRun },
+	call: { trigger: call.trigger, getRun: call.getRun, getMany: call.getMany },
+	number: { validate: number.validate },
 };
 
 export function operationOf(context: IExecuteFunctions): Operation {

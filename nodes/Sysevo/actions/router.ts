@@ -8,16 +8,28 @@ import {
 
 import { runPool } from '../calling/pool';
 import { CallSession, type PacingOptions } from '../calling/session';
-import { operationOf } from './operations';
+import { operationOf, type Operation } from './operations';
 import { configuredOutputs, outputIndexFor } from './outputs';
 
-function errorItem(error: Error, i: number): INodeExecutionData {
+function errorItem(
+	context: IExecuteFunctions,
+	operation: Operation,
+	error: Error,
+	i: number,
+): INodeExecutionData {
 	const { description, httpCode } = error as {
 		description?: string | null;
 		httpCode?: string | null;
 	};
+	let known: IDataObject = {};
+	try {
+		known = operation.failedItemFields?.call(context, i, error) ?? {};
+	} catch {
+		// What the item was about is a courtesy; the error itself is what matters.
+	}
 	return {
 		json: {
+			...known,
 			error: error.message,
 			...(description ? { description } : {}),
 			...(httpCode ? { http_code: httpCode } : {}),
@@ -52,7 +64,10 @@ function addHints(context: IExecuteFunctions, items: INodeExecutionData[]): void
 		});
 	}
 	const noTranscript = count(
-		(json) => json.transcript_source === 'none' && json.run_status === 'completed',
+		(json) =>
+			(json.transcript_source === 'none' ||
+				(json.transcript === null && !('transcript_source' in json))) &&
+			(json.run_status === 'completed' || json.run_status === 'voicemail'),
 	);
 	if (noTranscript > 0) {
 		context.addExecutionHints({
@@ -97,17 +112,28 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		waitForCompletion: this.getNodeParameter('waitForCompletion', 0, false) as boolean,
 		options: this.getNodeParameter('options', 0, {}) as { routeByOutcome?: boolean },
 	});
-	const outputs: INodeExecutionData[][] = outputConfiguration.map(() => []);
+	const produced: Array<{ item: INodeExecutionData; failed: boolean }> = [];
 	for (const [i, result] of results.entries()) {
 		if (!result) continue;
 		if (!result.ok) {
-			outputs[outputIndexFor(outputConfiguration, 'failed')].push(
-				errorItem(asNodeError(this, result.error, i), i),
-			);
+			const error = asNodeError(this, result.error, i);
+			produced.push({ item: errorItem(this, operation, error, i), failed: true });
 			continue;
 		}
-		for (const item of result.value)
-			outputs[outputIndexFor(outputConfiguration, item.json.run_status)].push(item);
+		for (const item of result.value) produced.push({ item, failed: false });
+	}
+	const shaped = operation.finalize
+		? operation.finalize.call(
+				this,
+				produced.map(({ item }) => item),
+				produced.map(({ failed }) => failed),
+			)
+		: produced.map(({ item }) => item);
+
+	const outputs: INodeExecutionData[][] = outputConfiguration.map(() => []);
+	for (const [index, item] of shaped.entries()) {
+		const status = produced[index].failed ? 'failed' : item.json.run_status;
+		outputs[outputIndexFor(outputConfiguration, status)].push(item);
 	}
 	addHints(this, outputs.flat());
 	return outputs;

@@ -11,7 +11,15 @@ import { Semaphore } from './semaphore';
 
 export interface PacingOptions {
 	maxConcurrentCalls?: number;
+	delayBetweenCallsSeconds?: number;
+	/** The option's old name and unit, still honoured for saved workflows. */
 	delayBetweenCallsMs?: number;
+}
+
+function dialSpacingMs(pacing: PacingOptions): number {
+	if (typeof pacing.delayBetweenCallsSeconds === 'number')
+		return pacing.delayBetweenCallsSeconds * 1000;
+	return pacing.delayBetweenCallsMs ?? 0;
 }
 
 export const DEFAULT_MAX_CONCURRENT_CALLS = 5;
@@ -65,7 +73,7 @@ export class CallSession {
 		this.agents = new AgentDirectory(context);
 		const maxConcurrentCalls = pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
 		this.callSlots = new Semaphore(maxConcurrentCalls);
-		this.dialPacer = new DialPacer(pacing.delayBetweenCallsMs ?? 0, maxConcurrentCalls);
+		this.dialPacer = new DialPacer(dialSpacingMs(pacing), maxConcurrentCalls);
 		context
 			.getExecutionCancelSignal?.()
 			?.addEventListener('abort', () => this.stop('the execution was canceled'));

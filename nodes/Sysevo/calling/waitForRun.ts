@@ -5,7 +5,7 @@ import {
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
-import { outcomeSettled, runStatusOf } from '../helpers/runSummary';
+import { outcomeSettled, runStatusOf, wasAnswered } from '../helpers/runSummary';
 import { settled } from '../helpers/settled';
 import { getRun } from '../transport/api';
 import { pause } from '../transport/backoff';
@@ -61,7 +61,7 @@ function isTransient(error: unknown): boolean {
 }
 
 function awaitingTranscript(run: IDataObject): boolean {
-	return runStatusOf(run) === 'completed' && !run.transcript_url;
+	return wasAnswered(runStatusOf(run)) && !run.transcript_url;
 }
 
 /**

@@ -1,4 +1,4 @@
-export type RunStatus = 'in_progress' | 'completed' | 'not_connected' | 'failed';
+export type RunStatus = 'in_progress' | 'completed' | 'voicemail' | 'not_connected' | 'failed';
 
 export interface RunSummary {
 	run_status: RunStatus;
@@ -15,6 +15,7 @@ const FAILED_DISPOSITIONS = new Set([
 	'system_connect_error',
 ]);
 const NOT_CONNECTED_DISPOSITIONS = new Set(['failed', 'busy', 'no-answer', 'canceled']);
+const VOICEMAIL_MARKER = 'voicemail_detected';
 
 function asObject(value: unknown): Loose {
 	return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -52,7 +53,25 @@ export function runStatusOf(run: Loose): RunStatus {
 	if (asString(gathered.error) || (disposition && FAILED_DISPOSITIONS.has(disposition)))
 		return 'failed';
 	if (isNotConnected(gathered)) return 'not_connected';
+	if (isVoicemail(gathered, disposition)) return 'voicemail';
 	return 'completed';
+}
+
+/**
+ * A machine answered: the pipeline ended the call as `voicemail_detected`, which is its disposition
+ * unless the conversation extracted another one, and a tag either way; or the carrier's answering-
+ * machine detection reported a machine (`answered_by: machine_…`, docs/sysevo-api.md §2.3).
+ */
+function isVoicemail(gathered: Loose, disposition: string | null): boolean {
+	if (disposition === VOICEMAIL_MARKER || callTags(gathered).includes(VOICEMAIL_MARKER))
+		return true;
+	const answeredBy = asString(gathered.answered_by);
+	return answeredBy !== null && answeredBy.toLowerCase().startsWith('machine');
+}
+
+/** Whether the call was answered (by a person or a machine): it has a conversation to show. */
+export function wasAnswered(status: RunStatus): boolean {
+	return status === 'completed' || status === 'voicemail';
 }
 
 function isNotConnected(gathered: Loose): boolean {
@@ -81,6 +100,26 @@ export function durationOf(run: Loose): number | null {
 		asNumber(asObject(run.cost_info).call_duration_seconds) ??
 		asNumber(asObject(run.usage_info).call_duration_seconds)
 	);
+}
+
+/**
+ * What the call cost in US dollars, or null when Sysevo has not reported it. Runs report cost as
+ * `cost_info.dograh_token_usage`, Dograh tokens at 1 token = 1 US cent (docs/sysevo-api.md §2.3).
+ */
+export function costUsdOf(run: Loose): number | null {
+	const tokens = asNumber(asObject(run.cost_info).dograh_token_usage);
+	return tokens === null ? null : Math.round(tokens * 100) / 10_000;
+}
+
+/**
+ * The number the call went to, in E.164. `called_number` is written after the caller's context is
+ * merged, so a context key cannot change it (docs/sysevo-api.md §6.4); on an inbound call the
+ * customer is the caller.
+ */
+export function dialledNumberOf(run: Loose): string | null {
+	const context = asObject(run.initial_context);
+	if (run.call_type === 'inbound') return asString(context.caller_number);
+	return asString(context.called_number) ?? asString(context.phone_number);
 }
 
 export function summariseRun(run: Loose): RunSummary {
@@ -112,5 +151,84 @@ export function extractedColumns(run: Loose): Record<string, unknown> {
 	const columns: Record<string, unknown> = {};
 	for (const [name, value] of Object.entries(extracted))
 		flatten(value, `${EXTRACTED_PREFIX}${name}`, columns);
+	return columns;
+}
+
+export const QA_PREFIX = 'qa_';
+export const CONTEXT_PREFIX = 'context_';
+
+function columnName(text: string): string {
+	return text.replace(/[^A-Za-z0-9_]+/g, '_');
+}
+
+function tagText(tags: unknown): string | null {
+	if (!Array.isArray(tags)) return null;
+	const names = tags
+		.map((tag) => (typeof tag === 'string' ? tag : asString(asObject(tag).tag)))
+		.filter((tag): tag is string => tag !== null);
+	return names.join(', ');
+}
+
+const QA_FIELDS = ['score', 'summary', 'comment', 'overall_sentiment', 'error'];
+
+/**
+ * QA results, one flat column each: `qa_tags` (every tag of every QA node), and per QA node
+ * (`qa_<node>` in `annotations`) and conversation node `<step>`: `qa_<node>_<step>_score`,
+ * `…_summary`, `…_comment`, `…_overall_sentiment`, `…_tags`, `…_error`; a skipped or failed QA
+ * node gives `qa_<node>_skipped` / `qa_<node>_error`.
+ */
+export function qaColumns(run: Loose): Record<string, unknown> {
+	const annotations = asObject(run.annotations);
+	const columns: Record<string, unknown> = {};
+	const allTags = tagText(annotations.tags);
+	if (allTags !== null) columns[`${QA_PREFIX}tags`] = allTags;
+	for (const [key, value] of Object.entries(annotations)) {
+		if (!key.startsWith(QA_PREFIX)) continue;
+		const result = asObject(value);
+		const prefix = columnName(key);
+		if (result.skipped === true) columns[`${prefix}_skipped`] = asString(result.reason) ?? true;
+		if ('error' in result) columns[`${prefix}_error`] = result.error;
+		for (const [step, stepValue] of Object.entries(asObject(result.node_results))) {
+			const stepResult = asObject(stepValue);
+			const stepPrefix = `${prefix}_${columnName(step)}`;
+			for (const field of QA_FIELDS)
+				if (field in stepResult) columns[`${stepPrefix}_${field}`] = stepResult[field];
+			const tags = tagText(stepResult.tags);
+			if (tags !== null) columns[`${stepPrefix}_tags`] = tags;
+		}
+	}
+	return columns;
+}
+
+/**
+ * Keys Sysevo itself writes into `initial_context` (docs/sysevo-api.md §6.4); every other key came
+ * from whoever placed the call.
+ */
+const SYSTEM_CONTEXT_KEYS = new Set([
+	'provider',
+	'direction',
+	'phone_number',
+	'called_number',
+	'caller_number',
+	'trigger_mode',
+	'telephony_configuration_id',
+	'from_phone_number_id',
+	'agent_identifier',
+	'agent_identifier_type',
+	'workflow_uuid',
+	'agent_uuid',
+	'api_key_id',
+	'api_key_created_by',
+	'runtime_configuration',
+	'mps_correlation_id',
+]);
+
+/** The caller's own initial-context keys, flat: `context_<key>` (nested keys joined by `_`). */
+export function contextColumns(context: unknown): Record<string, unknown> {
+	const columns: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(asObject(context))) {
+		if (SYSTEM_CONTEXT_KEYS.has(key)) continue;
+		flatten(value, `${CONTEXT_PREFIX}${key}`, columns);
+	}
 	return columns;
 }

@@ -35,14 +35,47 @@ export const agentLocator: INodeProperties = {
 	],
 };
 
+/** Get Run's agent: optional, since the run is found by its ID alone (docs/sysevo-api.md §6.13). */
+export const optionalWorkflowIdLocator: INodeProperties = {
+	displayName: 'Agent (Optional)',
+	name: 'workflowId',
+	type: 'resourceLocator',
+	default: { mode: 'id', value: '={{ $json.workflow_id }}' },
+	description:
+		"Not needed: Sysevo finds the run by its ID within your organisation. Kept for workflows that set it; it is sent when it is a valid agent ID, else 0 is sent in the agent's place.",
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select an agent...',
+			typeOptions: { searchListMethod: 'agentIdSearch', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 312',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^\\s*([1-9][0-9]*)?\\s*$',
+						errorMessage: 'The agent ID is a whole number',
+					},
+				},
+			],
+		},
+	],
+};
+
 export const workflowIdLocator: INodeProperties = {
 	displayName: 'Agent',
 	name: 'workflowId',
 	type: 'resourceLocator',
 	default: { mode: 'id', value: '={{ $json.workflow_id }}' },
 	required: true,
-	description:
-		'The agent (workflow) the run belongs to. After Trigger Call this is filled from its output.',
+	description: 'The agent (workflow) whose calls to read',
 	modes: [
 		{
 			displayName: 'From List',
@@ -149,7 +182,7 @@ export const simplifyOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to return only the identifiers, the outcome and the extracted data (one flat row per call) instead of the full run',
+		'Whether to return one flat row per call instead of the full run: the same columns in the same order for every call of an execution (IDs, phone_number, called_at, outcome, duration, cost, recording link, extracted_…, qa_… and context_… columns), ready for a sheet or CRM',
 };
 
 export const routeByOutcomeOption: INodeProperties = {
@@ -158,12 +191,47 @@ export const routeByOutcomeOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to send each call to its own output: Completed, Not Connected, Failed or Still Running (items that fail under Continue On Fail go to Failed)',
+		'Whether to send each call to its own output: Completed, Voicemail, Not Connected, Failed or Still Running (items that fail under Continue On Fail go to Failed)',
+};
+
+export const includePublicLinksOption: INodeProperties = {
+	displayName: 'Include Public Links',
+	name: 'includePublicLinks',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to keep the public recording and transcript links in the output. These links never expire and let anyone who has them play the call.',
+};
+
+export const downloadRecordingOption: INodeProperties = {
+	displayName: 'Download Recording',
+	name: 'downloadRecording',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to attach the call recording as binary data (property "recording"). Calls without a recording have none.',
+};
+
+export const maxRecordingSizeOption: INodeProperties = {
+	displayName: 'Max Recording Size (MB)',
+	name: 'maxRecordingSizeMb',
+	type: 'number',
+	typeOptions: { minValue: 0.001, numberPrecision: 3 },
+	default: 100,
+	description:
+		'Largest recording Download Recording accepts; a larger one fails its item with an error saying so',
 };
 
 /** Options that shape a finished run: shown on Get Run always, on Trigger Call when waiting. */
 export function runResultOptions(onlyWhenWaiting: boolean): INodeProperties[] {
-	const options = [includeTranscriptOption, simplifyOption, routeByOutcomeOption];
+	const options = [
+		includeTranscriptOption,
+		simplifyOption,
+		routeByOutcomeOption,
+		includePublicLinksOption,
+		downloadRecordingOption,
+		maxRecordingSizeOption,
+	];
 	return onlyWhenWaiting
 		? options.map((option) => ({ ...option, displayOptions: whenWaiting }))
 		: options;

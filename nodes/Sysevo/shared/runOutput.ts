@@ -1,7 +1,23 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IBinaryKeyData,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
-import { extractedColumns, summariseRun } from '../helpers/runSummary';
-import { downloadPublicArtifact } from '../transport/api';
+import {
+	CONTEXT_PREFIX,
+	contextColumns,
+	costUsdOf,
+	dialledNumberOf,
+	EXTRACTED_PREFIX,
+	extractedColumns,
+	QA_PREFIX,
+	qaColumns,
+	summariseRun,
+} from '../helpers/runSummary';
+import { downloadPublicArtifact, downloadPublicFile, FileTooLargeError } from '../transport/api';
 import {
 	parseTranscript,
 	transcriptText,
@@ -12,6 +28,17 @@ import {
 export interface OutputOptions {
 	includeTranscript?: boolean;
 	simplify?: boolean;
+	/** Keep the public recording and transcript links (default on, docs/sysevo-api.md §6.8). */
+	includePublicLinks?: boolean;
+	downloadRecording?: boolean;
+	maxRecordingSizeMb?: number;
+}
+
+/** What an operation knows about a run besides the run itself. */
+export interface RunFacts {
+	wait?: { timedOut: boolean; outcomeSettled: boolean };
+	/** The number this node dialled (E.164). */
+	phoneNumber?: string;
 }
 
 type Transcript = {
@@ -24,6 +51,15 @@ type Transcript = {
 export type RunOutputContext = Pick<IExecuteFunctions, 'logger'> & {
 	helpers: Pick<IExecuteFunctions['helpers'], 'httpRequest'>;
 };
+
+/** Fields of a run that are public links, or the token that makes one (docs/sysevo-api.md §6.8). */
+const PUBLIC_LINK_FIELDS = [
+	'transcript_public_url',
+	'recording_public_url',
+	'user_recording_public_url',
+	'bot_recording_public_url',
+	'public_access_token',
+];
 
 async function downloadTranscript(
 	context: RunOutputContext,
@@ -66,31 +102,215 @@ async function transcriptOf(context: RunOutputContext, run: IDataObject): Promis
 	return { transcript: null, transcript_turns: [], transcript_source: 'none' };
 }
 
-function simplified(run: IDataObject, summary: IDataObject, extra: IDataObject): IDataObject {
-	const context = (run.initial_context ?? {}) as IDataObject;
+function linksIncluded(options: OutputOptions): boolean {
+	return options.includePublicLinks !== false;
+}
+
+function withoutPublicLinks(run: IDataObject): IDataObject {
+	const copy = { ...run };
+	for (const field of PUBLIC_LINK_FIELDS) delete copy[field];
+	return copy;
+}
+
+/** One flat row: the columns `stableRows` orders (see SIMPLE_COLUMNS). */
+function simplified(
+	run: IDataObject,
+	options: OutputOptions,
+	facts: RunFacts,
+	transcript: Transcript | undefined,
+): IDataObject {
+	const summary = summariseRun(run);
 	return {
 		workflow_run_id: run.id,
-		workflow_run_name: run.name,
-		workflow_id: run.workflow_id,
-		phone_number: context.phone_number ?? null,
-		created_at: run.created_at,
+		workflow_run_name: run.name ?? null,
+		workflow_id: run.workflow_id ?? null,
+		phone_number: facts.phoneNumber ?? dialledNumberOf(run),
+		called_at: run.created_at ?? null,
 		...summary,
-		recording_url: run.recording_public_url ?? null,
-		...extra,
+		cost_usd: costUsdOf(run),
+		...(linksIncluded(options) ? { recording_url: run.recording_public_url ?? null } : {}),
+		...(transcript ? { transcript: transcript.transcript } : {}),
+		...(facts.wait
+			? { timed_out: facts.wait.timedOut, outcome_settled: facts.wait.outcomeSettled }
+			: {}),
+		...extractedColumns(run),
+		...qaColumns(run),
+		...contextColumns(run.initial_context),
 	};
 }
 
-/** The run as the API returned it, plus spreadsheet-ready summary columns (or only those). */
+/**
+ * The run as the API returned it plus spreadsheet-ready summary columns, or with Simplify one flat
+ * row per call. Rows of one execution get the same columns from `stableRows`.
+ */
 export async function runOutput(
 	this: RunOutputContext,
 	run: IDataObject,
 	options: OutputOptions,
-	wait?: { timedOut: boolean; outcomeSettled: boolean },
+	facts: RunFacts = {},
 ): Promise<IDataObject> {
-	const summary = { ...summariseRun(run), ...extractedColumns(run) } as IDataObject;
-	const extra: IDataObject = wait
-		? { timed_out: wait.timedOut, outcome_settled: wait.outcomeSettled }
+	const transcript = options.includeTranscript ? await transcriptOf(this, run) : undefined;
+	if (options.simplify) return simplified(run, options, facts, transcript);
+	const summary = {
+		...summariseRun(run),
+		cost_usd: costUsdOf(run),
+		...extractedColumns(run),
+	} as IDataObject;
+	const wait: IDataObject = facts.wait
+		? { timed_out: facts.wait.timedOut, outcome_settled: facts.wait.outcomeSettled }
 		: {};
-	if (options.includeTranscript) Object.assign(extra, await transcriptOf(this, run));
-	return options.simplify ? simplified(run, summary, extra) : { ...run, ...summary, ...extra };
+	const shown = linksIncluded(options) ? run : withoutPublicLinks(run);
+	return { ...shown, ...summary, ...wait, ...(transcript ?? {}) };
+}
+
+/** The leading columns of a simplified row, in this order; then the named groups, then `error`. */
+const SIMPLE_COLUMNS = [
+	'workflow_run_id',
+	'workflow_run_name',
+	'workflow_id',
+	'phone_number',
+	'called_at',
+	'run_status',
+	'disposition',
+	'duration_seconds',
+	'cost_usd',
+	'recording_url',
+	'transcript',
+	'timed_out',
+	'outcome_settled',
+];
+const COLUMN_GROUPS = [EXTRACTED_PREFIX, QA_PREFIX, CONTEXT_PREFIX];
+export const ERROR_COLUMN = 'error';
+
+/**
+ * Gives every simplified row of an execution the same columns in the same order: the leading
+ * columns any row has, then every `extracted_`, `qa_` and `context_` column any row has (sorted by
+ * name), then `error` when `withError` or any row has one. A row lacking a column gets null.
+ */
+export function stableRows(rows: IDataObject[], withError = false): IDataObject[] {
+	const present = new Set(rows.flatMap((row) => Object.keys(row)));
+	const leading = SIMPLE_COLUMNS.filter((column) => present.has(column));
+	const groups = COLUMN_GROUPS.flatMap((prefix) =>
+		[...present].filter((column) => column.startsWith(prefix)).sort(),
+	);
+	const columns = [...leading, ...groups];
+	if (withError || present.has(ERROR_COLUMN)) columns.push(ERROR_COLUMN);
+	return rows.map((row) =>
+		Object.fromEntries(columns.map((column) => [column, row[column] ?? null])),
+	);
+}
+
+/** What a failed item's row says: its message, with what to do next. */
+export function errorText(error: { message: string; description?: string | null }): string {
+	return error.description ? `${error.message} (${error.description})` : error.message;
+}
+
+const DEFAULT_MAX_RECORDING_MB = 100;
+const MIME_EXTENSIONS: Record<string, string> = {
+	'audio/wav': 'wav',
+	'audio/x-wav': 'wav',
+	'audio/wave': 'wav',
+	'audio/mpeg': 'mp3',
+	'audio/mp3': 'mp3',
+	'audio/ogg': 'ogg',
+	'audio/webm': 'webm',
+	'audio/mp4': 'm4a',
+};
+
+/**
+ * The call's recording as binary data (`recording`) with Download Recording on; nothing when the
+ * call has no recording. It is fetched from the public link without the API key.
+ */
+export async function recordingBinary(
+	this: IExecuteFunctions,
+	run: IDataObject,
+	options: OutputOptions,
+	itemIndex: number,
+): Promise<IBinaryKeyData | undefined> {
+	if (!options.downloadRecording) return undefined;
+	const url = run.recording_public_url;
+	const hasRecording = 'recording_url' in run ? Boolean(run.recording_url) : Boolean(url);
+	if (!hasRecording) return undefined;
+	if (typeof url !== 'string' || url === '') {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Run ${String(run.id)} has a recording, but Sysevo returned no public link to download it`,
+			{
+				itemIndex,
+				description:
+					'Public links need a Sysevo build from 2025 or later; turn off Options → Download Recording for older builds',
+			},
+		);
+	}
+	const maxMb = options.maxRecordingSizeMb ?? DEFAULT_MAX_RECORDING_MB;
+	let file;
+	try {
+		file = await downloadPublicFile.call(this, url, { maxBytes: Math.round(maxMb * 1024 * 1024) });
+	} catch (error) {
+		if (error instanceof FileTooLargeError) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The recording of run ${String(run.id)} is larger than ${maxMb} MB`,
+				{
+					itemIndex,
+					description:
+						'Raise Options → Max Recording Size (MB), or turn off Download Recording and use recording_url',
+				},
+			);
+		}
+		throw new NodeOperationError(
+			this.getNode(),
+			`Downloading the recording of run ${String(run.id)} failed: ${(error as Error).message}`,
+			{ itemIndex },
+		);
+	}
+	const mimeType = file.mimeType ?? 'audio/wav';
+	const fileName = `${String(run.name ?? `run-${String(run.id)}`)}.${MIME_EXTENSIONS[mimeType] ?? 'wav'}`;
+	return { recording: await this.helpers.prepareBinaryData(file.data, fileName, mimeType) };
+}
+
+/** An output item for a run: its JSON, the recording when asked for, paired with input item `i`. */
+export async function runItem(
+	this: IExecuteFunctions,
+	run: IDataObject,
+	options: OutputOptions,
+	i: number,
+	facts: RunFacts = {},
+	extend: (json: IDataObject) => IDataObject = (json) => json,
+): Promise<INodeExecutionData> {
+	const json = extend(await runOutput.call(this, run, options, facts));
+	const binary = await recordingBinary.call(this, run, options, i);
+	return { json, ...(binary ? { binary } : {}), pairedItem: { item: i } };
+}
+
+/** A Continue On Fail error row as a simplified row: what the item was about, and the error. */
+function simplifiedError(json: IDataObject): IDataObject {
+	const { initial_context: context, error, description, ...known } = json;
+	delete known.http_code;
+	return {
+		...known,
+		...contextColumns(context),
+		[ERROR_COLUMN]: errorText({
+			message: String(error ?? ''),
+			description: typeof description === 'string' ? description : null,
+		}),
+	};
+}
+
+/**
+ * The execution-wide pass of the run operations: with Simplify, every row (error rows too) gets
+ * the same columns in the same order; `error` is a column whenever Continue On Fail is on.
+ */
+export function finalizeRunItems(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	failed: boolean[],
+): INodeExecutionData[] {
+	const options = this.getNodeParameter('options', 0, {}) as OutputOptions;
+	if (!options.simplify) return items;
+	const rows = stableRows(
+		items.map((item, k) => (failed[k] ? simplifiedError(item.json) : item.json)),
+		this.continueOnFail(),
+	);
+	return items.map((item, k) => ({ ...item, json: rows[k] }));
 }

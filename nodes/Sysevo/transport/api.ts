@@ -29,6 +29,7 @@ export interface TelephonyConfiguration {
 	name: string;
 	provider?: string;
 	is_default_outbound?: boolean;
+	inactive?: boolean;
 }
 
 export interface RequestLimits {
@@ -136,6 +137,7 @@ export async function listRunsPage(
 	this: SysevoContext,
 	workflowId: number,
 	query: RunListQuery,
+	limits: RequestLimits = {},
 ): Promise<Run[]> {
 	const body = await sysevoApiRequest.call(this, {
 		method: 'GET',
@@ -148,6 +150,7 @@ export async function listRunsPage(
 			...(query.filters?.length ? { filters: JSON.stringify(query.filters) } : {}),
 		},
 		purpose: 'listRuns',
+		...limits,
 	});
 	return Array.isArray(body.runs) ? body.runs.filter(isRun) : [];
 }
@@ -190,4 +193,65 @@ export async function downloadPublicArtifact(
 		encoding: as === 'text' ? 'text' : 'arraybuffer',
 		timeout: timeoutMs,
 	})) as string | Buffer;
+}
+
+export interface PublicFile {
+	data: Buffer;
+	mimeType?: string;
+}
+
+export class FileTooLargeError extends Error {
+	constructor(readonly maxBytes: number) {
+		super(`The file is larger than ${maxBytes} bytes`);
+	}
+}
+
+/** The body of a streamed response (a Node readable stream). */
+type ByteStream = AsyncIterable<Buffer | string> & { destroy(): void };
+
+async function readAtMost(stream: ByteStream, maxBytes: number): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of stream) {
+		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+		size += buffer.length;
+		if (size > maxBytes) {
+			stream.destroy();
+			throw new FileTooLargeError(maxBytes);
+		}
+		chunks.push(buffer);
+	}
+	return Buffer.concat(chunks);
+}
+
+/**
+ * A public artifact as bytes (§2.8), fetched like `downloadPublicArtifact`: without the key. It is
+ * streamed and given up as soon as it passes `maxBytes`, so a huge file never sits in memory.
+ */
+export async function downloadPublicFile(
+	this: PublicDownloadContext,
+	url: string,
+	limits: { maxBytes: number; timeoutMs?: number },
+): Promise<PublicFile> {
+	if (!/^https?:\/\//i.test(url)) throw new Error('The artifact link is not an http(s) URL');
+	const response = (await this.helpers.httpRequest({
+		method: 'GET',
+		url,
+		json: false,
+		encoding: 'stream',
+		returnFullResponse: true,
+		timeout: limits.timeoutMs ?? 30_000,
+	})) as { body: ByteStream; headers?: Record<string, string | string[] | undefined> };
+	const header = (name: string) => {
+		const value = response.headers?.[name];
+		return Array.isArray(value) ? value[0] : value;
+	};
+	const declared = Number(header('content-length'));
+	if (Number.isFinite(declared) && declared > limits.maxBytes) {
+		response.body.destroy();
+		throw new FileTooLargeError(limits.maxBytes);
+	}
+	const data = await readAtMost(response.body, limits.maxBytes);
+	const mimeType = header('content-type')?.split(';')[0].trim();
+	return { data, ...(mimeType ? { mimeType } : {}) };
 }

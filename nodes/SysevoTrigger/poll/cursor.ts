@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { outcomeSettled, runStatusOf } from '../../Sysevo/helpers/runSummary';
+import { outcomeSettled, runStatusOf, wasAnswered } from '../../Sysevo/helpers/runSummary';
 
 /**
  * Where polling stands for one agent. Runs finish in a different order than they start, and the
@@ -153,7 +153,7 @@ export class CursorUpdate {
 	}
 
 	private waitsForTranscript(run: RunListItem, key: string): boolean {
-		if (!this.settings.includeTranscript || run.transcript_url || runStatusOf(run) !== 'completed')
+		if (!this.settings.includeTranscript || run.transcript_url || !wasAnswered(runStatusOf(run)))
 			return false;
 		const firstSeen = this.next.transcriptWait[key] ?? this.settings.now;
 		if (this.settings.now - firstSeen >= TRANSCRIPT_WAIT_MS) return false;

@@ -1,6 +1,7 @@
 import {
 	NodeOperationError,
 	updateDisplayOptions,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -17,13 +18,12 @@ import {
 	runResultOptions,
 	sortedByName,
 	waitForCompletionProperty,
-	workflowIdLocator,
+	optionalWorkflowIdLocator,
 } from '../../shared/descriptions';
-import { runOutput, type OutputOptions } from '../../shared/runOutput';
+import { finalizeRunItems, runItem, type OutputOptions } from '../../shared/runOutput';
 import { getRun } from '../../transport/api';
 
 const properties: INodeProperties[] = [
-	workflowIdLocator,
 	{
 		displayName: 'Run ID',
 		name: 'runId',
@@ -33,6 +33,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. 48213',
 		description: 'The workflow_run_id returned by Trigger Call',
 	},
+	optionalWorkflowIdLocator,
 	waitForCompletionProperty,
 	{
 		displayName: 'Options',
@@ -63,7 +64,7 @@ function idOf(context: IExecuteFunctions, i: number, value: unknown, label: stri
 		throw new NodeOperationError(context.getNode(), check.reason, {
 			itemIndex: i,
 			description:
-				'Connect Get Run after Trigger Call, or map the workflow_id and workflow_run_id fields of an earlier call',
+				'Connect Get Run after Trigger Call, or map the workflow_run_id field of an earlier call',
 		});
 	}
 	return check.value;
@@ -73,14 +74,16 @@ export function lane(this: IExecuteFunctions): Lane {
 	return this.getNodeParameter('waitForCompletion', 0, false) ? 'wait' : 'read';
 }
 
+/** The platform ignores the agent of a run lookup (docs/sysevo-api.md §6.13): 0 stands in for none. */
+function agentIdOf(context: IExecuteFunctions, i: number): number {
+	const value = context.getNodeParameter('workflowId', i, '', { extractValue: true });
+	const check = checkPositiveInteger(value, 'agent ID');
+	return check.valid ? check.value : 0;
+}
+
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const workflowId = idOf(
-		this,
-		i,
-		this.getNodeParameter('workflowId', i, '', { extractValue: true }),
-		'agent ID',
-	);
 	const runId = idOf(this, i, this.getNodeParameter('runId', i), 'run ID');
+	const workflowId = agentIdOf(this, i);
 	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
 	const options = this.getNodeParameter('options', i, {}) as GetRunOptions;
 
@@ -90,10 +93,16 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 			timeoutMs: settings.requestTimeoutMs,
 			itemIndex: i,
 		});
-		return [{ json: await runOutput.call(this, run, options), pairedItem: { item: i } }];
+		return [await runItem.call(this, run, options, i)];
 	}
 	const waited = await waitForRun.call(this, { workflowId, runId, itemIndex: i }, settings);
-	return [
-		{ json: await runOutput.call(this, waited.run, options, waited), pairedItem: { item: i } },
-	];
+	return [await runItem.call(this, waited.run, options, i, { wait: waited })];
 }
+
+/** An error row names the run it was about. */
+export function failedItemFields(this: IExecuteFunctions, i: number): IDataObject {
+	const check = checkPositiveInteger(this.getNodeParameter('runId', i, ''), 'run ID');
+	return { workflow_run_id: check.valid ? check.value : null };
+}
+
+export const finalize = finalizeRunItems;

@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as getMany from './getMany.operation';
 import * as getRun from './getRun.operation';
 import * as trigger from './trigger.operation';
 
-export { getRun, trigger };
+export { getMany, getRun, trigger };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +14,13 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['call'] } },
 		options: [
+			{
+				name: 'Get Many Runs',
+				value: 'getMany',
+				action: 'Get many call runs',
+				description:
+					"List an agent's calls, filtered by date, outcome, disposition, number or source",
+			},
 			{
 				name: 'Get Run',
 				value: 'getRun',
@@ -30,4 +38,5 @@ export const description: INodeProperties[] = [
 	},
 	...trigger.description,
 	...getRun.description,
+	...getMany.description,
 ];

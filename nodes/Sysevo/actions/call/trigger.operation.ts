@@ -28,13 +28,99 @@ import {
 	pollIntervalOption,
 	requestTimeoutOption,
 	runResultOptions,
-	sortedByName,
 	waitForCompletionProperty,
 } from '../../shared/descriptions';
-import { runOutput } from '../../shared/runOutput';
+import { finalizeRunItems, runItem } from '../../shared/runOutput';
 import { apiBaseUrl, MayHaveDialedError } from '../../transport';
 import { triggerCall } from '../../transport/api';
-import { triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
+import { itemFacts, triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
+
+const allowedCountriesOption: INodeProperties = {
+	displayName: 'Allowed Countries',
+	name: 'allowedCountries',
+	type: 'multiOptions',
+	default: [],
+	options: countryOptions(),
+	description:
+		'Only numbers in these countries are called; any other number fails its item before dialling. None selected allows every country.',
+};
+
+const maxConcurrentCallsOption: INodeProperties = {
+	displayName: 'Max Concurrent Calls',
+	name: 'maxConcurrentCalls',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_MAX_CONCURRENT_CALLS,
+	description:
+		"Most calls this node has live at once. With Wait for Call to End on, the next item is dialled as soon as a call ends. Keep it below your organisation's concurrent call limit (10 unless Sysevo raised it).",
+};
+
+const telephonyConfigurationOption: INodeProperties = {
+	displayName: 'Telephony Configuration Name or ID',
+	name: 'telephonyConfigurationId',
+	type: 'options',
+	typeOptions: { loadOptionsMethod: 'getTelephonyConfigurations' },
+	default: 0,
+	description:
+		'The telephony configuration (provider and caller numbers) to call from. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+};
+
+const callerNumberOption: INodeProperties = {
+	displayName: 'Caller Number ID',
+	name: 'fromPhoneNumberId',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: 0,
+	description:
+		"ID of the caller number to call from, one of the telephony configuration's numbers (Sysevo → Telephony → Phone Numbers). 0 uses the configuration's default caller number. Needs Sysevo 1.44 or later.",
+};
+
+const blockPremiumNumbersOption: INodeProperties = {
+	displayName: 'Block Premium-Rate and Special Numbers',
+	name: 'blockPremiumNumbers',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to refuse premium-rate, shared-cost, personal, pager, UAN and voicemail-access numbers, which cost extra or reach no person',
+};
+
+const delayBetweenCallsOption: INodeProperties = {
+	displayName: 'Delay Between Calls (Seconds)',
+	name: 'delayBetweenCallsSeconds',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 1 },
+	default: 0,
+	description: 'Least time between two dials',
+};
+
+const callLimitWaitOption: INodeProperties = {
+	displayName: 'Max Wait at Call Limit (Seconds)',
+	name: 'callLimitWaitSeconds',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: DEFAULT_CALL_LIMIT_WAIT_SECONDS,
+	description:
+		'When Sysevo answers that too many calls are live (no call is placed then), how long to keep retrying before the item fails',
+};
+
+const skipIfCalledWithinOption: INodeProperties = {
+	displayName: 'Skip If Called Within (Hours)',
+	name: 'skipIfCalledWithinHours',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: 0,
+	description:
+		"Don't dial a number this agent called within this many hours (checked in the agent's run list once per execution), nor a number an earlier item of the same execution calls. Such an item comes out with skipped: true instead. 0 turns the check off.",
+};
+
+// Saved by workflows before Delay Between Calls (Seconds) replaced it; kept (hidden) so n8n
+// keeps their value, which still applies when the seconds option is not set.
+const legacyDelayBetweenCallsMsOption: INodeProperties = {
+	displayName: 'Delay Between Calls (Ms)',
+	name: 'delayBetweenCallsMs',
+	type: 'hidden',
+	default: 0,
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -154,74 +240,26 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: sortedByName([
+		// Grouped, not alphabetical (n8n shows them in this order): the options most calls need
+		// come first, then what applies once a call is waited for, then the caller line, then
+		// tuning. Every duration is in seconds.
+		options: [
 			defaultCountryOption,
-			{
-				displayName: 'Allowed Countries',
-				name: 'allowedCountries',
-				type: 'multiOptions',
-				default: [],
-				options: countryOptions(),
-				description:
-					'Only numbers in these countries are called; any other number fails its item before dialling. None selected allows every country.',
-			},
-			{
-				displayName: 'Block Premium-Rate and Special Numbers',
-				name: 'blockPremiumNumbers',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to refuse premium-rate, shared-cost, personal, pager, UAN and voicemail-access numbers, which cost extra or reach no person',
-			},
-			{
-				displayName: 'Max Concurrent Calls',
-				name: 'maxConcurrentCalls',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_MAX_CONCURRENT_CALLS,
-				description:
-					"Most calls this node has live at once. With Wait for Call to End on, the next item is dialled as soon as a call ends. Keep it below your organisation's concurrent call limit (10 unless Sysevo raised it).",
-			},
-			{
-				displayName: 'Delay Between Calls (Ms)',
-				name: 'delayBetweenCallsMs',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description: 'Least time between two dials, in milliseconds',
-			},
-			{
-				displayName: 'Max Wait at Call Limit (Seconds)',
-				name: 'callLimitWaitSeconds',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: DEFAULT_CALL_LIMIT_WAIT_SECONDS,
-				description:
-					'When Sysevo answers that too many calls are live (no call is placed then), how long to keep retrying before the item fails',
-			},
-			requestTimeoutOption,
-			{
-				displayName: 'Skip If Called Within (Hours)',
-				name: 'skipIfCalledWithinHours',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description:
-					"Don't dial a number this agent called within this many hours (checked in the agent's run list once per execution), nor a number an earlier item of the same execution calls. Such an item comes out with skipped: true instead. 0 turns the check off.",
-			},
-			{
-				displayName: 'Telephony Configuration ID',
-				name: 'telephonyConfigurationId',
-				type: 'number',
-				default: 0,
-				description:
-					"ID of the telephony configuration (provider and caller number) to call from. Leave empty or 0 to use the organisation's default.",
-			},
-			pollIntervalOption,
+			allowedCountriesOption,
+			maxConcurrentCallsOption,
 			maxWaitOption,
+			pollIntervalOption,
 			outcomeSettleOption,
 			...runResultOptions(true),
-		]),
+			telephonyConfigurationOption,
+			callerNumberOption,
+			blockPremiumNumbersOption,
+			delayBetweenCallsOption,
+			callLimitWaitOption,
+			skipIfCalledWithinOption,
+			requestTimeoutOption,
+			legacyDelayBetweenCallsMsOption,
+		],
 	},
 ];
 
@@ -309,15 +347,26 @@ function placedButFailed(
 ): Error {
 	const message = `The call was placed (run ${runId}), but waiting for it to end failed: ${(error as Error).message}`;
 	const description = `Do not call this number again: fetch run ${runId} later with Get Run.`;
-	if (error instanceof NodeApiError) {
-		return new NodeApiError(context.getNode(), (error.errorResponse ?? {}) as JsonObject, {
-			message,
-			description,
-			httpCode: error.httpCode ?? undefined,
-			itemIndex: i,
-		});
-	}
-	return new NodeOperationError(context.getNode(), message, { itemIndex: i, description });
+	const failure =
+		error instanceof NodeApiError
+			? new NodeApiError(context.getNode(), (error.errorResponse ?? {}) as JsonObject, {
+					message,
+					description,
+					httpCode: error.httpCode ?? undefined,
+					itemIndex: i,
+				})
+			: new NodeOperationError(context.getNode(), message, { itemIndex: i, description });
+	failure.context.workflow_run_id = runId;
+	return failure;
+}
+
+/**
+ * The trigger's answer next to the run, without Simplify. Its `status` ("initiated") becomes
+ * `trigger_status`, so it cannot be mistaken for the run's outcome (`run_status`).
+ */
+function withTriggerAnswer(placed: IDataObject): (json: IDataObject) => IDataObject {
+	const { status, ...rest } = placed;
+	return (json) => ({ trigger_status: status, ...rest, ...json });
 }
 
 async function waitForEnd(
@@ -326,7 +375,7 @@ async function waitForEnd(
 	placed: IDataObject,
 	options: TriggerOptions,
 	releaseSlot: () => void,
-): Promise<IDataObject> {
+): Promise<INodeExecutionData> {
 	const runId = placed.workflow_run_id as number;
 	try {
 		// Run lookups ignore workflow_id (docs/sysevo-api.md §6.13): an unresolved agent id is fine.
@@ -336,7 +385,15 @@ async function waitForEnd(
 			waitSettingsOf(options),
 			releaseSlot,
 		);
-		return { ...placed, ...(await runOutput.call(context, waited.run, options, waited)) };
+		const facts = { wait: waited, phoneNumber: placed.phone_number as string };
+		return await runItem.call(
+			context,
+			waited.run,
+			options,
+			i,
+			facts,
+			options.simplify ? undefined : withTriggerAnswer(placed),
+		);
 	} catch (error) {
 		throw placedButFailed(context, i, runId, error);
 	}
@@ -410,7 +467,7 @@ async function callAndWait(
 	call: ItemCall,
 	placedBefore: IDataObject | undefined,
 	settle: (earlier: EarlierCall | undefined) => void,
-): Promise<IDataObject> {
+): Promise<INodeExecutionData> {
 	const { e164, draft, waiting, options } = plan;
 	const releaseSlot = await session.holdCallSlot(i);
 	try {
@@ -438,9 +495,12 @@ async function callAndWait(
 			if (!waiting) releaseSlot();
 		}
 		settle(earlierCallOf(i, placed));
-		const json = waiting ? await waitForEnd(context, i, placed, options, releaseSlot) : placed;
-		session.ledger.done(call, json, placed);
-		return json;
+		const item = waiting
+			? await waitForEnd(context, i, placed, options, releaseSlot)
+			: { json: placed, pairedItem: { item: i } };
+		// A retry replays the result's JSON; a downloaded recording is not kept for it.
+		session.ledger.done(call, item.json, placed);
+		return item;
 	} finally {
 		releaseSlot();
 	}
@@ -495,10 +555,24 @@ export async function execute(
 			}
 		}
 		const placedBefore = earlier?.state === 'placed' ? earlier.placed : undefined;
-		const json = await callAndWait(this, i, session, plan, call, placedBefore, settle);
-		return [{ json, pairedItem: { item: i } }];
+		return [await callAndWait(this, i, session, plan, call, placedBefore, settle)];
 	} finally {
 		settle(undefined);
 		ledger.leave();
 	}
+}
+
+/** An error row carries the number and context of its item, and the run when one was placed. */
+export function failedItemFields(this: IExecuteFunctions, i: number, error: Error): IDataObject {
+	const runId = (error as { context?: IDataObject }).context?.workflow_run_id;
+	return { ...(runId ? { workflow_run_id: runId } : {}), ...itemFacts.call(this, i) };
+}
+
+export function finalize(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	failed: boolean[],
+): INodeExecutionData[] {
+	if (!this.getNodeParameter('waitForCompletion', 0, false)) return items;
+	return finalizeRunItems.call(this, items, failed);
 }

@@ -18,6 +18,7 @@ export interface TriggerOptions extends PacingOptions, OutputOptions, WaitOption
 	blockPremiumNumbers?: boolean;
 	callLimitWaitSeconds?: number;
 	telephonyConfigurationId?: number | string | null;
+	fromPhoneNumberId?: number | string | null;
 }
 
 export interface Target {
@@ -66,13 +67,16 @@ function initialContextOf(context: IExecuteFunctions, i: number): IDataObject {
 	return check.context as IDataObject;
 }
 
-function telephonyIdOf(
+/** An optional id option: unset, empty or 0 means "the default". */
+function optionalIdOf(
 	context: IExecuteFunctions,
 	i: number,
-	value: TriggerOptions['telephonyConfigurationId'],
+	value: number | string | null | undefined,
+	label: string,
 ) {
-	if (value === undefined || value === null || value === '' || value === 0) return undefined;
-	const check = checkPositiveInteger(value, 'telephony configuration ID');
+	if (value === undefined || value === null || value === '' || value === 0 || value === '0')
+		return undefined;
+	const check = checkPositiveInteger(value, label);
 	if (!check.valid) fail(context, i, check.reason);
 	return check.value;
 }
@@ -101,9 +105,36 @@ function requestBodyOf(context: IExecuteFunctions, i: number, options: TriggerOp
 		phone_number: phone.e164,
 		initial_context: initialContextOf(context, i),
 	};
-	const telephonyId = telephonyIdOf(context, i, options.telephonyConfigurationId);
+	const telephonyId = optionalIdOf(
+		context,
+		i,
+		options.telephonyConfigurationId,
+		'telephony configuration ID',
+	);
 	if (telephonyId !== undefined) body.telephony_configuration_id = telephonyId;
+	const callerId = optionalIdOf(context, i, options.fromPhoneNumberId, 'caller number ID');
+	if (callerId !== undefined) body.from_phone_number_id = callerId;
 	return { body, e164: phone.e164 };
+}
+
+/**
+ * What an item was about, for its error row: the number (in E.164 when it is valid, else as
+ * given) and the initial context (when it can be read). Never throws.
+ */
+export function itemFacts(this: IExecuteFunctions, i: number): IDataObject {
+	const options = this.getNodeParameter('options', i, {}) as TriggerOptions;
+	const given = String(this.getNodeParameter('phoneNumber', i, '') ?? '').trim();
+	const phone = checkPhoneNumber(given, options.defaultCountry);
+	let initialContext: IDataObject = {};
+	try {
+		initialContext = initialContextOf(this, i);
+	} catch {
+		// An unreadable context is the item's error already.
+	}
+	return {
+		phone_number: phone.valid ? phone.e164 : given || null,
+		initial_context: initialContext,
+	};
 }
 
 /** Reads and checks an item's parameters; no request is made. */

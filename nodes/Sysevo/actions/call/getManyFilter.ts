@@ -1,0 +1,114 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { checkPhoneNumber } from '../../helpers/phone';
+import { dialledNumberOf, summariseRun, type RunStatus } from '../../helpers/runSummary';
+import type { RunListFilter } from '../../transport/api';
+
+export type CallSource = 'api' | 'campaign' | 'inbound' | 'editorTest';
+
+/**
+ * Where a run came from, by what the platform writes into it (docs/sysevo-api.md §6.5): the name
+ * prefix of the route that created it, `call_type`, `campaign_id`, `triggered_by`.
+ */
+export function callSourceOf(run: IDataObject): CallSource {
+	const name = typeof run.name === 'string' ? run.name : '';
+	if (name.startsWith('WR-API-') || name.startsWith('WR-TEST-')) return 'api';
+	if (name.startsWith('WR-CAMPAIGN-') || typeof run.campaign_id === 'number') return 'campaign';
+	if (name.startsWith('WR-TEL-IN-') || run.call_type === 'inbound') return 'inbound';
+	const gathered = (run.gathered_context ?? {}) as IDataObject;
+	if (gathered.triggered_by === 'api') return 'api';
+	return 'editorTest';
+}
+
+export interface GetManyFilters {
+	createdAfter?: string;
+	createdBefore?: string;
+	outcomes?: RunStatus[];
+	/** Comma-separated disposition codes. */
+	dispositions?: string;
+	phoneNumber?: string;
+	callSources?: CallSource[];
+}
+
+export type FilterCheck =
+	| { valid: true; serverFilters: RunListFilter[]; matches: (run: IDataObject) => boolean }
+	| { valid: false; reason: string };
+
+function instantOf(value: string | undefined, label: string): number | undefined | string {
+	if (value === undefined || value === null || String(value).trim() === '') return undefined;
+	const at = Date.parse(String(value));
+	return Number.isNaN(at) ? `${label} "${String(value)}" is not a date and time` : at;
+}
+
+function codeSet(text: string | undefined): Set<string> {
+	return new Set(
+		(text ?? '')
+			.split(',')
+			.map((code) => code.trim().toLowerCase())
+			.filter((code) => code !== ''),
+	);
+}
+
+/**
+ * The list filters the API takes for an API key (the date range, and finished or not), and the
+ * rest, which are checked on each run: outcome, disposition (older builds record a never-connected
+ * call only as a tag, which the API's disposition filter misses), phone number and call source.
+ */
+export function getManyFilterOf(filters: GetManyFilters): FilterCheck {
+	const after = instantOf(filters.createdAfter, 'Created After');
+	const before = instantOf(filters.createdBefore, 'Created Before');
+	if (typeof after === 'string') return { valid: false, reason: after };
+	if (typeof before === 'string') return { valid: false, reason: before };
+
+	let phone: string | undefined;
+	if (filters.phoneNumber && filters.phoneNumber.trim() !== '') {
+		const check = checkPhoneNumber(filters.phoneNumber);
+		if (!check.valid) return { valid: false, reason: `Phone Number filter: ${check.reason}` };
+		phone = check.e164;
+	}
+
+	const serverFilters: RunListFilter[] = [];
+	if (after !== undefined || before !== undefined) {
+		// Offsets as +00:00: the API parses them with Python's datetime.fromisoformat.
+		const iso = (at: number) => new Date(at).toISOString().replace('Z', '+00:00');
+		serverFilters.push({
+			attribute: 'dateRange',
+			type: 'dateRange',
+			value: {
+				...(after !== undefined ? { from: iso(after) } : {}),
+				...(before !== undefined ? { to: iso(before) } : {}),
+			},
+		});
+	}
+	const outcomes = new Set(filters.outcomes ?? []);
+	if (outcomes.size > 0) {
+		const finished = [...outcomes].filter((outcome) => outcome !== 'in_progress').length > 0;
+		const running = outcomes.has('in_progress');
+		if (finished !== running)
+			serverFilters.push({
+				attribute: 'status',
+				type: 'radio',
+				value: { status: running ? 'in_progress' : 'completed' },
+			});
+	}
+
+	const dispositions = codeSet(filters.dispositions);
+	const sources = new Set(filters.callSources ?? []);
+	const matches = (run: IDataObject) => {
+		const at = Date.parse(String(run.created_at));
+		if (after !== undefined && !(at >= after)) return false;
+		if (before !== undefined && !(at <= before)) return false;
+		const summary = summariseRun(run);
+		if (outcomes.size > 0 && !outcomes.has(summary.run_status)) return false;
+		if (dispositions.size > 0 && !dispositions.has((summary.disposition ?? '').toLowerCase()))
+			return false;
+		if (phone !== undefined) {
+			const dialled = dialledNumberOf(run);
+			const normalised = dialled ? checkPhoneNumber(dialled) : undefined;
+			if (!(normalised?.valid && normalised.e164 === phone)) return false;
+		}
+		if (sources.size > 0 && !sources.has(callSourceOf(run))) return false;
+		return true;
+	};
+	return { valid: true, serverFilters, matches };
+}
