@@ -271,7 +271,7 @@ const EXECUTED = [
 					eq(items.length, 3, 'items');
 					eq(
 						items.map((item) => item.run_status),
-						['completed', 'not_connected', 'completed'],
+						['completed', 'not_connected', 'voicemail'],
 						'run_status',
 					);
 					eq(
@@ -312,7 +312,7 @@ const EXECUTED = [
 					);
 					eq(
 						rows.map((row) => row.run_status),
-						['completed', 'not_connected', 'completed', 'not_connected'],
+						['completed', 'not_connected', 'voicemail', 'not_connected'],
 						'run_status column',
 					);
 					eq(
@@ -470,6 +470,31 @@ const LIVE = [
 			);
 			expect(unknown.length === 0, `unknown credential types: ${unknown.join(', ')}`);
 			return `${workflow.nodes.length} nodes`;
+		},
+	},
+	{
+		name: 'example redial-not-connected: five outcome outputs, Voicemail and Not Connected loop back to the call',
+		check: (ctx) => {
+			const { workflow } = ctx.staged.find(({ file }) => file.endsWith('redial-not-connected.json'));
+			const call = workflow.nodes.find((node) => node.type === 'n8n-nodes-sysevo.sysevo');
+			expect(call?.parameters?.options?.routeByOutcome === true, 'the call does not route by outcome');
+			const outputs = workflow.connections[call.name]?.main ?? [];
+			eq(outputs.length, 5, 'outputs wired (Completed, Voicemail, Not Connected, Failed, Still Running)');
+			const targets = outputs.map((links) => (links ?? []).map((link) => link.node));
+			eq(targets[1], targets[2], 'Voicemail and Not Connected go to the same retry branch');
+			const reachesCall = (start, seen = new Set()) => {
+				if (start === call.name) return true;
+				if (seen.has(start)) return false;
+				seen.add(start);
+				return (workflow.connections[start]?.main ?? [])
+					.flat()
+					.some((link) => link && reachesCall(link.node, seen));
+			};
+			expect(
+				targets[2].some((node) => reachesCall(node)),
+				'the retry branch never leads back to the call',
+			);
+			return `${call.name} → ${targets.map((names) => names.join('+') || '–').join(' | ')}`;
 		},
 	},
 	{

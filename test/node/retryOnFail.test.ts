@@ -214,6 +214,8 @@ describe('the dial ledger', () => {
 					error: expect.stringContaining('Sysevo is temporarily unavailable (HTTP 503)'),
 					description: expect.stringContaining('The call may have been placed'),
 					http_code: '503',
+					phone_number: phone,
+					initial_context: { customer_name: ROWS[0].name },
 				},
 				pairedItem: { item: 0 },
 			},

@@ -132,15 +132,19 @@ describe.each([false, true])(
 						dials: faulted ? expected.placed : 1,
 					});
 					if (faulted && expected.error) {
+						// An error row says which customer it was about.
 						expect(rows[i]).toEqual({
 							error: expected.error,
 							description: expect.stringContaining(MAY_HAVE_DIALED),
 							...(expected.httpCode ? { http_code: expected.httpCode } : {}),
+							phone_number: phone,
+							initial_context: { customer_name: `Customer ${i}` },
 						});
 						continue;
 					}
+					// Waited outputs carry the trigger's answer as trigger_status, next to run_status.
 					expect(rows[i]).toMatchObject({
-						status: 'initiated',
+						[waiting ? 'trigger_status' : 'status']: 'initiated',
 						phone_number: phone,
 						workflow_id: SEED.agents.renewal.id,
 						draft: false,
@@ -276,6 +280,7 @@ describe('a fault on Get Run', () => {
 					error: message,
 					description: READ_DESCRIPTION[kind],
 					...(HTTP_CODE[kind] ? { http_code: HTTP_CODE[kind] } : {}),
+					workflow_run_id: items[i].workflow_run_id,
 				});
 			}
 			expect(rows[1].error).toBe(
@@ -333,6 +338,9 @@ describe('hang on Get Run', () => {
 				description: expect.stringMatching(
 					/^Do not call this number again: fetch run \d+ later with Get Run\.$/,
 				),
+				workflow_run_id: expect.any(Number),
+				phone_number: expect.stringMatching(/^\+1\d{10}$/),
+				initial_context: { customer_name: 'Jane' },
 			});
 		}
 		expect(numbers.map((phone) => sandbox.current.dials(phone))).toEqual([1, 1]);
@@ -356,6 +364,7 @@ describe('hang on Get Run', () => {
 		expect(rows[0]).toEqual({
 			error: 'Sysevo did not answer within 1 seconds',
 			description: 'The request was retried without success; try again in a few minutes.',
+			workflow_run_id: run.id,
 		});
 		expect(rows[1].error).toBe('The run ID is "0"; it must be a positive whole number');
 		expect(
