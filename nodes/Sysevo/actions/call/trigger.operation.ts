@@ -291,10 +291,19 @@ async function waitForEnd(
 			waitSettingsOf(options),
 			releaseSlot,
 		);
-		return { ...placed, ...(await runOutput.call(context, waited.run, options, waited)) };
+		const output = await runOutput.call(context, waited.run, options, waited);
+		// The context may carry a phone_number; called_number is what the run dialled (docs/sysevo-api.md §6.4).
+		return { ...placed, ...output, phone_number: calledNumberOf(waited.run, placed) };
 	} catch (error) {
 		throw placedButFailed(context, i, runId, error);
 	}
+}
+
+/** The dialled number as the run records it, else the number sent. */
+function calledNumberOf(run: IDataObject, placed: IDataObject): IDataObject[string] {
+	const context = run.initial_context as IDataObject | null | undefined;
+	const called = context?.called_number;
+	return typeof called === 'string' && called !== '' ? called : placed.phone_number;
 }
 
 export async function execute(
