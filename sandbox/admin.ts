@@ -3,22 +3,23 @@
 import type { IncomingMessage } from 'node:http';
 
 import { describeInvalidFault } from './faults';
+import { isForeignRunKind } from './foreign';
 import { isLoopback, json, readBody, type SandboxResponse } from './http';
 import type { SandboxServer } from './server';
-import { DEFAULT_OPTIONS, type FaultSpec, type SandboxOptions } from './types';
+import { isPlatformVersion, PLATFORM_VERSIONS } from './platform';
+import {
+	DEFAULT_OPTIONS,
+	type AgentWebhook,
+	type FaultSpec,
+	type ForeignRunOptions,
+	type SandboxOptions,
+} from './types';
 
 type AdminHandler = (server: SandboxServer, body: unknown) => SandboxResponse;
 
 /** Control routes for other processes (bench, e2e, dev). Outside /api/v1, loopback only. */
 const ADMIN_ROUTES: Record<string, AdminHandler> = {
-	'GET /__sandbox/stats': (server) =>
-		json(200, {
-			triggerRequests: server.store.triggerCountsByPhone(),
-			dials: server.store.dialCountsByPhone(),
-			liveCalls: server.liveCalls(),
-			runs: server.store.runs.size,
-			requests: server.requests.length,
-		}),
+	'GET /__sandbox/stats': (server) => json(200, server.stats()),
 	'GET /__sandbox/runs': (server) => json(200, server.runs()),
 	'POST /__sandbox/config': configure,
 	'POST /__sandbox/faults': injectFault,
@@ -31,6 +32,8 @@ const ADMIN_ROUTES: Record<string, AdminHandler> = {
 		return json(200, { ok: true });
 	},
 	'POST /__sandbox/webhooks': setWebhook,
+	'GET /__sandbox/webhook-deliveries': (server) => json(200, server.webhooks.deliveries),
+	'POST /__sandbox/foreign-runs': startForeignRun,
 };
 
 export async function handleAdmin(
@@ -62,6 +65,11 @@ function configure(server: SandboxServer, body: unknown): SandboxResponse {
 				error: `option ${name} must be a ${typeof DEFAULT_OPTIONS[name as keyof SandboxOptions]}`,
 			});
 		}
+		if (name === 'platformVersion' && !isPlatformVersion(value)) {
+			return json(400, {
+				error: `option platformVersion must be one of ${PLATFORM_VERSIONS.join(', ')}`,
+			});
+		}
 	}
 	server.configure(body as Partial<SandboxOptions>);
 	return json(200, server.options);
@@ -87,9 +95,31 @@ function setWebhook(server: SandboxServer, body: unknown): SandboxResponse {
 		return json(200, { ok: true });
 	}
 	if (typeof body.url !== 'string') return json(400, { error: 'url must be a string or null' });
-	const headers = isObject(body.headers) ? (body.headers as Record<string, string>) : {};
-	server.store.webhooks.set(body.workflowId, { url: body.url, headers });
+	const hook: AgentWebhook = {
+		url: body.url,
+		headers: isObject(body.headers) ? (body.headers as Record<string, string>) : {},
+	};
+	if (typeof body.method === 'string') hook.method = body.method as AgentWebhook['method'];
+	if (isObject(body.credential)) hook.credential = body.credential as AgentWebhook['credential'];
+	if (body.payloadTemplate !== undefined) hook.payloadTemplate = body.payloadTemplate;
+	server.setAgentWebhook(body.workflowId, hook);
 	return json(200, { ok: true });
+}
+
+/** `{kind, agentId, mode?, phone?, context?}`: a run nobody placed through the API. */
+function startForeignRun(server: SandboxServer, body: unknown): SandboxResponse {
+	if (!isObject(body) || !isForeignRunKind(body.kind) || typeof body.agentId !== 'number') {
+		return json(400, {
+			error:
+				'body must be {kind: editorPhoneTest|webTest|textChat|inbound|campaign, agentId, mode?, phone?, context?}',
+		});
+	}
+	try {
+		const run = server.startForeignRun(body.kind, body.agentId, body as ForeignRunOptions);
+		return json(200, { id: run.id, name: run.name, mode: run.mode });
+	} catch (error) {
+		return json(409, { error: (error as Error).message });
+	}
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 
 import { OUTCOMES, SEED, startSandbox } from './index';
+import { isPlatformVersion, PLATFORM_VERSIONS } from './platform';
 
 async function main(): Promise<void> {
 	const { values } = parseArgs({
@@ -14,8 +15,14 @@ async function main(): Promise<void> {
 			concurrency: { type: 'string', default: '10' },
 			legacy: { type: 'boolean', default: false },
 			oss: { type: 'boolean', default: false },
+			'platform-version': { type: 'string', default: '1.45' },
+			'outcome-settle-seconds': { type: 'string', default: '4' },
 		},
 	});
+	const platformVersion = values['platform-version'];
+	if (!isPlatformVersion(platformVersion)) {
+		throw new Error(`--platform-version must be one of ${PLATFORM_VERSIONS.join(', ')}`);
+	}
 	const sandbox = await startSandbox({
 		host: values.host,
 		port: Number(values.port),
@@ -24,9 +31,11 @@ async function main(): Promise<void> {
 		concurrencyLimit: Number(values.concurrency),
 		legacyRunShape: values.legacy,
 		authStyle: values.oss ? 'oss' : 'hosted',
+		platformVersion,
+		outcomeSettleSeconds: Number(values['outcome-settle-seconds']),
 	});
 	const lines = [
-		`Sysevo sandbox listening on ${sandbox.baseUrl}`,
+		`Sysevo sandbox listening on ${sandbox.baseUrl} (platform ${platformVersion})`,
 		`  storage origin: ${sandbox.storageOrigin}`,
 		`  API key:        ${SEED.apiKey}`,
 		`  agents:         ${Object.values(SEED.agents)

@@ -1,3 +1,4 @@
+import type { SlotRegistry } from './concurrency';
 import type { CallSimulator } from './lifecycle';
 import type { StorageServer } from './storage';
 import type { SandboxStore } from './store';
@@ -7,6 +8,7 @@ import type { ResolvedOptions } from './types';
 export interface AppContext {
 	store: SandboxStore;
 	simulator: CallSimulator;
+	slots: SlotRegistry;
 	storage: StorageServer;
 	options(): ResolvedOptions;
 	/** The API server's origin, used like Dograh's BACKEND_API_ENDPOINT. */

@@ -1,19 +1,18 @@
 import { randomBytes, randomInt } from 'node:crypto';
 
+import { foreignRunShape } from './foreign';
 import {
 	buildConversation,
 	connectedGatheredContext,
 	costInfo,
-	failedGatheredContext,
 	notConnectedGatheredContext,
-	pipelineErrorEvent,
-	PRE_CALL_FAILURE_ERROR,
+	qaAnnotations,
 	realtimeFeedbackEvents,
 	transcriptText,
 	usageInfo,
 	type OutcomeKey,
 } from './outcomes';
-import type { JsonObject, RunRecord, TriggerMode } from './types';
+import type { ForeignRunKind, JsonObject, RunRecord, RunSource, TriggerMode } from './types';
 
 export const SEED = {
 	/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- sandbox fixture keys, valid only against this sandbox */
@@ -81,6 +80,12 @@ export const SEED = {
 		answeredOlder: 48195,
 		stuckInProgress: 48196,
 		appointmentAnswered: 48197,
+		/** Runs of agent 312 that nobody placed through the API. */
+		editorPhoneTest: 48198,
+		webTest: 48199,
+		textChat: 48200,
+		inbound: 48201,
+		campaign: 48202,
 		otherOrg: 48150,
 	},
 	firstNewRunId: 48213,
@@ -111,6 +116,8 @@ export interface AgentRecord {
 	published: DefinitionRecord | null;
 	draft: DefinitionRecord | null;
 	templateContextVariables: JsonObject;
+	/** The agent's "end timestamps in transcripts" setting (`[start -> end]` lines). */
+	transcriptEndTimestamps: boolean;
 }
 
 export interface TriggerRecord {
@@ -162,6 +169,7 @@ export const AGENTS: AgentRecord[] = [
 		published: { id: 977, triggerPaths: [SEED.agents.renewal.triggerPath], versionNumber: 3 },
 		draft: null,
 		templateContextVariables: { greeting_name: 'there', company_name: 'Sysevo Insurance' },
+		transcriptEndTimestamps: false,
 	},
 	{
 		...pickAgent(SEED.agents.appointment),
@@ -179,6 +187,7 @@ export const AGENTS: AgentRecord[] = [
 			versionNumber: 3,
 		},
 		templateContextVariables: { greeting_name: 'there', appointment_time: 'tomorrow at 10 am' },
+		transcriptEndTimestamps: true,
 	},
 	{
 		...pickAgent(SEED.agents.leadQualifier),
@@ -189,6 +198,7 @@ export const AGENTS: AgentRecord[] = [
 		published: null,
 		draft: { id: 995, triggerPaths: [SEED.agents.leadQualifier.triggerPath], versionNumber: 1 },
 		templateContextVariables: { greeting_name: 'there' },
+		transcriptEndTimestamps: false,
 	},
 	{
 		...pickAgent(SEED.agents.archived),
@@ -199,6 +209,7 @@ export const AGENTS: AgentRecord[] = [
 		published: { id: 960, triggerPaths: [SEED.agents.archived.triggerPath], versionNumber: 5 },
 		draft: null,
 		templateContextVariables: {},
+		transcriptEndTimestamps: false,
 	},
 	{
 		...pickAgent(SEED.agents.noOwner),
@@ -209,6 +220,7 @@ export const AGENTS: AgentRecord[] = [
 		published: { id: 970, triggerPaths: [SEED.agents.noOwner.triggerPath], versionNumber: 1 },
 		draft: null,
 		templateContextVariables: {},
+		transcriptEndTimestamps: false,
 	},
 	{
 		...pickAgent(SEED.otherOrgAgent),
@@ -219,6 +231,7 @@ export const AGENTS: AgentRecord[] = [
 		published: { id: 1001, triggerPaths: [SEED.otherOrgAgent.triggerPath], versionNumber: 1 },
 		draft: null,
 		templateContextVariables: {},
+		transcriptEndTimestamps: false,
 	},
 ];
 
@@ -357,12 +370,16 @@ export function blankRun(fields: {
 	phone: string;
 	triggerMode: TriggerMode;
 	initialContext: JsonObject;
+	name?: string;
+	callType?: RunRecord['call_type'];
+	campaignId?: number | null;
+	source?: RunSource;
 }): RunRecord {
 	return {
 		id: fields.id,
 		workflow_id: fields.agent.id,
 		organization_id: fields.agent.organizationId,
-		name: newRunName(fields.triggerMode),
+		name: fields.name ?? newRunName(fields.triggerMode),
 		mode: fields.mode,
 		created_at: isoMicros(fields.createdAt),
 		is_completed: false,
@@ -376,9 +393,11 @@ export function blankRun(fields: {
 		definition_id: fields.definitionId,
 		initial_context: fields.initialContext,
 		gathered_context: {},
-		call_type: 'outbound',
+		call_type: fields.callType ?? 'outbound',
 		logs: null,
 		annotations: null,
+		campaign_id: fields.campaignId ?? null,
+		source: fields.source ?? 'api',
 		phone_number: fields.phone,
 		trigger_mode: fields.triggerMode,
 		duration_seconds: null,
@@ -393,6 +412,8 @@ interface SeedRunSpec {
 	phone: string;
 	context: JsonObject;
 	durationSeconds: number;
+	/** A run from another channel; API runs when absent. */
+	foreign?: ForeignRunKind;
 }
 
 const SEED_RUNS: SeedRunSpec[] = [
@@ -468,6 +489,26 @@ const SEED_RUNS: SeedRunSpec[] = [
 		context: { customer_name: 'Omar Haddad' },
 		durationSeconds: 58,
 	},
+	...(
+		[
+			['editorPhoneTest', 3],
+			['webTest', 6],
+			['textChat', 7],
+			['inbound', 10],
+			['campaign', 14],
+		] as Array<[ForeignRunKind, number]>
+	).map(
+		([kind, hoursAgo]): SeedRunSpec => ({
+			id: SEED.runs[kind],
+			workflowId: 312,
+			outcome: 'answered',
+			hoursAgo,
+			phone: '',
+			context: {},
+			durationSeconds: 45,
+			foreign: kind,
+		}),
+	),
 	{
 		id: SEED.runs.otherOrg,
 		workflowId: 401,
@@ -491,35 +532,77 @@ export function seedRuns(now: number): SeedResult {
 	return { runs, artifacts };
 }
 
+/** The system keys the public trigger writes (HEAD) for a production call by workflow UUID. */
+function apiInitialContext(agent: AgentRecord, phone: string): JsonObject {
+	return {
+		provider: 'twilio',
+		direction: 'outbound',
+		phone_number: phone,
+		trigger_mode: 'production',
+		telephony_configuration_id: 7,
+		agent_identifier: agent.workflowUuid,
+		agent_identifier_type: 'workflow_uuid',
+		workflow_uuid: agent.workflowUuid,
+		api_key_id: 21,
+		api_key_created_by: ORG1_USER,
+	};
+}
+
+export function foreignAgentOf(agent: AgentRecord) {
+	return {
+		workflowUuid: agent.workflowUuid,
+		publishedDefinitionId: agent.published?.id ?? null,
+		draftDefinitionId: agent.draft?.id ?? null,
+		templateContextVariables: agent.templateContextVariables,
+	};
+}
+
 function seedRun(spec: SeedRunSpec, now: number, artifacts: Map<string, Artifact>): RunRecord {
 	const agent = findAgent(spec.workflowId) as AgentRecord;
 	const createdAt = now - spec.hoursAgo * 3_600_000;
 	const callId = newCallId();
-	const run = blankRun({
-		id: spec.id,
-		agent,
-		definitionId: agent.published?.id ?? null,
-		mode: 'twilio',
-		createdAt: new Date(createdAt),
-		phone: spec.phone,
-		triggerMode: 'production',
-		initialContext: {
+	let run: RunRecord;
+	if (spec.foreign) {
+		const shape = foreignRunShape(spec.foreign, foreignAgentOf(agent), {
 			provider: 'twilio',
-			direction: 'outbound',
-			phone_number: spec.phone,
-			called_number: spec.phone,
-			caller_number: SEED.callerNumbers.main.number,
-			trigger_mode: 'production',
-			telephony_configuration_id: 7,
-			agent_identifier: agent.workflowUuid,
-			agent_identifier_type: 'workflow_uuid',
-			workflow_uuid: agent.workflowUuid,
-			api_key_id: 21,
-			api_key_created_by: ORG1_USER,
-			...spec.context,
-		},
-	});
-	run.gathered_context = { call_id: callId };
+			configId: 7,
+			callerNumber: SEED.callerNumbers.main.number,
+			callId,
+		});
+		run = blankRun({
+			id: spec.id,
+			agent,
+			definitionId: shape.definitionId,
+			mode: shape.mode,
+			createdAt: new Date(createdAt),
+			phone: shape.phone,
+			triggerMode: 'production',
+			initialContext: shape.initialContext,
+			name: shape.name,
+			callType: shape.callType,
+			campaignId: shape.campaignId,
+			source: spec.foreign,
+		});
+		run.gathered_context = shape.gatheredContext;
+		run.annotations = shape.annotations;
+	} else {
+		run = blankRun({
+			id: spec.id,
+			agent,
+			definitionId: agent.published?.id ?? null,
+			mode: 'twilio',
+			createdAt: new Date(createdAt),
+			phone: spec.phone,
+			triggerMode: 'production',
+			initialContext: {
+				...apiInitialContext(agent, spec.phone),
+				...spec.context,
+				called_number: spec.phone,
+				caller_number: SEED.callerNumbers.main.number,
+			},
+		});
+		run.gathered_context = { provider: 'twilio', triggered_by: 'api', call_id: callId };
+	}
 	if (spec.outcome === 'stuck') {
 		run.logs = {
 			telephony_status_callbacks: [
@@ -534,32 +617,28 @@ function seedRun(spec: SeedRunSpec, now: number, artifacts: Map<string, Artifact
 		return run;
 	}
 	run.is_completed = true;
-	if (spec.outcome === 'busy' || spec.outcome === 'noAnswer') {
-		run.gathered_context = notConnectedGatheredContext(
-			spec.outcome === 'busy' ? 'busy' : 'no-answer',
-			callId,
-		);
-		return run;
-	}
-	if (spec.outcome === 'failedBeforeStart') {
-		run.gathered_context = failedGatheredContext(run.gathered_context, PRE_CALL_FAILURE_ERROR);
+	if (
+		spec.outcome === 'busy' ||
+		spec.outcome === 'noAnswer' ||
+		spec.outcome === 'failedBeforeStart'
+	) {
+		const status =
+			spec.outcome === 'busy' ? 'busy' : spec.outcome === 'noAnswer' ? 'no-answer' : 'failed';
+		run.gathered_context = notConnectedGatheredContext(run.gathered_context, status, callId, true);
 		run.usage_info = { call_duration_seconds: 0 };
-		run.logs = {
-			realtime_feedback_events: [
-				pipelineErrorEvent(PRE_CALL_FAILURE_ERROR, new Date(createdAt).toISOString()),
-			],
-		};
 		return run;
 	}
 	const answeredAt = createdAt + 4000;
 	const endedAt = answeredAt + spec.durationSeconds * 1000;
 	const turns = buildConversation(spec.outcome, run.initial_context, answeredAt, endedAt);
-	run.gathered_context = connectedGatheredContext({ call_id: callId }, spec.outcome, 'twilio');
+	run.gathered_context = connectedGatheredContext(run.gathered_context ?? {}, spec.outcome);
 	run.usage_info = usageInfo(spec.durationSeconds);
 	run.cost_info = costInfo(spec.durationSeconds);
 	run.duration_seconds = spec.durationSeconds;
-	run.logs = { realtime_feedback_events: realtimeFeedbackEvents(turns) };
-	run.annotations = {};
+	const events = realtimeFeedbackEvents(turns);
+	run.logs = { realtime_feedback_events: events };
+	run.annotations = { ...(run.annotations ?? {}), ...qaAnnotations(spec.outcome) };
+	if (run.mode === 'textchat') return run;
 	const keys = artifactKeys(run.id);
 	run.transcript_url = keys.transcript;
 	run.recording_url = keys.recording;
@@ -567,7 +646,7 @@ function seedRun(spec: SeedRunSpec, now: number, artifacts: Map<string, Artifact
 	run.bot_recording_url = keys.bot;
 	artifacts.set(keys.transcript, {
 		contentType: 'text/plain; charset=utf-8',
-		body: Buffer.from(transcriptText(turns)),
+		body: Buffer.from(transcriptText(events, agent.transcriptEndTimestamps)),
 	});
 	for (const key of [keys.recording, keys.user, keys.bot]) {
 		artifacts.set(key, { contentType: 'audio/wav', body: silentWav() });

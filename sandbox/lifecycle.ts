@@ -1,8 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- the sandbox is a Node server, not part of the published package */
-
-import { request as httpRequest, type ClientRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-
+import type { SlotRegistry } from './concurrency';
 import { artifactKeys, findAgent, isoMicros, silentWav } from './data';
 import {
 	buildConversation,
@@ -11,7 +7,7 @@ import {
 	failedGatheredContext,
 	notConnectedGatheredContext,
 	pipelineErrorEvent,
-	PRE_CALL_FAILURE_ERROR,
+	qaAnnotations,
 	realtimeFeedbackEvents,
 	RING_SECONDS,
 	transcriptText,
@@ -19,59 +15,102 @@ import {
 	type OutcomeKey,
 	type TranscriptTurn,
 } from './outcomes';
+import { featuresOf, type PlatformFeatures } from './platform';
 import type { SandboxStore } from './store';
 import type { TimerRegistry } from './timers';
-import type { JsonObject, ResolvedOptions, RunRecord } from './types';
+import type { ResolvedOptions, RunRecord } from './types';
+import { buildRenderContext, type WebhookDispatcher } from './webhooks';
 
 export interface SimulatorDeps {
 	store: SandboxStore;
 	timers: TimerRegistry;
+	slots: SlotRegistry;
+	webhooks: WebhookDispatcher;
 	options(): ResolvedOptions;
 	origin(): string;
 }
 
-const WEBHOOK_TIMEOUT_MS = 5000;
+/** `qa_min_call_duration` of the seeded agents' QA node. */
+const QA_MIN_CALL_SECONDS = 5;
 
 /**
- * Plays a placed call forward in simulated time: status callbacks, completion, then (per the
- * contract's "Timing") feedback events, artifact upload, and post-run integrations.
+ * Plays a call forward in simulated time, in the platform's order:
+ * 1. carrier status callbacks; the `completed` one sets `is_completed` and frees the slot
+ *    (`api/services/telephony/status_processor.py`);
+ * 2. `outcomeSettleSeconds` later the pipeline's final write: disposition, tags, extracted
+ *    variables and `usage_info` (`pipecat_engine.py`, `event_handlers.py`);
+ * 3. feedback events, then transcript and recordings;
+ * 4. post-call integrations: QA `annotations`, billing, the agent's Webhook node.
  */
 export class CallSimulator {
-	/** runId -> organizationId of calls holding a concurrency slot. */
-	private readonly live = new Map<number, number>();
-	private readonly deliveries = new Set<ClientRequest>();
-
 	constructor(private readonly deps: SimulatorDeps) {}
 
+	private get features(): PlatformFeatures {
+		return featuresOf(this.deps.options().platformVersion);
+	}
+
 	liveCalls(organizationId: number): number {
-		return [...this.live.values()].filter((org) => org === organizationId).length;
+		return this.deps.slots.live(organizationId);
 	}
 
 	reset(): void {
-		this.live.clear();
-		for (const delivery of this.deliveries) delivery.destroy();
-		this.deliveries.clear();
+		this.deps.slots.reset();
+		this.deps.webhooks.reset();
 	}
 
-	/** Called after the provider accepted the dial (the trigger's 200). */
+	/** Called after the provider accepted the dial (the trigger's 200); the run holds a slot. */
 	place(run: RunRecord, outcome: OutcomeKey): void {
 		const callId = String(run.gathered_context?.call_id);
-		this.live.set(run.id, run.organization_id);
 		this.callback(run, 'initiated', callId);
-		if (outcome === 'failedBeforeStart') {
-			this.at(RING_SECONDS.failedBeforeStart, () => this.failBeforeStart(run, callId));
-			return;
+		switch (outcome) {
+			case 'busy':
+				this.ringThenGiveUp(run, 'busy', RING_SECONDS.busy, callId);
+				return;
+			case 'noAnswer':
+				this.ringThenGiveUp(run, 'no-answer', RING_SECONDS.noAnswer, callId);
+				return;
+			case 'failedBeforeStart':
+				this.ringThenGiveUp(run, 'failed', RING_SECONDS.failedBeforeStart, callId);
+				return;
+			default:
+				this.connect(run, outcome, callId);
 		}
-		if (outcome === 'busy' || outcome === 'noAnswer') {
-			this.ringThenGiveUp(run, outcome, callId);
-			return;
-		}
-		this.connect(run, outcome, callId);
 	}
 
-	/** `mark_workflow_run_failed`: the rejection path of the trigger (quota, provider). */
+	/**
+	 * A run from another channel that is live now. Telephony channels behave like API calls;
+	 * browser tests and chats have no carrier, so the pipeline completes them in one write.
+	 */
+	startForeign(run: RunRecord, telephony: boolean): void {
+		if (telephony) {
+			const callId = String(run.gathered_context?.call_id ?? '');
+			this.callback(run, 'initiated', callId);
+			this.connect(run, 'answered', callId);
+			return;
+		}
+		const duration = this.deps.options().callDurationSeconds;
+		const startedAt = Date.now();
+		this.at(duration, () => {
+			this.deps.slots.releaseRun(run.id);
+			const turns = buildConversation('answered', run.initial_context, startedAt, Date.now());
+			run.is_completed = true;
+			this.writeOutcome(
+				run,
+				'answered',
+				duration,
+				run.mode === 'textchat' ? 'end_call' : undefined,
+			);
+			this.afterOutcome(run, 'answered', turns);
+		});
+	}
+
+	/**
+	 * `mark_workflow_run_failed` after a 402 or 400 on the trigger: from 1.44 the run completes
+	 * with the error and integrations run; before, the run stays open for ever.
+	 */
 	markFailed(run: RunRecord, error: string): void {
-		this.live.delete(run.id);
+		this.deps.slots.releaseRun(run.id);
+		if (!this.features.failedInitiationCompletesRun) return;
 		run.is_completed = true;
 		run.usage_info = { call_duration_seconds: 0 };
 		run.gathered_context = failedGatheredContext(run.gathered_context, error);
@@ -79,78 +118,99 @@ export class CallSimulator {
 			...(run.logs ?? {}),
 			realtime_feedback_events: [pipelineErrorEvent(error, new Date().toISOString())],
 		};
-		this.at(0.5, () => this.runIntegrations(run));
+		this.at(0.5, () => this.runIntegrations(run, null));
 	}
 
-	private ringThenGiveUp(run: RunRecord, outcome: 'busy' | 'noAnswer', callId: string): void {
-		const ringSeconds = RING_SECONDS[outcome];
-		const status = outcome === 'busy' ? 'busy' : 'no-answer';
+	private ringThenGiveUp(
+		run: RunRecord,
+		status: string,
+		ringSeconds: number,
+		callId: string,
+	): void {
 		this.at(Math.min(1, ringSeconds / 5), () => this.callback(run, 'ringing', callId));
 		this.at(ringSeconds, () => {
-			this.live.delete(run.id);
-			this.callback(run, status, callId, 0);
-			run.gathered_context = notConnectedGatheredContext(status, callId);
+			this.callback(run, status, callId, '0');
+			this.deps.slots.releaseRun(run.id);
+			const { notConnectedDisposition } = this.features;
+			run.gathered_context = notConnectedGatheredContext(
+				run.gathered_context,
+				status,
+				callId,
+				notConnectedDisposition,
+			);
 			run.is_completed = true;
-			this.at(0.5, () => this.runIntegrations(run));
+			// Builds before 1.38 ran no integrations for calls that never connected.
+			if (!notConnectedDisposition) return;
+			run.usage_info = { call_duration_seconds: 0 };
+			this.at(0.5, () => this.runIntegrations(run, null));
 		});
 	}
 
-	private failBeforeStart(run: RunRecord, callId: string): void {
-		this.callback(run, 'failed', callId, 0);
-		this.markFailed(run, PRE_CALL_FAILURE_ERROR);
-	}
-
 	private connect(run: RunRecord, outcome: OutcomeKey, callId: string): void {
-		const duration = this.deps.options().callDurationSeconds;
+		const options = this.deps.options();
+		const duration = options.callDurationSeconds;
 		const ringAt = Math.min(1, duration * 0.1);
 		const answerAt = Math.min(3, duration * 0.2);
 		const startedAt = Date.now();
 		this.at(ringAt, () => this.callback(run, 'ringing', callId));
 		this.at(answerAt, () => this.callback(run, 'answered', callId));
+		// 0009: the completion callback never arrives and the slot is never given back.
+		if (outcome === 'neverCompletes') return;
 		this.at(duration, () => {
-			this.live.delete(run.id);
-			// 0009: the completion callback never arrives; only the slot is freed.
-			if (outcome === 'neverCompletes') return;
 			const talkSeconds = duration - answerAt;
+			this.callback(run, 'completed', callId, String(Math.round(talkSeconds)));
+			this.deps.slots.releaseRun(run.id);
+			run.is_completed = true;
+			// 0006: the media stream never connected, so no pipeline ever writes an outcome.
+			if (outcome === 'mediaNeverConnects') return;
 			const turns = buildConversation(
 				outcome,
 				run.initial_context,
 				startedAt + this.ms(answerAt),
 				Date.now(),
 			);
-			this.complete(run, outcome, callId, talkSeconds, turns);
+			this.at(this.deps.options().outcomeSettleSeconds, () => {
+				this.writeOutcome(run, outcome, talkSeconds);
+				this.afterOutcome(run, outcome, turns);
+			});
 		});
 	}
 
-	private complete(
+	private writeOutcome(
 		run: RunRecord,
 		outcome: OutcomeKey,
-		callId: string,
 		talkSeconds: number,
-		turns: TranscriptTurn[],
+		disposition?: string,
 	): void {
-		this.callback(run, 'completed', callId, Math.round(talkSeconds));
-		run.gathered_context = connectedGatheredContext(run.gathered_context ?? {}, outcome, run.mode);
+		run.gathered_context = connectedGatheredContext(
+			run.gathered_context ?? {},
+			outcome,
+			disposition,
+		);
 		run.usage_info = usageInfo(talkSeconds);
 		run.cost_info = costInfo(talkSeconds);
 		run.duration_seconds = talkSeconds;
-		run.is_completed = true;
+	}
+
+	private afterOutcome(run: RunRecord, outcome: OutcomeKey, turns: TranscriptTurn[]): void {
 		const delay = this.deps.options().transcriptDelaySeconds;
 		this.at(delay * 0.3, () => {
 			run.logs = { ...(run.logs ?? {}), realtime_feedback_events: realtimeFeedbackEvents(turns) };
 		});
 		this.at(delay, () => {
-			this.uploadArtifacts(run, turns);
-			this.at(Math.min(1, delay * 0.2), () => this.runIntegrations(run));
+			if (run.mode !== 'textchat') this.uploadArtifacts(run);
+			this.at(Math.min(1, delay * 0.2), () => this.runIntegrations(run, outcome));
 		});
 	}
 
-	private uploadArtifacts(run: RunRecord, turns: TranscriptTurn[]): void {
+	private uploadArtifacts(run: RunRecord): void {
 		const keys = artifactKeys(run.id);
 		const { artifacts } = this.deps.store;
+		const events = (run.logs?.realtime_feedback_events ?? []) as Array<Record<string, unknown>>;
+		const withEnds = findAgent(run.workflow_id)?.transcriptEndTimestamps ?? false;
 		artifacts.set(keys.transcript, {
 			contentType: 'text/plain; charset=utf-8',
-			body: Buffer.from(transcriptText(turns)),
+			body: Buffer.from(transcriptText(events, withEnds)),
 		});
 		run.transcript_url = keys.transcript;
 		run.recording_url = keys.recording;
@@ -162,83 +222,44 @@ export class CallSimulator {
 		artifacts.set(keys.bot, { contentType: 'audio/wav', body: silentWav() });
 	}
 
-	/** QA, billing and webhooks run last; billing may still change `cost_info`. */
-	private runIntegrations(run: RunRecord): void {
-		run.annotations = run.annotations ?? {};
+	/**
+	 * `run_integrations_post_workflow_run`: QA first (stored in `annotations`), billing may
+	 * still change the cost, then the agent's Webhook node with the annotations in its context.
+	 * `outcome` is null for runs that never connected (QA skips them: too short).
+	 */
+	private runIntegrations(run: RunRecord, outcome: OutcomeKey | null): void {
+		const seconds = Number(run.usage_info?.call_duration_seconds ?? 0);
+		const qa =
+			outcome === null || seconds < QA_MIN_CALL_SECONDS
+				? {
+						qa_qa1: {
+							skipped: true,
+							reason: `call duration (${seconds.toFixed(1)}s) below minimum (${QA_MIN_CALL_SECONDS}s)`,
+						},
+					}
+				: qaAnnotations(outcome);
+		run.annotations = { ...(run.annotations ?? {}), ...qa };
 		if (run.cost_info && typeof run.cost_info.dograh_token_usage === 'number') {
 			run.cost_info = {
 				...run.cost_info,
-				dograh_token_usage: run.cost_info.dograh_token_usage + 0.4,
+				dograh_token_usage: Math.round((run.cost_info.dograh_token_usage + 0.4) * 100) / 100,
 			};
 		}
-		const target = this.deps.store.webhooks.get(run.workflow_id);
-		if (!target) return;
+		const hook = this.deps.store.webhooks.get(run.workflow_id);
+		if (!hook) return;
 		this.deps.store.ensurePublicToken(run);
-		this.post(target.url, target.headers, this.webhookPayload(run));
-	}
-
-	private webhookPayload(run: RunRecord): JsonObject {
-		const url = (key: string | null, type: string) =>
-			key && run.public_access_token
-				? `${this.deps.origin()}/api/v1/public/download/workflow/${run.public_access_token}/${type}`
-				: null;
-		return {
-			workflow_run_id: run.id,
-			workflow_run_name: run.name,
-			workflow_id: run.workflow_id,
-			workflow_name: findAgent(run.workflow_id)?.name ?? null,
-			campaign_id: null,
-			call_time: run.created_at,
-			initial_context: run.initial_context,
-			gathered_context: run.gathered_context,
-			cost_info: run.usage_info,
-			annotations: run.annotations,
-			extra: {},
-			recording_url: url(run.recording_url, 'recording'),
-			transcript_url: url(run.transcript_url, 'transcript'),
-			user_recording_url: url(run.user_recording_url, 'user_recording'),
-			bot_recording_url: url(run.bot_recording_url, 'bot_recording'),
-			call_disposition: run.gathered_context?.call_disposition ?? null,
-		};
-	}
-
-	/** Best-effort delivery; failures are ignored (the sandbox does not retry). */
-	private post(url: string, headers: Record<string, string>, payload: JsonObject): void {
-		let target: URL;
-		try {
-			target = new URL(url);
-		} catch {
-			return;
-		}
-		const body = JSON.stringify(payload);
-		const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-		const delivery = send(target, {
-			method: 'POST',
-			agent: false,
-			timeout: WEBHOOK_TIMEOUT_MS,
-			headers: {
-				...headers,
-				'content-type': 'application/json',
-				'content-length': Buffer.byteLength(body),
-			},
-		});
-		this.deliveries.add(delivery);
-		const forget = () => this.deliveries.delete(delivery);
-		delivery.on('response', (response) => {
-			response.resume();
-			response.on('end', forget);
-		});
-		delivery.on('timeout', () => delivery.destroy());
-		delivery.on('error', forget);
-		delivery.on('close', forget);
-		delivery.end(body);
+		const base = run.public_access_token
+			? `${this.deps.origin()}/api/v1/public/download/workflow/${run.public_access_token}`
+			: null;
+		const context = buildRenderContext(run, findAgent(run.workflow_id)?.name ?? null, base);
+		this.deps.webhooks.enqueue(run, hook, context);
 	}
 
 	private callback(
 		run: RunRecord,
 		status: string,
 		callId: string,
-		duration: number | null = null,
+		duration: string | null = null,
 	): void {
 		const logs = run.logs ?? {};
 		const callbacks = Array.isArray(logs.telephony_status_callbacks)

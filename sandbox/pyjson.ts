@@ -174,3 +174,85 @@ export function parsePythonJson(text: string): PythonJsonResult {
 		return { ok: false };
 	}
 }
+
+export interface PythonDumpsOptions {
+	/** `json.dumps` defaults: `", "` and `": "`; httpx's `json=` body uses `","` and `":"`. */
+	compact?: boolean;
+	/** `json.dumps` default `True`: every non-ASCII character becomes `\uXXXX`. */
+	ensureAscii?: boolean;
+}
+
+/**
+ * Python's `json.dumps` (CPython 3.12): `", "` / `": "` separators and `ensure_ascii=True` by
+ * default. JavaScript cannot tell `1.0` from `1`, so integral numbers print as ints.
+ */
+export function pythonJsonDumps(value: unknown, options: PythonDumpsOptions = {}): string {
+	const itemSeparator = options.compact ? ',' : ', ';
+	const keySeparator = options.compact ? ':' : ': ';
+	const ensureAscii = options.ensureAscii ?? true;
+	const encode = (item: unknown): string => {
+		if (item === null || item === undefined) return 'null';
+		if (item === true) return 'true';
+		if (item === false) return 'false';
+		if (typeof item === 'number') return pythonFloatRepr(item);
+		if (typeof item === 'string') return pythonJsonString(item, ensureAscii);
+		if (Array.isArray(item)) return `[${item.map(encode).join(itemSeparator)}]`;
+		if (typeof item === 'object') {
+			const entries = Object.entries(item as Record<string, unknown>).map(
+				([key, nested]) => `${pythonJsonString(key, ensureAscii)}${keySeparator}${encode(nested)}`,
+			);
+			return `{${entries.join(itemSeparator)}}`;
+		}
+		return pythonJsonString(String(item), ensureAscii);
+	};
+	return encode(value);
+}
+
+const JSON_ESCAPES: Record<string, string> = {
+	'"': '\\"',
+	'\\': '\\\\',
+	'\n': '\\n',
+	'\r': '\\r',
+	'\t': '\\t',
+	'\b': '\\b',
+	'\f': '\\f',
+};
+
+function pythonJsonString(text: string, ensureAscii: boolean): string {
+	let result = '"';
+	for (let index = 0; index < text.length; index++) {
+		const char = text[index];
+		const code = text.charCodeAt(index);
+		if (char in JSON_ESCAPES) result += JSON_ESCAPES[char];
+		else if (code < 0x20 || (ensureAscii && code > 0x7e)) {
+			// ensure_ascii escapes DEL and everything above; UTF-16 units give Python's surrogate pairs.
+			result += `\\u${code.toString(16).padStart(4, '0')}`;
+		} else result += char;
+	}
+	return `${result}"`;
+}
+
+/** `repr(float)` / `str(int)`: scientific below 1e-4 and from 1e16, exponent with a sign and two digits. */
+export function pythonFloatRepr(value: number): string {
+	if (Number.isNaN(value)) return 'NaN';
+	if (value === Infinity) return 'Infinity';
+	if (value === -Infinity) return '-Infinity';
+	if (Number.isInteger(value)) return BigInt(value).toString();
+	const [mantissa, exponentText] = value.toExponential().split('e');
+	const exponent = Number(exponentText);
+	if (exponent < -4 || exponent >= 16) {
+		const sign = exponent < 0 ? '-' : '+';
+		return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+	}
+	return String(value);
+}
+
+/** Python's `str(value)` for what a JSON document can hold. */
+export function pythonStr(value: unknown): string {
+	if (value === null || value === undefined) return 'None';
+	if (value === true) return 'True';
+	if (value === false) return 'False';
+	if (typeof value === 'number') return pythonFloatRepr(value);
+	if (typeof value === 'string') return value;
+	return pythonJsonDumps(value);
+}

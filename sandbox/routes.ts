@@ -2,6 +2,7 @@ import { agentSummary, countAgents, fetchAgent, fetchAgents, telephonyConfigs } 
 import type { RequestContext } from './context';
 import type { RouteName } from './faults';
 import { detail, json, lastParam, redirect, validationError, type SandboxResponse } from './http';
+import { healthVersion } from './platform';
 import { getRun, listRuns } from './runs';
 import { handleTrigger } from './trigger';
 import { queryBool } from './validation';
@@ -137,7 +138,7 @@ function health(ctx: RequestContext): SandboxResponse {
 	const options = ctx.app.options();
 	return json(200, {
 		status: 'ok',
-		version: options.legacyRunShape ? '1.31.0' : '1.44.0',
+		version: healthVersion(options.platformVersion, options.legacyRunShape),
 		backend_api_endpoint: ctx.app.origin(),
 		tunnel_url: null,
 		deployment_mode: options.authStyle === 'oss' ? 'oss' : 'saas',

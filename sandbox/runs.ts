@@ -9,6 +9,7 @@ import {
 	validationError,
 	type SandboxResponse,
 } from './http';
+import { formatPublicCostInfo } from './outcomes';
 import { parsePythonJson } from './pyjson';
 import type { JsonObject, RunRecord } from './types';
 import { boundedQueryInt, intFromString, isPlainObject, type ValidationItem } from './validation';
@@ -23,13 +24,19 @@ const API_KEY_FILTER_ATTRIBUTES = new Set([
 
 type RunView = 'detail' | 'list';
 
-/** `WorkflowRunResponseSchema`; the legacy (~1.31) shape drops the fields added later. */
+/**
+ * `WorkflowRunResponseSchema`. Get Run fills every field; list items
+ * (`api/db/workflow_run_client.py`) leave `logs`, `annotations`, `usage_info`, every
+ * `*_public_url` and `public_access_token` null. `cost_info` is `format_public_cost_info`
+ * of the stored cost and usage. The legacy (~1.31) shape drops the fields added later.
+ */
 export function serializeRun(
 	run: RunRecord,
 	view: RunView,
 	origin: string,
 	legacy: boolean,
 ): JsonObject {
+	const detailView = view === 'detail';
 	const core = {
 		id: run.id,
 		workflow_id: run.workflow_id,
@@ -40,16 +47,17 @@ export function serializeRun(
 		transcript_url: run.transcript_url,
 		recording_url: run.recording_url,
 	};
+	const cost = formatPublicCostInfo(run.cost_info, run.usage_info);
 	const tail = {
 		definition_id: run.definition_id,
 		initial_context: run.initial_context,
 		gathered_context: run.gathered_context,
 		call_type: run.call_type,
-		logs: run.logs,
-		annotations: run.annotations,
+		logs: detailView ? run.logs : null,
+		annotations: detailView ? run.annotations : null,
 	};
-	if (legacy) return { ...core, cost_info: run.cost_info, ...tail };
-	const token = view === 'detail' ? run.public_access_token : null;
+	if (legacy) return { ...core, cost_info: cost, ...tail };
+	const token = detailView ? run.public_access_token : null;
 	const publicUrl = (type: string, present: boolean) =>
 		token && present ? `${origin}/api/v1/public/download/workflow/${token}/${type}` : null;
 	return {
@@ -62,8 +70,8 @@ export function serializeRun(
 		user_recording_public_url: publicUrl('user_recording', run.user_recording_url !== null),
 		bot_recording_public_url: publicUrl('bot_recording', run.bot_recording_url !== null),
 		public_access_token: token,
-		cost_info: run.cost_info,
-		usage_info: run.usage_info,
+		cost_info: cost,
+		usage_info: detailView ? run.usage_info : null,
 		...tail,
 	};
 }

@@ -4,8 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { handleAdmin } from './admin';
+import { SlotRegistry } from './concurrency';
 import type { AppContext, RequestContext } from './context';
-import { SEED } from './data';
+import { AGENTS, foreignAgentOf, newCallId, SEED, TELEPHONY_CONFIGS } from './data';
 import {
 	FaultRegistry,
 	gatewayFaultResponse,
@@ -24,15 +25,22 @@ import {
 	redirect,
 	type SandboxResponse,
 } from './http';
+import { foreignRunShape } from './foreign';
 import { CallSimulator } from './lifecycle';
+import { featuresOf } from './platform';
 import { resolveRoute, type Resolution } from './routes';
 import { StorageServer } from './storage';
 import { SandboxStore } from './store';
 import { TimerRegistry } from './timers';
 import { phoneOfTriggerBody } from './trigger';
+import { WebhookDispatcher } from './webhooks';
 import {
 	DEFAULT_OPTIONS,
+	type AgentWebhook,
 	type FaultSpec,
+	type ForeignRunKind,
+	type ForeignRunOptions,
+	type SandboxStats,
 	type RecordedRequest,
 	type ResolvedOptions,
 	type RunRecord,
@@ -50,6 +58,8 @@ export class SandboxServer {
 	readonly requests: RecordedRequest[] = [];
 	readonly storage: StorageServer;
 	readonly simulator: CallSimulator;
+	readonly slots: SlotRegistry;
+	readonly webhooks: WebhookDispatcher;
 	/** Simulated call time: cleared by reset() and close(). */
 	private readonly callTimers = new TimerRegistry();
 	/** Latency and slow bodies of in-flight requests: cleared by close() only. */
@@ -62,15 +72,23 @@ export class SandboxServer {
 	constructor(options: SandboxOptions) {
 		this.current = { ...DEFAULT_OPTIONS, ...definedOnly(options) };
 		this.storage = new StorageServer(() => this.store.artifacts);
+		this.slots = new SlotRegistry(() => this.current.timeScale);
+		this.webhooks = new WebhookDispatcher({
+			timers: this.callTimers,
+			options: () => this.current,
+		});
 		this.simulator = new CallSimulator({
 			store: this.store,
 			timers: this.callTimers,
+			slots: this.slots,
+			webhooks: this.webhooks,
 			options: () => this.current,
 			origin: () => this.originValue,
 		});
 		this.app = {
 			store: this.store,
 			simulator: this.simulator,
+			slots: this.slots,
 			storage: this.storage,
 			options: () => this.current,
 			origin: () => this.originValue,
@@ -126,6 +144,77 @@ export class SandboxServer {
 
 	runs(): RunRecord[] {
 		return [...this.store.runs.values()].sort((a, b) => a.id - b.id);
+	}
+
+	stats(): SandboxStats {
+		return {
+			triggerRequests: this.store.triggerCountsByPhone(),
+			dials: this.store.dialCountsByPhone(),
+			liveCalls: this.liveCalls(),
+			maxLiveCalls: this.slots.maxLive(),
+			runs: this.store.runs.size,
+			requests: this.requests.length,
+			webhookDeliveries: this.webhooks.deliveries.length,
+		};
+	}
+
+	setAgentWebhook(workflowId: number, hook: AgentWebhook | null): void {
+		if (hook === null) this.store.webhooks.delete(workflowId);
+		else this.store.webhooks.set(workflowId, { ...hook });
+	}
+
+	/**
+	 * A run from another channel, live from now on. Channels with a phone or browser leg take an
+	 * org concurrency slot; from 1.42 they are refused when none is free, as the platform does.
+	 */
+	startForeignRun(
+		kind: ForeignRunKind,
+		agentId: number,
+		options: ForeignRunOptions = {},
+	): RunRecord {
+		const agent = AGENTS.find((candidate) => candidate.id === agentId);
+		if (!agent) throw new Error(`unknown agent ${agentId}`);
+		const config =
+			TELEPHONY_CONFIGS.find(
+				(candidate) =>
+					candidate.organizationId === agent.organizationId && candidate.isDefaultOutbound,
+			) ?? TELEPHONY_CONFIGS[0];
+		const shape = foreignRunShape(
+			kind,
+			foreignAgentOf(agent),
+			{
+				provider: config.provider,
+				configId: config.id,
+				callerNumber: config.callerNumbers[0]?.number ?? '',
+				callId: newCallId(),
+			},
+			options,
+		);
+		const features = featuresOf(this.current.platformVersion);
+		const slot = shape.takesSlot
+			? this.slots.acquire(
+					agent.organizationId,
+					features.concurrencyCap ? this.current.concurrencyLimit : Infinity,
+				)
+			: undefined;
+		if (shape.takesSlot && !slot) throw new Error('Concurrent call limit reached');
+		const run = this.store.createRun({
+			agent,
+			definitionId: shape.definitionId,
+			mode: shape.mode,
+			phone: shape.phone,
+			triggerMode: 'production',
+			initialContext: shape.initialContext,
+			name: shape.name,
+			callType: shape.callType,
+			campaignId: shape.campaignId,
+			source: kind,
+		});
+		run.gathered_context = shape.gatheredContext;
+		run.annotations = shape.annotations;
+		if (slot) this.slots.bind(slot, run.id);
+		this.simulator.startForeign(run, shape.telephony);
+		return run;
 	}
 
 	injectFault(fault: FaultSpec): void {
@@ -345,10 +434,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		liveCalls: () => server.liveCalls(),
 		runs: () => server.runs(),
 		faults: { inject: (fault) => server.injectFault(fault), clear: () => server.faults.clear() },
-		setAgentWebhook: (workflowId, hook) => {
-			if (hook === null) server.store.webhooks.delete(workflowId);
-			else server.store.webhooks.set(workflowId, { url: hook.url, headers: hook.headers ?? {} });
-		},
+		setAgentWebhook: (workflowId, hook) => server.setAgentWebhook(workflowId, hook),
+		webhookDeliveries: () => [...server.webhooks.deliveries],
+		startForeignRun: (kind, agentId, options) => server.startForeignRun(kind, agentId, options),
+		stats: () => server.stats(),
 		reset: () => server.reset(),
 		close: () => server.close(),
 	};

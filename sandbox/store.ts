@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
 import { blankRun, SEED, seedRuns, type AgentRecord, type Artifact } from './data';
-import type { JsonObject, RunRecord, TriggerMode } from './types';
-
-export interface WebhookTarget {
-	url: string;
-	headers: Record<string, string>;
-}
+import type { AgentWebhook, JsonObject, RunRecord, RunSource, TriggerMode } from './types';
 
 /** The mutable state: runs, uploaded artifacts, counters and webhook targets. */
 export class SandboxStore {
 	runs = new Map<number, RunRecord>();
 	artifacts = new Map<string, Artifact>();
-	readonly webhooks = new Map<number, WebhookTarget>();
+	readonly webhooks = new Map<number, AgentWebhook>();
 	private readonly triggerCounts = new Map<string, number>();
 	private readonly dialCounts = new Map<string, number>();
 	private nextRunId: number = SEED.firstNewRunId;
@@ -38,6 +33,10 @@ export class SandboxStore {
 		phone: string;
 		triggerMode: TriggerMode;
 		initialContext: JsonObject;
+		name?: string;
+		callType?: RunRecord['call_type'];
+		campaignId?: number | null;
+		source?: RunSource;
 	}): RunRecord {
 		const run = blankRun({ ...fields, id: this.nextRunId++, createdAt: new Date() });
 		this.runs.set(run.id, run);

@@ -14,6 +14,7 @@ import {
 } from './data';
 import { detail, internalServerError, json, validationError, type SandboxResponse } from './http';
 import { outcomeForPhone, PROVIDER_REJECTION_DETAIL, QUOTA_EXHAUSTED_DETAIL } from './outcomes';
+import { featuresOf, type PlatformFeatures } from './platform';
 import { parsePythonJson } from './pyjson';
 import type { JsonObject, TriggerMode } from './types';
 import {
@@ -43,7 +44,9 @@ const RESERVED_CONTEXT_KEYS = new Set(['provider', 'runtime_configuration', 'mps
 
 /** `POST /public/agent[/test]/{uuid}` and `POST /public/agent[/test]/workflow/{uuid}`, HEAD check order. */
 export function handleTrigger(ctx: RequestContext, route: TriggerRoute): SandboxResponse {
-	const parsed = parseTriggerRequest(ctx);
+	const { app } = ctx;
+	const features = featuresOf(app.options().platformVersion);
+	const parsed = parseTriggerRequest(ctx, features);
 	if (parsed.response) return parsed.response;
 	const { apiKey, request } = parsed;
 
@@ -58,19 +61,30 @@ export function handleTrigger(ctx: RequestContext, route: TriggerRoute): Sandbox
 	if (target.agent.userId === null) return detail(409, 'Workflow has no execution owner');
 	const telephony = resolveTelephony(ctx, key.organizationId, request);
 	if ('status' in telephony) return telephony;
+	const initialContext = buildInitialContext(
+		request,
+		key,
+		target.agent,
+		telephony,
+		route,
+		identifier,
+		features,
+	);
 
-	const { app } = ctx;
-	if (app.simulator.liveCalls(key.organizationId) >= app.options().concurrencyLimit) {
-		return detail(429, 'Concurrent call limit reached');
-	}
+	// The org slot is taken before the run exists; before 1.42 there is no cap (the slot only
+	// counts the live call). A 429 carries no Retry-After.
+	const limit = features.concurrencyCap ? app.options().concurrencyLimit : Infinity;
+	const slot = app.slots.acquire(key.organizationId, limit);
+	if (!slot) return detail(429, 'Concurrent call limit reached');
 	const run = app.store.createRun({
 		agent: target.agent,
 		definitionId: target.definition.id,
 		mode: telephony.config.provider,
 		phone: request.phone_number,
 		triggerMode: route.mode,
-		initialContext: buildInitialContext(request, key, target.agent, telephony, route, identifier),
+		initialContext,
 	});
+	app.slots.bind(slot, run.id);
 	if (app.options().quotaExhausted) {
 		app.simulator.markFailed(run, QUOTA_EXHAUSTED_DETAIL);
 		return detail(402, QUOTA_EXHAUSTED_DETAIL);
@@ -80,7 +94,23 @@ export function handleTrigger(ctx: RequestContext, route: TriggerRoute): Sandbox
 		app.simulator.markFailed(run, PROVIDER_REJECTION_DETAIL);
 		return detail(400, PROVIDER_REJECTION_DETAIL);
 	}
-	run.gathered_context = { call_id: newCallId() };
+	const callId = newCallId();
+	if (features.callContextStored) {
+		// What the trigger stores once the provider accepted the dial (merged over the run).
+		run.gathered_context = {
+			provider: telephony.config.provider,
+			triggered_by: 'api',
+			call_id: callId,
+			...(route.by === 'triggerPath' ? { trigger_uuid: identifier } : {}),
+		};
+		run.initial_context = {
+			...run.initial_context,
+			called_number: request.phone_number,
+			caller_number: telephony.caller.number,
+		};
+	} else {
+		run.gathered_context = { call_id: callId };
+	}
 	app.store.countDial(request.phone_number);
 	app.simulator.place(run, outcome);
 	return json(200, { status: 'initiated', workflow_run_id: run.id, workflow_run_name: run.name });
@@ -101,13 +131,13 @@ type ParsedRequest =
  * FastAPI's request handling: a JSON decode error is raised on its own, before parameters are
  * looked at; otherwise the missing-header item and the body items come back in one 422.
  */
-function parseTriggerRequest(ctx: RequestContext): ParsedRequest {
+function parseTriggerRequest(ctx: RequestContext, features: PlatformFeatures): ParsedRequest {
 	const decoded = decodeBody(ctx);
 	if ('response' in decoded) return { response: decoded.response };
 	const items: ValidationItem[] = [];
 	const apiKey = ctx.headers['x-api-key'];
 	if (apiKey === undefined) items.push(missingItem(['header', 'X-API-Key'], null));
-	const validated = validateTriggerBody(decoded.body);
+	const validated = validateTriggerBody(decoded.body, features.fromPhoneNumberId);
 	items.push(...validated.errors);
 	if (items.length > 0 || !validated.value || apiKey === undefined) {
 		return { response: validationError(items) };
@@ -237,8 +267,12 @@ function chooseCallerNumber(
 }
 
 /**
- * System keys win over the caller's keys (HEAD); reserved keys are dropped silently; test
- * routes put the agent's template-context defaults under the caller's context.
+ * From 1.44 (`api/routes/public_agent.py` + `merge_external_initial_context`): the caller's
+ * keys are laid OVER the system keys, except `provider`, `runtime_configuration` and
+ * `mps_correlation_id`, which are dropped; `called_number` is set again after the merge.
+ * Before: `initial_context.update(caller_context)` over fewer system keys, so even `provider`
+ * can be replaced and there is no `direction` or `called_number`. Test routes put the agent's
+ * template-context defaults under the result (`run_creation.py`).
  */
 function buildInitialContext(
 	request: TriggerCallRequest,
@@ -247,30 +281,35 @@ function buildInitialContext(
 	telephony: Telephony,
 	route: TriggerRoute,
 	identifier: string,
+	features: PlatformFeatures,
 ): JsonObject {
 	const system: JsonObject = {
 		provider: telephony.config.provider,
-		direction: 'outbound',
+		...(features.callContextStored ? { direction: 'outbound' } : {}),
 		phone_number: request.phone_number,
-		called_number: request.phone_number,
-		caller_number: telephony.caller.number,
 		trigger_mode: route.mode,
 		telephony_configuration_id: telephony.config.id,
 		agent_identifier: identifier,
 		agent_identifier_type: route.by === 'triggerPath' ? 'trigger_path' : 'workflow_uuid',
 		workflow_uuid: agent.workflowUuid,
-		...(route.by === 'triggerPath' ? { agent_uuid: identifier } : {}),
-		api_key_id: key.id,
-		api_key_created_by: key.createdBy,
-		...(request.from_phone_number_id !== null
-			? { from_phone_number_id: request.from_phone_number_id }
-			: {}),
 	};
-	const defaults = route.mode === 'test' ? agent.templateContextVariables : {};
-	const supplied: JsonObject = { ...defaults, ...(request.initial_context ?? {}) };
-	const context: JsonObject = { ...system };
-	for (const [name, value] of Object.entries(supplied)) {
-		if (!RESERVED_CONTEXT_KEYS.has(name) && !(name in system)) context[name] = value;
+	if (features.fromPhoneNumberId && request.from_phone_number_id !== null) {
+		system.from_phone_number_id = request.from_phone_number_id;
 	}
-	return context;
+	if (route.by === 'triggerPath') system.agent_uuid = identifier;
+	system.api_key_id = key.id;
+	if (key.createdBy !== null) system.api_key_created_by = key.createdBy;
+	const supplied = request.initial_context ?? {};
+	let merged: JsonObject;
+	if (features.callContextStored) {
+		merged = { ...system };
+		for (const [name, value] of Object.entries(supplied)) {
+			if (!RESERVED_CONTEXT_KEYS.has(name)) merged[name] = value;
+		}
+		merged.called_number = request.phone_number;
+	} else {
+		merged = { ...system, ...supplied };
+	}
+	const defaults = route.mode === 'test' ? agent.templateContextVariables : {};
+	return { ...defaults, ...merged };
 }

@@ -1,3 +1,5 @@
+import { DEFAULT_PLATFORM_VERSION, type PlatformVersion } from './platform';
+
 export interface SandboxOptions {
 	host?: string;
 	port?: number;
@@ -10,6 +12,10 @@ export interface SandboxOptions {
 	authStyle?: 'hosted' | 'oss';
 	quotaExhausted?: boolean;
 	telephony?: 'ready' | 'none';
+	/** The platform build to play (`sandbox/platform.ts`). */
+	platformVersion?: PlatformVersion;
+	/** Seconds between a connected call's `is_completed` and its outcome being written. */
+	outcomeSettleSeconds?: number;
 }
 
 export type ResolvedOptions = Required<SandboxOptions>;
@@ -26,6 +32,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
 	authStyle: 'hosted',
 	quotaExhausted: false,
 	telephony: 'ready',
+	platformVersion: DEFAULT_PLATFORM_VERSION,
+	outcomeSettleSeconds: 4,
 };
 
 export interface RecordedRequest {
@@ -87,11 +95,77 @@ export interface RunRecord {
 	call_type: 'inbound' | 'outbound';
 	logs: JsonObject | null;
 	annotations: JsonObject | null;
+	campaign_id: number | null;
 	/** Sandbox bookkeeping, never served. */
+	source: RunSource;
 	phone_number: string;
 	trigger_mode: TriggerMode;
 	/** Call duration in seconds once known (for the `duration` filter and sort). */
 	duration_seconds: number | null;
+}
+
+/** Who placed a run: the API, or one of the channels the platform runs beside it. */
+export type RunSource = 'api' | ForeignRunKind;
+
+export type ForeignRunKind = 'editorPhoneTest' | 'webTest' | 'textChat' | 'inbound' | 'campaign';
+
+/** The agent Webhook node's credential (`api/utils/credential_auth.py`). */
+export type WebhookCredential =
+	| { type: 'bearer_token'; token: string }
+	| { type: 'basic_auth'; username: string; password: string }
+	| { type: 'api_key'; headerName?: string; apiKey: string }
+	| { type: 'custom_header'; headerName?: string; headerValue: string };
+
+/** An agent's Webhook node. */
+export interface AgentWebhook {
+	url: string;
+	method?: 'POST' | 'PUT' | 'PATCH' | 'GET' | 'DELETE';
+	/** Custom headers; from 1.40 the platform drops names that look like secrets. */
+	headers?: Record<string, string>;
+	credential?: WebhookCredential;
+	/** The node's `payload_template`; the README's template when omitted. */
+	payloadTemplate?: unknown;
+}
+
+export interface WebhookAttempt {
+	attempt: number;
+	at: number;
+	headers: Record<string, string>;
+	/** The body as sent (undefined for GET/DELETE). */
+	body: string | undefined;
+	status: number | null;
+	error: string | null;
+}
+
+export interface WebhookDelivery {
+	deliveryId: string;
+	workflowRunId: number;
+	url: string;
+	method: string;
+	/** The rendered payload, fixed at enqueue time so every retry sends the same. */
+	payload: unknown;
+	state: 'pending' | 'succeeded' | 'dead_letter' | 'failed';
+	attempts: WebhookAttempt[];
+}
+
+export interface ForeignRunOptions {
+	/** `webTest` only: `smallwebrtc` (default) or `webrtc`. */
+	mode?: 'smallwebrtc' | 'webrtc';
+	/** The phone number dialled (editor test, campaign) or calling in (inbound). */
+	phone?: string;
+	/** Campaign context variables. */
+	context?: JsonObject;
+}
+
+export interface SandboxStats {
+	triggerRequests: Record<string, number>;
+	dials: Record<string, number>;
+	liveCalls: number;
+	/** The most calls that were live at once since the last reset. */
+	maxLiveCalls: number;
+	runs: number;
+	requests: number;
+	webhookDeliveries: number;
 }
 
 export interface Sandbox {
@@ -108,10 +182,12 @@ export interface Sandbox {
 	liveCalls(): number;
 	runs(): RunRecord[];
 	faults: { inject(fault: FaultSpec): void; clear(): void };
-	setAgentWebhook(
-		workflowId: number,
-		hook: { url: string; headers?: Record<string, string> } | null,
-	): void;
+	setAgentWebhook(workflowId: number, hook: AgentWebhook | null): void;
+	/** Every webhook delivery with its attempts, oldest first. */
+	webhookDeliveries(): WebhookDelivery[];
+	/** A run nobody placed through the API (editor test, web test, chat, inbound, campaign). */
+	startForeignRun(kind: ForeignRunKind, agentId: number, options?: ForeignRunOptions): RunRecord;
+	stats(): SandboxStats;
 	reset(): void;
 	close(): Promise<void>;
 }

@@ -158,8 +158,14 @@ export interface TriggerCallRequest {
 	from_phone_number_id: number | null;
 }
 
-/** Validates a JSON-decoded body against `TriggerCallRequest` (extra fields ignored). */
-export function validateTriggerBody(body: unknown): {
+/**
+ * Validates a JSON-decoded body against `TriggerCallRequest` (extra fields ignored). Builds
+ * before 1.45 have no `from_phone_number_id` field, so it is ignored like any extra field.
+ */
+export function validateTriggerBody(
+	body: unknown,
+	knowsFromPhoneNumberId = true,
+): {
 	value?: TriggerCallRequest;
 	errors: ValidationItem[];
 } {
@@ -172,7 +178,9 @@ export function validateTriggerBody(body: unknown): {
 	pushIfDefined(errors, optionalDictItem(body.initial_context, ['body', 'initial_context']));
 	const telephonyId = optionalInt(body.telephony_configuration_id, 'telephony_configuration_id');
 	pushIfDefined(errors, telephonyId.error);
-	const fromNumberId = optionalInt(body.from_phone_number_id, 'from_phone_number_id');
+	const fromNumberId = knowsFromPhoneNumberId
+		? optionalInt(body.from_phone_number_id, 'from_phone_number_id')
+		: {};
 	pushIfDefined(errors, fromNumberId.error);
 	if (errors.length > 0) return { errors };
 

@@ -1,5 +1,5 @@
 import { OUTCOMES, SEED, startSandbox, type Sandbox } from '../../sandbox';
-import { client, sleep, waitFor } from './helpers';
+import { client, sleep, waitFor, type Json } from './helpers';
 
 const route = `/public/agent/workflow/${SEED.agents.renewal.workflowUuid}`;
 const PHONE: string = OUTCOMES.answered.examplePhone;
@@ -167,8 +167,10 @@ describe('sandbox fault injection, admin routes and teardown', () => {
 				triggerRequests: { [PHONE]: 1 },
 				dials: { [PHONE]: 1 },
 				liveCalls: 1,
-				runs: 10,
+				maxLiveCalls: 1,
+				runs: 15,
 				requests: 1,
+				webhookDeliveries: 0,
 			});
 			const runs = (await (await admin('/runs')).json()) as Array<{ id: number }>;
 			expect(runs.map((run) => run.id)).toContain(SEED.firstNewRunId);
@@ -192,13 +194,28 @@ describe('sandbox fault injection, admin routes and teardown', () => {
 			).toBe(200);
 			expect((await post('/webhooks', { workflowId: 312, url: null })).status).toBe(200);
 
+			expect((await post('/config', { platformVersion: '1.99' })).status).toBe(400);
+			expect((await post('/config', { platformVersion: '1.37' })).status).toBe(200);
+			expect((await api.get('/health', null)).body.version).toBe('1.37.0');
+			expect((await post('/config', { platformVersion: '1.45' })).status).toBe(200);
+
+			await waitFor(async () => sandbox.liveCalls() === 0, 10_000);
+			const foreign = await post('/foreign-runs', { kind: 'inbound', agentId: 312 });
+			expect(foreign.status).toBe(200);
+			expect(((await foreign.json()) as Json).name).toMatch(/^WR-TEL-IN-\d{8}$/);
+			expect((await post('/foreign-runs', { kind: 'nope', agentId: 312 })).status).toBe(400);
+			// The inbound call holds an org slot like any other live call.
+			expect(((await (await admin('/stats')).json()) as Json).liveCalls).toBe(1);
+
 			expect((await post('/reset', {})).status).toBe(200);
 			expect(await (await admin('/stats')).json()).toEqual({
 				triggerRequests: {},
 				dials: {},
 				liveCalls: 0,
-				runs: 9,
+				maxLiveCalls: 0,
+				runs: 14,
 				requests: 0,
+				webhookDeliveries: 0,
 			});
 			expect((await admin('/nope')).status).toBe(404);
 		});

@@ -1,5 +1,5 @@
 import { OUTCOMES, SEED, startSandbox, type Sandbox } from '../../sandbox';
-import { client, startHookReceiver, waitFor, type Json } from './helpers';
+import { client, sleep, startHookReceiver, waitFor, type Json } from './helpers';
 
 const TIME_SCALE = 0.005;
 const route = `/public/agent/workflow/${SEED.agents.renewal.workflowUuid}`;
@@ -13,7 +13,15 @@ describe('sandbox call lifecycle, artifacts and webhooks', () => {
 		api = client(sandbox);
 	});
 	afterAll(() => sandbox.close());
-	beforeEach(() => sandbox.reset());
+	beforeEach(() => {
+		sandbox.reset();
+		sandbox.configure({
+			timeScale: TIME_SCALE,
+			outcomeSettleSeconds: 4,
+			transcriptDelaySeconds: 3,
+			platformVersion: '1.45',
+		});
+	});
 
 	async function place(phone: string, context: Record<string, unknown> = {}): Promise<number> {
 		const answer = await api.post(route, { phone_number: phone, initial_context: context });
@@ -27,8 +35,8 @@ describe('sandbox call lifecycle, artifacts and webhooks', () => {
 			return run.is_completed ? run : undefined;
 		});
 
-	it('answered call: in progress with status callbacks, then completed, then artifacts later', async () => {
-		sandbox.configure({ transcriptDelaySeconds: 20 });
+	it('answered call: in progress, then completed WITHOUT an outcome, the outcome outcomeSettleSeconds later, then artifacts', async () => {
+		sandbox.configure({ transcriptDelaySeconds: 20, outcomeSettleSeconds: 10 });
 		try {
 			const runId = await place(OUTCOMES.answered.examplePhone, { customer_name: 'Jane' });
 			const early = await api.run(runId);
@@ -38,12 +46,24 @@ describe('sandbox call lifecycle, artifacts and webhooks', () => {
 				duration: null,
 			});
 			expect(early.gathered_context).toEqual({
+				provider: 'twilio',
+				triggered_by: 'api',
 				call_id: expect.stringMatching(/^CA[0-9a-f]{32}$/),
 			});
 			expect(sandbox.liveCalls()).toBe(1);
 
-			const run = await completed(runId);
+			// The carrier's completed callback: is_completed, the slot is free, nothing else yet.
+			const bare = await completed(runId);
 			expect(sandbox.liveCalls()).toBe(0);
+			expect(bare.gathered_context).toEqual(early.gathered_context);
+			expect(bare.cost_info).toBeNull();
+			expect(bare.usage_info).toBeNull();
+			expect(bare.logs.telephony_status_callbacks.at(-1).status).toBe('completed');
+
+			const run = await waitFor(async () => {
+				const current = await api.run(runId);
+				return current.gathered_context.call_disposition ? current : undefined;
+			});
 			expect(run.transcript_url).toBeNull();
 			expect(run.public_access_token).toBeNull();
 			expect(run.gathered_context).toMatchObject({
@@ -51,7 +71,11 @@ describe('sandbox call lifecycle, artifacts and webhooks', () => {
 				triggered_by: 'api',
 				appointment_confirmed: true,
 				callback_requested: false,
-				extracted_variables: { appointment_confirmed: true, callback_requested: false },
+				extracted_variables: {
+					appointment_confirmed: true,
+					callback_requested: false,
+					call_summary: expect.stringContaining('\n'),
+				},
 				call_disposition: 'user_hangup',
 				mapped_call_disposition: 'user_hangup',
 				call_tags: ['user_speech', 'user_hangup'],
@@ -155,11 +179,14 @@ describe('sandbox call lifecycle, artifacts and webhooks', () => {
 		const runId = await place(phone);
 		const run = await completed(runId);
 		expect(run.gathered_context).toEqual({
+			provider: 'twilio',
+			triggered_by: 'api',
 			call_tags: ['not_connected', `telephony_${disposition}`],
 			call_disposition: disposition,
 			mapped_call_disposition: disposition,
 			call_id: expect.stringMatching(/^CA/),
 		});
+		expect(run.cost_info).toEqual({ dograh_token_usage: 0, call_duration_seconds: 0 });
 		expect(run.logs.telephony_status_callbacks.at(-1).status).toBe(disposition);
 		expect(run.transcript_url).toBeNull();
 		expect(run.public_access_token).toBeNull();
@@ -176,27 +203,46 @@ describe('sandbox call lifecycle, artifacts and webhooks', () => {
 		expect(run.gathered_context.call_tags).toContain('voicemail_detected');
 	});
 
-	it('0004: 200, then completes at once with gathered_context.error', async () => {
+	it('0004: a carrier failure after the 200 is disposition failed with not_connected tags and no error key', async () => {
 		const runId = await place(OUTCOMES.failedBeforeStart.examplePhone);
 		const run = await completed(runId);
-		expect(typeof run.gathered_context.error).toBe('string');
-		expect(run.gathered_context).toMatchObject({
-			call_disposition: 'error',
-			mapped_call_disposition: 'error',
+		expect(run.gathered_context).toEqual({
+			provider: 'twilio',
+			triggered_by: 'api',
+			call_id: expect.stringMatching(/^CA/),
+			call_tags: ['not_connected', 'telephony_failed'],
+			call_disposition: 'failed',
+			mapped_call_disposition: 'failed',
 		});
+		expect(run.gathered_context).not.toHaveProperty('error');
 		expect(run.usage_info).toEqual({ call_duration_seconds: 0 });
 		expect(run.transcript_url).toBeNull();
-		expect(run.logs.realtime_feedback_events[0]).toMatchObject({
-			type: 'rtf-pipeline-error',
-			payload: { fatal: true },
-		});
+		expect(run.logs.telephony_status_callbacks.at(-1).status).toBe('failed');
 		expect(sandbox.dials(OUTCOMES.failedBeforeStart.examplePhone)).toBe(1);
 	});
 
-	it('0009: never completes, but frees its concurrency slot after the call duration', async () => {
+	it('0006: the media never connects: completed with no disposition and no cost, for ever', async () => {
+		sandbox.configure({ outcomeSettleSeconds: 1 });
+		const runId = await place(OUTCOMES.mediaNeverConnects.examplePhone);
+		const run = await completed(runId);
+		expect(sandbox.liveCalls()).toBe(0);
+		// Well past the settle time, the transcript delay and the integrations.
+		await sleep(40 * 1000 * TIME_SCALE);
+		const later = await api.run(runId);
+		expect(later.is_completed).toBe(true);
+		expect(later.gathered_context).toEqual(run.gathered_context);
+		expect(later.gathered_context).not.toHaveProperty('call_disposition');
+		expect(later.cost_info).toBeNull();
+		expect(later.usage_info).toBeNull();
+		expect(later.transcript_url).toBeNull();
+	});
+
+	it('0009: never completes, and its leaked slot counts until it is 1200 s old', async () => {
 		const runId = await place(OUTCOMES.neverCompletes.examplePhone);
 		expect(sandbox.liveCalls()).toBe(1);
-		await waitFor(async () => sandbox.liveCalls() === 0);
+		await sleep(60 * 1000 * TIME_SCALE);
+		expect(sandbox.liveCalls()).toBe(1);
+		await waitFor(async () => sandbox.liveCalls() === 0, 1200 * 1000 * TIME_SCALE + 3000);
 		await waitFor(
 			async () => sandbox.runs().find((run) => run.id === runId)?.logs?.telephony_status_callbacks,
 		);
@@ -207,48 +253,27 @@ describe('sandbox call lifecycle, artifacts and webhooks', () => {
 		).toContain('answered');
 	});
 
-	it('posts the §2.8a webhook payload after the artifacts, with the configured headers', async () => {
-		const receiver = await startHookReceiver();
-		try {
-			sandbox.setAgentWebhook(312, {
-				url: receiver.url,
-				headers: { authorization: 'Bearer hook-secret' },
-			});
-			const runId = await place(OUTCOMES.answered.examplePhone, { customer_name: 'Jane' });
-			const hook = await waitFor(async () => receiver.received[0]);
-			expect(hook.headers.authorization).toBe('Bearer hook-secret');
-			const run = await api.run(runId);
-			expect(hook.body).toMatchObject({
-				workflow_run_id: runId,
-				workflow_run_name: run.name,
-				workflow_id: 312,
-				workflow_name: 'Renewal reminder',
-				campaign_id: null,
-				call_time: run.created_at,
-				call_disposition: 'user_hangup',
-				cost_info: run.usage_info,
-				transcript_url: run.transcript_public_url,
-				recording_url: run.recording_public_url,
-				user_recording_url: run.user_recording_public_url,
-				bot_recording_url: run.bot_recording_public_url,
-			});
-			expect(hook.body.gathered_context.extracted_variables).toEqual({
-				appointment_confirmed: true,
-				callback_requested: false,
-			});
+	it('transcripts follow api/utils/transcript.py: a line without a timestamp, and [start -> end] when the agent asks', async () => {
+		const plain = await api.run(SEED.runs.answered);
+		const plainText = await (await fetch(plain.transcript_public_url)).text();
+		const plainLines = plainText.trimEnd().split('\n');
+		expect(plainLines[0]).toMatch(/^\[\d{4}-[^\]]+Z\] assistant: /);
+		expect(plainLines[0]).not.toContain(' -> ');
+		expect(plainLines.at(-1)).toBe('assistant: Thank you, goodbye!');
 
-			sandbox.setAgentWebhook(312, null);
-			await completed(await place(OUTCOMES.busy.examplePhone));
-			expect(receiver.received).toHaveLength(1);
-		} finally {
-			await receiver.close();
-		}
+		const ranged = (await api.get(`/workflow/313/runs/${SEED.runs.appointmentAnswered}`)).body;
+		const rangedText = await (await fetch(ranged.transcript_public_url)).text();
+		const rangedLines = rangedText.trimEnd().split('\n');
+		expect(rangedLines[1]).toMatch(/^\[[^\]]+Z -> [^\]]+Z\] user: Yes, that works for me\.$/);
+		expect(rangedLines.at(-1)).toBe('assistant: Thank you, goodbye!');
 	});
 
-	it('ignores webhook delivery failures', async () => {
-		sandbox.setAgentWebhook(312, { url: 'http://127.0.0.1:1/unreachable' });
-		const runId = await place(OUTCOMES.busy.examplePhone);
-		await completed(runId);
-		expect((await api.get('/health', null)).status).toBe(200);
+	it('public links never expire: a token minted for a three-day-old run still downloads', async () => {
+		const old = await api.run(SEED.runs.answeredOlder);
+		expect(Date.now() - Date.parse(old.created_at)).toBeGreaterThan(70 * 3_600_000);
+		const again = await api.run(SEED.runs.answeredOlder);
+		expect(again.public_access_token).toBe(old.public_access_token);
+		const download = await fetch(old.recording_public_url, { redirect: 'manual' });
+		expect(download.status).toBe(302);
 	});
 });

@@ -131,11 +131,15 @@ describe('sandbox read routes (§2.3 - §2.7) and FastAPI routing', () => {
 			expect(run.public_access_token).toBeNull();
 			expect(run.transcript_public_url).toBeNull();
 			expect(run.gathered_context).toEqual({
+				provider: 'twilio',
+				triggered_by: 'api',
 				call_tags: ['not_connected', 'telephony_busy'],
 				call_disposition: 'busy',
 				mapped_call_disposition: 'busy',
 				call_id: expect.stringMatching(/^CA/),
 			});
+			// format_public_cost_info of usage {call_duration_seconds: 0}.
+			expect(run.cost_info).toEqual({ dograh_token_usage: 0, call_duration_seconds: 0 });
 		});
 
 		it('legacy shape omits the later fields', async () => {
@@ -167,27 +171,41 @@ describe('sandbox read routes (§2.3 - §2.7) and FastAPI routing', () => {
 	});
 
 	describe('GET /workflow/{workflow_id}/runs', () => {
-		it('pages newest first and leaves the public fields empty in list items', async () => {
-			await api.get(`/workflow/312/runs/${SEED.runs.answered}`); // creates a token
+		it('pages newest first; list items are thin: no logs, annotations, usage or public links', async () => {
+			const detail = (await api.get(`/workflow/312/runs/${SEED.runs.answered}`)).body; // creates a token
+			expect(detail.annotations.qa_qa1.node_results.start.comment).toContain('\n');
+			expect(detail.usage_info.call_duration_seconds).toBe(94);
+			expect(detail.logs.realtime_feedback_events.length).toBeGreaterThan(0);
 			const answer = await api.get('/workflow/312/runs?page=1&limit=3');
 			expect(answer.status).toBe(200);
 			expect(answer.body).toMatchObject({
-				total_count: 7,
+				total_count: 12,
 				page: 1,
 				limit: 3,
-				total_pages: 3,
+				total_pages: 4,
 				applied_filters: null,
 			});
 			expect(answer.body.runs.map((run: { id: number }) => run.id)).toEqual([
 				SEED.runs.answered,
+				SEED.runs.editorPhoneTest,
 				SEED.runs.busy,
-				SEED.runs.noAnswer,
 			]);
-			for (const run of answer.body.runs) {
-				expect(run.public_access_token).toBeNull();
-				expect(run.transcript_public_url).toBeNull();
+			const item = answer.body.runs[0];
+			for (const field of [
+				'logs',
+				'annotations',
+				'usage_info',
+				'public_access_token',
+				'transcript_public_url',
+				'recording_public_url',
+				'user_recording_public_url',
+				'bot_recording_public_url',
+			]) {
+				expect(item).toHaveProperty(field, null);
 			}
-			const last = await api.get('/workflow/312/runs?page=3&limit=3&sort_order=asc');
+			expect(item.cost_info).toEqual(detail.cost_info);
+			expect(item.gathered_context).toEqual(detail.gathered_context);
+			const last = await api.get('/workflow/312/runs?page=12&limit=1&sort_order=asc');
 			expect(last.body.runs.map((run: { id: number }) => run.id)).toEqual([SEED.runs.answered]);
 		});
 
@@ -270,7 +288,8 @@ describe('sandbox read routes (§2.3 - §2.7) and FastAPI routing', () => {
 					value: { from: new Date(Date.now() - 12 * 3_600_000).toISOString() },
 				},
 			]);
-			expect(recent.total_count).toBe(3);
+			// Three API calls plus the editor test, web test, chat and inbound call of the last 12 hours.
+			expect(recent.total_count).toBe(7);
 		});
 
 		it('400 Invalid filter format and 403 Invalid attribute', async () => {
@@ -313,7 +332,7 @@ describe('sandbox read routes (§2.3 - §2.7) and FastAPI routing', () => {
 				name: 'Renewal reminder',
 				status: 'active',
 				created_at: '2026-05-02T09:12:44Z',
-				total_runs: 7,
+				total_runs: 12,
 				folder_id: null,
 				workflow_uuid: SEED.agents.renewal.workflowUuid,
 			});
@@ -399,7 +418,7 @@ describe('sandbox read routes (§2.3 - §2.7) and FastAPI routing', () => {
 			expect(answer.status).toBe(200);
 			expect(answer.body).toMatchObject({
 				status: 'ok',
-				version: '1.44.0',
+				version: '1.45.0',
 				backend_api_endpoint: sandbox.origin,
 			});
 		});

@@ -46,7 +46,7 @@ describe('sandbox trigger routes (§2.1, §2.2)', () => {
 			expect(sandbox.runs().filter((run) => run.id >= SEED.firstNewRunId)).toHaveLength(2);
 		});
 
-		it('drops reserved context keys, lets system keys win, and adds no template defaults in production', async () => {
+		it('1.45: caller keys override system keys, reserved keys are dropped, called_number is re-set, no template defaults in production', async () => {
 			const answer = await api.post(byPath(renewal.triggerPath), {
 				phone_number: PHONE,
 				initial_context: {
@@ -55,24 +55,33 @@ describe('sandbox trigger routes (§2.1, §2.2)', () => {
 					runtime_configuration: {},
 					mps_correlation_id: 'x',
 					phone_number: 'spoofed',
+					called_number: 'spoofed too',
+					telephony_configuration_id: 8,
+					direction: 'inbound',
 				},
 				unknown_field: 'ignored',
 			});
 			const run = await api.run(answer.body.workflow_run_id);
 			expect(run.initial_context).toMatchObject({
 				provider: 'twilio',
-				direction: 'outbound',
-				phone_number: PHONE,
+				direction: 'inbound',
+				phone_number: 'spoofed',
 				called_number: PHONE,
 				caller_number: SEED.callerNumbers.main.number,
 				trigger_mode: 'production',
-				telephony_configuration_id: 7,
+				telephony_configuration_id: 8,
 				agent_identifier: renewal.triggerPath,
 				agent_identifier_type: 'trigger_path',
 				agent_uuid: renewal.triggerPath,
 				workflow_uuid: renewal.workflowUuid,
 				api_key_id: 21,
 				customer_name: 'Jane',
+			});
+			expect(run.gathered_context).toEqual({
+				provider: 'twilio',
+				triggered_by: 'api',
+				call_id: expect.stringMatching(/^CA/),
+				trigger_uuid: renewal.triggerPath,
 			});
 			expect(run.initial_context).not.toHaveProperty('runtime_configuration');
 			expect(run.initial_context).not.toHaveProperty('mps_correlation_id');
