@@ -86,7 +86,7 @@ describe('calling a list at the concurrency cap', () => {
 			'completed',
 			'not_connected',
 			'completed',
-			'failed',
+			'not_connected',
 			'not_connected',
 		]);
 	});

@@ -38,7 +38,8 @@ describe('Wait for Call to End', () => {
 		[OUTCOMES.voicemail.examplePhone, 'completed', 'voicemail_detected'],
 		[OUTCOMES.busy.examplePhone, 'not_connected', 'busy'],
 		[OUTCOMES.noAnswer.examplePhone, 'not_connected', 'no-answer'],
-		[OUTCOMES.failedBeforeStart.examplePhone, 'failed', 'error'],
+		// A carrier failure after the trigger answered 200 (docs/sysevo-api.md §6.9).
+		[OUTCOMES.failedBeforeStart.examplePhone, 'not_connected', 'failed'],
 	])('returns the final run of %s as %s / %s', async (phone, runStatus, disposition) => {
 		const { json, error } = await callAndWait(phone);
 		expect(error).toBeUndefined();
@@ -175,16 +176,18 @@ describe('Wait for Call to End', () => {
 			credentials: credentialsFor(sandbox.current),
 		});
 		expect(error).toBeUndefined();
+		// A carrier failure is a call that did not connect; Failed is for calls that broke after
+		// connecting, which none of these does.
 		expect(outputs.map((items) => items.map((item) => item.json.phone_number))).toEqual([
 			[OUTCOMES.answered.examplePhone, OUTCOMES.voicemail.examplePhone],
-			[OUTCOMES.busy.examplePhone],
-			[OUTCOMES.failedBeforeStart.examplePhone],
+			[OUTCOMES.busy.examplePhone, OUTCOMES.failedBeforeStart.examplePhone],
+			[],
 			[OUTCOMES.neverCompletes.examplePhone],
 		]);
 		expect(outputs.map((items) => items.map((item) => item.pairedItem))).toEqual([
 			[{ item: 0 }, { item: 4 }],
-			[{ item: 1 }],
-			[{ item: 2 }],
+			[{ item: 1 }, { item: 2 }],
+			[],
 			[{ item: 3 }],
 		]);
 	});
@@ -212,6 +215,7 @@ describe('Wait for Call to End', () => {
 			'duration_seconds',
 			'extracted_appointment_confirmed',
 			'extracted_callback_requested',
+			'extracted_call_summary',
 			'recording_url',
 			'timed_out',
 			'outcome_settled',

@@ -63,7 +63,11 @@ function payload(overrides: IDataObject = {}): IDataObject {
 describe('Sysevo Trigger, webhook', () => {
 	it("receives the agent's Webhook node delivery after a call, in the shape Get Run returns", async () => {
 		const trigger = await receiverWith({ options: { includeTranscript: true } });
-		sandbox.current.setAgentWebhook(RENEWAL.id, { url: trigger.url, headers: AUTH });
+		// Sysevo drops custom headers that look like secrets; a Custom header credential sends it.
+		sandbox.current.setAgentWebhook(RENEWAL.id, {
+			url: trigger.url,
+			credential: { type: 'custom_header', headerName: 'X-Sysevo-Secret', headerValue: SHARED },
+		});
 		const [runId] = await placeCalls(sandbox.current, [PHONES.answered(40)]);
 		await waitUntil(() => trigger.emitted.length > 0, 15_000, 'the webhook delivery');
 
@@ -82,7 +86,6 @@ describe('Sysevo Trigger, webhook', () => {
 			name: fromGetRun.name,
 			workflow_id: RENEWAL.id,
 			workflow_name: RENEWAL.name,
-			created_at: fromGetRun.created_at,
 			is_completed: true,
 			initial_context: fromGetRun.initial_context,
 			gathered_context: fromGetRun.gathered_context,
@@ -93,6 +96,8 @@ describe('Sysevo Trigger, webhook', () => {
 		for (const key of Object.keys(fromGetRun).filter((name) => name.startsWith('extracted_'))) {
 			expect(item[key]).toEqual(fromGetRun[key]);
 		}
+		// The payload's call_time is Python's isoformat (+00:00), Get Run's created_at ends in Z.
+		expect(Date.parse(item.created_at as string)).toBe(Date.parse(fromGetRun.created_at as string));
 		expect(item.duration_seconds).toBeCloseTo(fromGetRun.duration_seconds as number, 0);
 		expect(item.recording_public_url).toBe(fromGetRun.recording_public_url);
 		expect(item.transcript_public_url).toBe(fromGetRun.transcript_public_url);
