@@ -77,21 +77,42 @@ export async function waitFor<T>(
 }
 
 export interface ReceivedHook {
+	method: string;
 	headers: IncomingMessage['headers'];
+	rawBody: string;
+	/** The body parsed as JSON, or undefined when it is not JSON. */
 	body: Json;
+	at: number;
 }
 
-/** A local HTTP receiver for webhook deliveries. */
-export async function startHookReceiver() {
+/**
+ * A local HTTP receiver for webhook deliveries. `statuses` are answered in turn (then 200);
+ * `'hang'` never answers.
+ */
+export async function startHookReceiver(statuses: Array<number | 'hang'> = []) {
 	const received: ReceivedHook[] = [];
+	const script = [...statuses];
 	const server = createServer((request, response) => {
 		const chunks: Buffer[] = [];
 		request.on('data', (chunk: Buffer) => chunks.push(chunk));
 		request.on('end', () => {
+			const rawBody = Buffer.concat(chunks).toString('utf8');
+			let body: Json;
+			try {
+				body = JSON.parse(rawBody);
+			} catch {
+				body = undefined;
+			}
 			received.push({
+				method: request.method ?? '',
 				headers: request.headers,
-				body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+				rawBody,
+				body,
+				at: Date.now(),
 			});
+			const next = script.shift() ?? 200;
+			if (next === 'hang') return;
+			response.statusCode = next;
 			response.end('ok');
 		});
 	});
