@@ -36,6 +36,43 @@ const filters: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Call Sources',
+			name: 'callSources',
+			type: 'multiOptions',
+			default: ['api'],
+			description:
+				"Which calls to start on. An agent's runs also hold tests from the agent editor, chats, inbound and campaign calls. Without this filter, only API calls (such as those the Sysevo node places). Empty means every source.",
+			options: [
+				{
+					name: 'API Calls',
+					value: 'api',
+					description:
+						'Calls placed through the API, e.g. by the Sysevo node (runs named WR-API-…; WR-TEST-… only with Include API Calls on the Draft)',
+				},
+				{
+					name: 'Campaign Calls',
+					value: 'campaign',
+					description: 'Calls a Sysevo campaign placed (WR-CAMPAIGN-…)',
+				},
+				{
+					name: 'Editor Tests (Web, Chat, Phone)',
+					value: 'editorTest',
+					description:
+						'Test calls, web calls and text chats started from the agent editor on the draft',
+				},
+				{
+					name: 'Inbound Calls',
+					value: 'inbound',
+					description: "Calls into the agent's phone numbers (WR-TEL-IN-…)",
+				},
+				{
+					name: 'Website Widget',
+					value: 'widget',
+					description: 'Voice calls and chats of visitors using the embedded website widget',
+				},
+			],
+		},
+		{
 			displayName: 'Dispositions',
 			name: 'dispositions',
 			type: 'string',
@@ -45,12 +82,12 @@ const filters: INodeProperties = {
 				'Only calls that ended with one of these dispositions (comma-separated). Empty means any.',
 		},
 		{
-			displayName: 'Include Draft Test Runs',
+			displayName: 'Include API Calls on the Draft',
 			name: 'includeTestRuns',
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to also start on calls placed with "Use Draft Version" (runs named WR-TEST-…)',
+				'Whether to also start on API calls placed with "Use Draft Version" (runs named WR-TEST-…). Tests from the agent editor are chosen under Call Sources.',
 		},
 		{
 			displayName: 'Outcomes',
@@ -182,11 +219,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: sortedByName([
-			{
-				...includeTranscriptOption,
-				description:
-					'Whether to add the conversation as text (transcript) and turns (transcript_turns). When polling, each call is also fetched in full, which fills the public recording and transcript URLs.',
-			},
+			includeTranscriptOption,
 			simplifyOption,
 			historyHoursOption,
 			{

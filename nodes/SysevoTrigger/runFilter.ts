@@ -1,11 +1,23 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import {
+	callSourceOf,
+	isDraftApiCall,
+	sourceKindsOf,
+	type CallSourceChoice,
+} from '../Sysevo/helpers/callSource';
 import { summariseRun, type RunStatus } from '../Sysevo/helpers/runSummary';
 
 export interface RunFilterSettings {
 	outcomes?: RunStatus[];
 	/** Comma-separated disposition codes, e.g. "user_hangup, voicemail_detected". */
 	dispositions?: string;
+	/** Absent: API calls only. Empty: every source. */
+	callSources?: CallSourceChoice[];
+	/**
+	 * API calls placed with Use Draft Version (`WR-TEST-…`) are left out unless this is on, as
+	 * they were before Call Sources existed; it has no effect on other sources.
+	 */
 	includeTestRuns?: boolean;
 }
 
@@ -20,21 +32,27 @@ function dispositionList(text: string | undefined): Set<string> {
 	);
 }
 
-/** Runs started on the draft (`/test/`) routes: named WR-TEST-…, or marked in the initial context. */
-export function isTestRun(run: IDataObject): boolean {
-	const context = (run.initial_context ?? {}) as IDataObject;
-	return (
-		context.trigger_mode === 'test' ||
-		(typeof run.name === 'string' && run.name.startsWith('WR-TEST-'))
-	);
+/**
+ * Whether a run's source is wanted. The source of a run never changes, so the poll cursor asks
+ * this before a run ends and stops following runs nobody wants.
+ */
+export function sourceFilter(settings: RunFilterSettings): RunFilter {
+	const kinds = sourceKindsOf(settings.callSources);
+	return (run) => {
+		const source = callSourceOf(run);
+		if (kinds && !kinds.has(source)) return false;
+		if (source === 'api' && !settings.includeTestRuns && isDraftApiCall(run)) return false;
+		return true;
+	};
 }
 
 /** Decides which finished runs start the workflow; the others are skipped for good. */
 export function runFilter(settings: RunFilterSettings): RunFilter {
 	const outcomes = new Set(settings.outcomes ?? []);
 	const dispositions = dispositionList(settings.dispositions);
+	const wantedSource = sourceFilter(settings);
 	return (run) => {
-		if (!settings.includeTestRuns && isTestRun(run)) return false;
+		if (!wantedSource(run)) return false;
 		const summary = summariseRun(run);
 		if (outcomes.size > 0 && !outcomes.has(summary.run_status)) return false;
 		if (dispositions.size > 0 && !dispositions.has((summary.disposition ?? '').toLowerCase()))

@@ -116,3 +116,41 @@ describe('context safety in the node', () => {
 		expect(({} as Record<string, unknown>).admin).toBeUndefined();
 	});
 });
+
+describe('context that would steer the call', () => {
+	it.each([
+		[{ telephony_configuration_id: 2 }, '"telephony_configuration_id" cannot be sent'],
+		[{ caller_number: '+14155550000' }, '"caller_number" cannot be sent'],
+		[{ phone_number: '+442071838750' }, 'but the call dials +14155552671'],
+	])('refuses %p before any request', async (context, reason) => {
+		const { error } = await runNode({
+			parameters: triggerParameters({
+				contextInput: 'json',
+				initialContextJson: JSON.stringify({ customer: 'Jane', ...context }),
+			}),
+			items: [{ phone: '+14155552671', name: 'x' }],
+			credentials: credentialsFor(sandbox.current),
+		});
+		expect(error?.message).toContain(reason);
+		expect(sandbox.current.requests).toHaveLength(0);
+	});
+
+	it('sends a phone_number that is the dialled number written another way', async () => {
+		const { error, json } = await runNode({
+			parameters: triggerParameters({
+				contextInput: 'json',
+				initialContextJson: '={{ JSON.stringify({ phone_number: "(415) 555-2671" }) }}',
+				options: { defaultCountry: 'US' },
+			}),
+			items: [{ phone: '+14155552671', name: 'x' }],
+			credentials: credentialsFor(sandbox.current),
+		});
+		expect(error).toBeUndefined();
+		expect(json[0].phone_number).toBe('+14155552671');
+		const sent = triggerRequests(sandbox.current);
+		expect(sent).toHaveLength(1);
+		expect((sent[0].body as { initial_context: object }).initial_context).toEqual({
+			phone_number: '(415) 555-2671',
+		});
+	});
+});

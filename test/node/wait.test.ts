@@ -38,6 +38,7 @@ describe('Wait for Call to End', () => {
 		[OUTCOMES.voicemail.examplePhone, 'voicemail', 'voicemail_detected'],
 		[OUTCOMES.busy.examplePhone, 'not_connected', 'busy'],
 		[OUTCOMES.noAnswer.examplePhone, 'not_connected', 'no-answer'],
+		// A carrier failure after the trigger answered 200 (docs/sysevo-api.md §6.9).
 		[OUTCOMES.failedBeforeStart.examplePhone, 'not_connected', 'failed'],
 	])('returns the final run of %s as %s / %s', async (phone, runStatus, disposition) => {
 		const { json, error } = await callAndWait(phone);

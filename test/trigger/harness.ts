@@ -11,6 +11,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { outcomeSettled } from '../../nodes/Sysevo/helpers/runSummary';
 import { SysevoTrigger } from '../../nodes/SysevoTrigger/SysevoTrigger.node';
 import type { Sandbox } from '../../sandbox';
 import { additionalDataFor, nodeTypesFor, type TestCredentials } from '../helpers/engine';
@@ -232,11 +233,15 @@ export async function placeCalls(
 	return ids;
 }
 
+/**
+ * Whether every run has ended and its outcome is written: Sysevo marks a connected call completed
+ * seconds before its disposition (docs/sysevo-api.md §6.3), and the trigger waits for both.
+ */
 export function allCompleted(sandbox: Sandbox, ids: number[]): boolean {
 	const done = new Set(
 		sandbox
 			.runs()
-			.filter((run) => run.is_completed)
+			.filter((run) => run.is_completed && outcomeSettled(run as unknown as IDataObject))
 			.map((run) => run.id),
 	);
 	return ids.every((id) => done.has(id));

@@ -2,6 +2,7 @@ import {
 	contextFromEntries,
 	contextFromJson,
 	MAX_CONTEXT_BYTES,
+	systemKeyProblem,
 } from '../../nodes/Sysevo/helpers/context';
 
 describe('contextFromEntries', () => {
@@ -68,4 +69,61 @@ describe('contextFromJson', () => {
 		const result = contextFromJson({ notes: 'x'.repeat(MAX_CONTEXT_BYTES) });
 		expect(result.valid ? '' : result.reason).toMatch(/at most \d+ bytes/);
 	});
+});
+
+describe('systemKeyProblem', () => {
+	const dialled = {
+		e164: '+14155552671',
+		normalise: (text: string) => {
+			const digits = text.replace(/[^\d+]/g, '');
+			if (digits.startsWith('+')) return digits;
+			return digits.length === 10 ? `+1${digits}` : undefined;
+		},
+	};
+
+	it.each([
+		['telephony_configuration_id', 'telephony credentials'],
+		['provider', 'Sysevo sets it'],
+		['runtime_configuration', 'Sysevo sets it'],
+		['mps_correlation_id', 'Sysevo sets it'],
+		['direction', 'how the call was placed'],
+		['trigger_mode', 'how the call was placed'],
+		['agent_identifier', 'names the agent'],
+		['agent_identifier_type', 'names the agent'],
+		['workflow_uuid', 'names the agent'],
+		['agent_uuid', 'names the agent'],
+		['api_key_id', 'which API key'],
+		['api_key_created_by', 'which API key'],
+		['caller_number', 'number the call comes from'],
+		['from_phone_number_id', 'number the call comes from'],
+	])('refuses the key %s, naming it and why', (key, why) => {
+		const problem = systemKeyProblem({ customer: 'Jane', [key]: 7 }, dialled);
+		expect(problem).toContain(`"${key}"`);
+		expect(problem).toContain(why);
+	});
+
+	it('accepts keys that only feed the prompt, including nested copies of system names', () => {
+		expect(
+			systemKeyProblem(
+				{ customer: 'Jane', order: { provider: 'acme', direction: 'north' }, called: 'x' },
+				dialled,
+			),
+		).toBeUndefined();
+	});
+
+	it.each([['+14155552671'], ['(415) 555-2671'], [4155552671]])(
+		'accepts a phone_number %p that is the dialled number',
+		(value) => {
+			expect(systemKeyProblem({ phone_number: value }, dialled)).toBeUndefined();
+		},
+	);
+
+	it.each([['+442071838750'], [''], [null], ['not a number'], [{ n: '+14155552671' }]])(
+		'refuses a phone_number %p that is not the dialled number',
+		(value) => {
+			const problem = systemKeyProblem({ phone_number: value }, dialled);
+			expect(problem).toContain('"phone_number"');
+			expect(problem).toContain('+14155552671');
+		},
+	);
 });

@@ -141,3 +141,66 @@ export function contextFromJson(input: unknown): ContextCheck {
 	}
 	return finish(value as InitialContext);
 }
+
+const SETS_TELEPHONY =
+	'the call loads its telephony credentials from it; choose the configuration under Options → Telephony Configuration ID instead';
+const SET_BY_SYSEVO = 'Sysevo sets it for each call, and some builds let the context replace it';
+const RECORDS_PLACEMENT =
+	'Sysevo records under it how the call was placed, and the context would replace that';
+const NAMES_AGENT = 'it names the agent that was called, and the context would replace it';
+const NAMES_KEY = 'it records which API key placed the call, and the context would replace it';
+const NAMES_CALLER =
+	'it is the number the call comes from, chosen by the telephony configuration, and the context would replace it';
+
+/**
+ * Context keys that would steer or misreport the call. Sysevo lays the caller's context over the
+ * keys it sets for the run (docs/sysevo-api.md §6.4): `telephony_configuration_id` decides which
+ * credentials the media leg loads, the others are what the run reports about how it was placed.
+ */
+export const SYSTEM_CONTEXT_KEYS: Readonly<Record<string, string>> = {
+	telephony_configuration_id: SETS_TELEPHONY,
+	provider: SET_BY_SYSEVO,
+	runtime_configuration: SET_BY_SYSEVO,
+	mps_correlation_id: SET_BY_SYSEVO,
+	direction: RECORDS_PLACEMENT,
+	trigger_mode: RECORDS_PLACEMENT,
+	agent_identifier: NAMES_AGENT,
+	agent_identifier_type: NAMES_AGENT,
+	workflow_uuid: NAMES_AGENT,
+	agent_uuid: NAMES_AGENT,
+	api_key_id: NAMES_KEY,
+	api_key_created_by: NAMES_KEY,
+	caller_number: NAMES_CALLER,
+	from_phone_number_id: NAMES_CALLER,
+};
+
+export interface DialledNumber {
+	/** The number being dialled, in E.164. */
+	e164: string;
+	/** The E.164 form of a context value, or undefined when it is not a phone number. */
+	normalise: (text: string) => string | undefined;
+}
+
+/**
+ * Why the context cannot be sent with this call, or undefined when it can. `phone_number` is what
+ * the run reports as the number called, so it may only repeat the dialled number.
+ */
+export function systemKeyProblem(
+	context: InitialContext,
+	dialled: DialledNumber,
+): string | undefined {
+	for (const key of Object.keys(context)) {
+		const why = Object.prototype.hasOwnProperty.call(SYSTEM_CONTEXT_KEYS, key)
+			? SYSTEM_CONTEXT_KEYS[key]
+			: undefined;
+		if (why)
+			return `The context key "${key}" cannot be sent: ${why}. Remove it from the initial context.`;
+	}
+	if (!Object.prototype.hasOwnProperty.call(context, 'phone_number')) return undefined;
+	const value = context.phone_number;
+	const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+	if (text.trim() !== '' && dialled.normalise(text) === dialled.e164) return undefined;
+	const shown = JSON.stringify(value) ?? String(value);
+	const quoted = shown.length > 40 ? `${shown.slice(0, 40)}…` : shown;
+	return `The context key "phone_number" is ${quoted}, but the call dials ${dialled.e164}: Sysevo would report the context's value as the number called. Remove the key, or give it the same number as Phone Number.`;
+}

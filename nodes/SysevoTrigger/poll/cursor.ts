@@ -65,6 +65,11 @@ export interface CursorSettings {
 	/** How long a completed run may wait for its outcome before it is emitted without one. */
 	outcomeSettleMs: number;
 	now: number;
+	/**
+	 * Whether a run is of interest at all (its source: helpers/callSource.ts). Runs that are not
+	 * count as handled when first seen, so they are neither followed nor fetched again.
+	 */
+	follows?: (run: RunListItem) => boolean;
 }
 
 /**
@@ -102,6 +107,11 @@ export class CursorUpdate {
 		if (fromList) this.newestSeen = Math.max(this.newestSeen, timeOf(run.created_at));
 		if (key in this.next.handled) {
 			delete this.next.open[key];
+			return false;
+		}
+		if (this.settings.follows && !this.settings.follows(run)) {
+			this.next.handled[key] = run.created_at;
+			this.forget(run.id);
 			return false;
 		}
 		if (!run.is_completed || this.waitsForOutcome(run, key) || this.waitsForTranscript(run, key)) {
@@ -199,7 +209,11 @@ export async function advanceCursor(
  * The first poll of an agent records where things stand without emitting anything: finished runs
  * count as handled, running ones are followed until they end.
  */
-export async function startingCursor(source: RunSource, now: number): Promise<AgentCursor> {
+export async function startingCursor(
+	source: RunSource,
+	now: number,
+	follows?: CursorSettings['follows'],
+): Promise<AgentCursor> {
 	const newest = await source.newest();
 	if (!newest) return emptyCursor(null);
 	const running = await source.listRunning(isoTime(now - MAX_OPEN_AGE_MS));
@@ -210,6 +224,7 @@ export async function startingCursor(source: RunSource, now: number): Promise<Ag
 		includeTranscript: false,
 		outcomeSettleMs: 0,
 		now,
+		follows,
 	});
 	for (const run of running) update.observe(run, false);
 	for (const run of recent) update.observe(run, true);

@@ -18,7 +18,7 @@ import {
 	type RunListItem,
 	type RunSource,
 } from './cursor';
-import { fetchRun, listRuns } from './runsApi';
+import { fetchInFull, fetchRun, listRuns } from './runsApi';
 import { pollSettingsOf, type PollSettings } from './settings';
 
 type Cursors = Record<string, AgentCursor>;
@@ -28,7 +28,10 @@ interface FinishedRun {
 	run: RunListItem;
 }
 
-function runsOfAgent(context: IPollFunctions, agentId: number): RunSource {
+/** Runs read with Get Run during this poll: already complete, unlike list items. */
+type FullRuns = WeakSet<RunListItem>;
+
+function runsOfAgent(context: IPollFunctions, agentId: number, fullRuns: FullRuns): RunSource {
 	return {
 		listSince: async (since) => await listRuns.call(context, agentId, { createdFrom: since }),
 		listRunning: async (since) =>
@@ -37,7 +40,11 @@ function runsOfAgent(context: IPollFunctions, agentId: number): RunSource {
 			(
 				await listRuns.call(context, agentId, { newestFirst: true, firstPageOnly: true, limit: 1 })
 			)[0],
-		fetch: async (runId) => await fetchRun.call(context, agentId, runId),
+		fetch: async (runId) => {
+			const run = await fetchRun.call(context, agentId, runId);
+			if (run) fullRuns.add(run);
+			return run;
+		},
 	};
 }
 
@@ -46,35 +53,46 @@ async function pollAgent(
 	agentId: number,
 	cursor: AgentCursor | undefined,
 	settings: PollSettings,
+	fullRuns: FullRuns,
 ): Promise<{ cursor: AgentCursor; finished: FinishedRun[] }> {
-	const source = runsOfAgent(context, agentId);
+	const source = runsOfAgent(context, agentId, fullRuns);
 	const now = Date.now();
 	const cursorSettings = {
 		includeTranscript: settings.output.includeTranscript === true,
 		outcomeSettleMs: settings.outcomeSettleMs,
 		now,
+		follows: settings.wantedSource,
 	};
 	if (!cursor && settings.historyHours === 0)
-		return { cursor: await startingCursor(source, now), finished: [] };
+		return { cursor: await startingCursor(source, now, settings.wantedSource), finished: [] };
 	const from = cursor ?? emptyCursor(isoTime(now - settings.historyHours * 3_600_000));
 	const step = await advanceCursor(source, from, cursorSettings);
 	return { cursor: step.cursor, finished: step.finished.map((run) => ({ agentId, run })) };
 }
 
+/**
+ * The outputs of the finished runs that pass the filters. List items lack QA results, cost details
+ * and public links, so each is read in full first (one Get Run per emitted call), and polling
+ * gives the same shape as Get Run.
+ */
 async function outputsFor(
 	context: IPollFunctions,
 	finished: FinishedRun[],
 	settings: PollSettings,
+	fullRuns: FullRuns,
 ): Promise<INodeExecutionData[]> {
+	const wanted = finished.filter(({ run }) => settings.filter(run));
+	const thin = wanted.filter(({ run }) => !fullRuns.has(run));
+	const fetched = await fetchInFull.call(
+		context,
+		thin.map(({ agentId, run }) => ({ workflowId: agentId, run })),
+	);
+	const full = new Map(thin.map(({ run }, index) => [run, fetched[index]]));
 	const items: INodeExecutionData[] = [];
-	for (const { agentId, run } of finished) {
-		if (!settings.filter(run)) continue;
-		// List items have no public URLs; the single run has them (transcript and recording links).
-		const full = settings.output.includeTranscript
-			? ((await fetchRun.call(context, agentId, run.id)) ?? run)
-			: run;
-		const json = await runOutput.call(context, full as IDataObject, settings.output);
-		items.push({ json: { ...json, outcome_settled: outcomeSettled(full) } });
+	for (const { run } of wanted) {
+		const complete = full.get(run) ?? run;
+		const json = await runOutput.call(context, complete as IDataObject, settings.output);
+		items.push({ json: { ...json, outcome_settled: outcomeSettled(complete) } });
 	}
 	return items;
 }
@@ -114,11 +132,11 @@ async function latestRun(
 			'No finished call of the selected agents matches the filters',
 			{
 				description:
-					'Place a call with the agent (or loosen the filters), then fetch the test event again.',
+					'Place a call with the agent (or loosen the filters: tests from the agent editor count only when Filters → Call Sources includes Editor Tests), then fetch the test event again.',
 			},
 		);
 	}
-	return [await outputsFor(context, [latest], settings)];
+	return [await outputsFor(context, [latest], settings, new WeakSet())];
 }
 
 /**
@@ -134,12 +152,13 @@ export async function pollRuns(this: IPollFunctions): Promise<INodeExecutionData
 		const previous = (state.agents ?? {}) as Cursors;
 		const next: Cursors = {};
 		const finished: FinishedRun[] = [];
+		const fullRuns: FullRuns = new WeakSet();
 		for (const agentId of settings.agentIds) {
-			const step = await pollAgent(this, agentId, previous[String(agentId)], settings);
+			const step = await pollAgent(this, agentId, previous[String(agentId)], settings, fullRuns);
 			next[String(agentId)] = step.cursor;
 			finished.push(...step.finished);
 		}
-		const items = await outputsFor(this, finished, settings);
+		const items = await outputsFor(this, finished, settings, fullRuns);
 		state.agents = next;
 		return items.length > 0 ? [items] : null;
 	} catch (error) {

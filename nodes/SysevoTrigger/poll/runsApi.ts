@@ -57,3 +57,41 @@ export async function fetchRun(
 ): Promise<RunListItem | null> {
 	return await findRun.call(this, workflowId, runId);
 }
+
+/** Get Runs in flight at once when polled runs are fetched in full. */
+export const FULL_RUN_CONCURRENCY = 5;
+
+export interface RunOfAgent {
+	workflowId: number;
+	run: RunListItem;
+}
+
+/**
+ * Each run as Get Run returns it, in the order given, at most `FULL_RUN_CONCURRENCY` at a time.
+ * List items are thin (docs/sysevo-api.md §6.6): no QA `annotations`, no `usage_info`, no public
+ * links. A run that no longer exists keeps what the list had. Every request is awaited before the
+ * first failure is thrown, so none is left running after the poll has given up.
+ */
+export async function fetchInFull(
+	this: IPollFunctions,
+	runs: RunOfAgent[],
+): Promise<RunListItem[]> {
+	const full: RunListItem[] = runs.map(({ run }) => run);
+	const failures: unknown[] = [];
+	let next = 0;
+	const lane = async (): Promise<void> => {
+		while (failures.length === 0 && next < runs.length) {
+			const index = next++;
+			const { workflowId, run } = runs[index];
+			try {
+				full[index] = (await fetchRun.call(this, workflowId, run.id)) ?? run;
+			} catch (error) {
+				failures.push(error);
+			}
+		}
+	};
+	const lanes = Math.min(FULL_RUN_CONCURRENCY, runs.length);
+	await Promise.all(Array.from({ length: lanes }, lane));
+	if (failures.length > 0) throw failures[0];
+	return full;
+}

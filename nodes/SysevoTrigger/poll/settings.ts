@@ -3,11 +3,13 @@ import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-w
 import type { OutputOptions } from '../../Sysevo/shared/runOutput';
 import { DEFAULT_OUTCOME_SETTLE_SECONDS } from '../../Sysevo/calling/waitForRun';
 import { checkPositiveInteger } from '../../Sysevo/helpers/identifiers';
-import { runFilter, type RunFilter, type RunFilterSettings } from '../runFilter';
+import { runFilter, sourceFilter, type RunFilter, type RunFilterSettings } from '../runFilter';
 
 export interface PollSettings {
 	agentIds: number[];
 	filter: RunFilter;
+	/** The source part of the filter, known before a run ends. */
+	wantedSource: RunFilter;
 	output: OutputOptions;
 	historyHours: number;
 	outcomeSettleMs: number;
@@ -43,6 +45,7 @@ export function pollSettingsOf(context: IPollFunctions): PollSettings {
 	return {
 		agentIds: agentIdsOf(context),
 		filter: runFilter(filters as RunFilterSettings),
+		wantedSource: sourceFilter(filters as RunFilterSettings),
 		output: {
 			includeTranscript: options.includeTranscript === true,
 			simplify: options.simplify === true,

@@ -64,6 +64,7 @@ const properties: INodeProperties[] = [
 					{ name: 'Campaign Calls', value: 'campaign' },
 					{ name: 'Editor Test Calls', value: 'editorTest' },
 					{ name: 'Inbound Calls', value: 'inbound' },
+					{ name: 'Website Widget', value: 'widget' },
 				],
 			},
 			{

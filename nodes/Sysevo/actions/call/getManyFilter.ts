@@ -1,24 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { callSourceOf, sourceKindsOf, type CallSourceChoice } from '../../helpers/callSource';
 import { checkPhoneNumber } from '../../helpers/phone';
 import { dialledNumberOf, summariseRun, type RunStatus } from '../../helpers/runSummary';
 import type { RunListFilter } from '../../transport/api';
-
-export type CallSource = 'api' | 'campaign' | 'inbound' | 'editorTest';
-
-/**
- * Where a run came from, by what the platform writes into it (docs/sysevo-api.md §6.5): the name
- * prefix of the route that created it, `call_type`, `campaign_id`, `triggered_by`.
- */
-export function callSourceOf(run: IDataObject): CallSource {
-	const name = typeof run.name === 'string' ? run.name : '';
-	if (name.startsWith('WR-API-') || name.startsWith('WR-TEST-')) return 'api';
-	if (name.startsWith('WR-CAMPAIGN-') || typeof run.campaign_id === 'number') return 'campaign';
-	if (name.startsWith('WR-TEL-IN-') || run.call_type === 'inbound') return 'inbound';
-	const gathered = (run.gathered_context ?? {}) as IDataObject;
-	if (gathered.triggered_by === 'api') return 'api';
-	return 'editorTest';
-}
 
 export interface GetManyFilters {
 	createdAfter?: string;
@@ -27,7 +12,7 @@ export interface GetManyFilters {
 	/** Comma-separated disposition codes. */
 	dispositions?: string;
 	phoneNumber?: string;
-	callSources?: CallSource[];
+	callSources?: CallSourceChoice[];
 }
 
 export type FilterCheck =
@@ -93,7 +78,8 @@ export function getManyFilterOf(filters: GetManyFilters): FilterCheck {
 	}
 
 	const dispositions = codeSet(filters.dispositions);
-	const sources = new Set(filters.callSources ?? []);
+	// Without the filter every source is listed.
+	const kinds = filters.callSources === undefined ? undefined : sourceKindsOf(filters.callSources);
 	const matches = (run: IDataObject) => {
 		const at = Date.parse(String(run.created_at));
 		if (after !== undefined && !(at >= after)) return false;
@@ -107,7 +93,7 @@ export function getManyFilterOf(filters: GetManyFilters): FilterCheck {
 			const normalised = dialled ? checkPhoneNumber(dialled) : undefined;
 			if (!(normalised?.valid && normalised.e164 === phone)) return false;
 		}
-		if (sources.size > 0 && !sources.has(callSourceOf(run))) return false;
+		if (kinds && !kinds.has(callSourceOf(run))) return false;
 		return true;
 	};
 	return { valid: true, serverFilters, matches };

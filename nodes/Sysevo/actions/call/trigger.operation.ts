@@ -385,7 +385,8 @@ async function waitForEnd(
 			waitSettingsOf(options),
 			releaseSlot,
 		);
-		const facts = { wait: waited, phoneNumber: placed.phone_number as string };
+		// The context may carry a phone_number; called_number is what the run dialled (docs/sysevo-api.md §6.4).
+		const facts = { wait: waited, phoneNumber: calledNumberOf(waited.run, placed) };
 		return await runItem.call(
 			context,
 			waited.run,
@@ -397,6 +398,13 @@ async function waitForEnd(
 	} catch (error) {
 		throw placedButFailed(context, i, runId, error);
 	}
+}
+
+/** The dialled number as the run records it, else the number sent. */
+function calledNumberOf(run: IDataObject, placed: IDataObject): string {
+	const context = run.initial_context as IDataObject | null | undefined;
+	const called = context?.called_number;
+	return typeof called === 'string' && called !== '' ? called : (placed.phone_number as string);
 }
 
 async function agentIdOf(session: CallSession, plan: TriggerPlan): Promise<number | null> {

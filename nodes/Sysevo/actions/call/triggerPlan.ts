@@ -2,7 +2,13 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import type { PacingOptions } from '../../calling/session';
 import type { WaitOptions } from '../../calling/waitForRun';
-import { contextFromEntries, contextFromJson, type ContextEntry } from '../../helpers/context';
+import {
+	contextFromEntries,
+	contextFromJson,
+	systemKeyProblem,
+	type ContextEntry,
+	type InitialContext,
+} from '../../helpers/context';
 import {
 	checkPositiveInteger,
 	checkTriggerPath,
@@ -101,10 +107,16 @@ function requestBodyOf(context: IExecuteFunctions, i: number, options: TriggerOp
 		blockSpecialNumbers: options.blockPremiumNumbers,
 	});
 	if (refused) fail(context, i, refused);
-	const body: IDataObject = {
-		phone_number: phone.e164,
-		initial_context: initialContextOf(context, i),
-	};
+	const initialContext = initialContextOf(context, i);
+	const steers = systemKeyProblem(initialContext as InitialContext, {
+		e164: phone.e164,
+		normalise: (text) => {
+			const check = checkPhoneNumber(text, options.defaultCountry);
+			return check.valid ? check.e164 : undefined;
+		},
+	});
+	if (steers) fail(context, i, steers);
+	const body: IDataObject = { phone_number: phone.e164, initial_context: initialContext };
 	const telephonyId = optionalIdOf(
 		context,
 		i,
