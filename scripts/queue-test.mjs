@@ -1,0 +1,915 @@
+#!/usr/bin/env node
+// npm run test:queue [-- --json]
+//
+// The package in n8n's queue mode, the way a team runs it at scale: Redis and PostgreSQL
+// (scripts/services.sh), the pinned n8n (scripts/provision-n8n.sh) as one main process and two
+// `n8n worker` processes, later an `n8n webhook` process, and one Sysevo sandbox shared by all of
+// them (organisation cap 10). The npm tarball is installed as a community package into every
+// process's user folder; the credential and test/queue/*.json are imported and published.
+//
+// 1. Campaign: 4 executions started at once through a webhook, 50 numbers each, Wait for Call to
+//    End on. Every number is dialled exactly once, no item fails (by 429 or otherwise), none is
+//    lost, every execution succeeds, the sandbox never has more than 10 live calls; the time is
+//    compared with the cap's ceiling (200 calls × D ÷ 10).
+// 2. Worker killed mid-campaign: what happened to its items, then a retry from the Executions
+//    list (the editor's REST call) and what that dialled twice. "No number dialled twice" is
+//    asserted when the built node offers Skip If Called Within; otherwise reported as pending.
+// 3. Polling Sysevo Trigger across a restart of the main process: every call that ends before,
+//    during and after the restart is emitted exactly once.
+// 4. Webhook Sysevo Trigger: deliveries go to a dedicated `n8n webhook` process and run on workers.
+//
+// Ends with `queue: N passed, M failed`; with --json the figures follow as one JSON line.
+// Everything started here is stopped at the end, also on failure, Ctrl-C or SIGTERM.
+//
+// Environment: SYSEVO_QUEUE_SKIP_BUILD=1 (dist/ must be current), SYSEVO_QUEUE_KEEP=1 (keep the
+// temp folder with every process's log), SYSEVO_QUEUE_CALL_SECONDS (D, default 6),
+// SYSEVO_QUEUE_MAX_CONCURRENT (Max Concurrent Calls per execution, default 3),
+// SYSEVO_QUEUE_WORKER_CONCURRENCY (default 2), SYSEVO_QUEUE_STEPS (a comma-separated subset of
+// campaign,kill,webhook,polling; all by default).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+import {
+	CREDENTIAL,
+	ROOT,
+	SANDBOX_API_KEY,
+	freePort,
+	installTarball,
+	jsonFiles,
+	log,
+	n8nCli,
+	n8nEnv,
+	ownerSession,
+	packPackage,
+	provisionN8n,
+	run,
+	sleep,
+	stageWorkflows,
+	startN8n,
+	startProcess,
+	startSandbox,
+	stopAll,
+	stopChildrenOnSignals,
+	writeCredentialFile,
+} from './lib/harness.mjs';
+
+const JSON_OUTPUT = process.argv.includes('--json');
+const CALL_SECONDS = Number(process.env.SYSEVO_QUEUE_CALL_SECONDS || 6);
+const MAX_CONCURRENT = Number(process.env.SYSEVO_QUEUE_MAX_CONCURRENT || 3);
+const WORKER_CONCURRENCY = Number(process.env.SYSEVO_QUEUE_WORKER_CONCURRENCY || 2);
+const STEPS = new Set(
+	(process.env.SYSEVO_QUEUE_STEPS || 'campaign,kill,webhook,polling')
+		.split(',')
+		.map((s) => s.trim()),
+);
+const TIME_SCALE = 0.1; // sandbox seconds → real seconds; D real seconds = CALL_SECONDS
+const ORG_CAP = 10;
+const TARGET_EFFICIENCY = 0.85;
+const CAMPAIGNS = 4;
+const PER_CAMPAIGN = 50;
+const POLL_INTERVAL_SECONDS = 0.5;
+const AGENT_312 = { id: 312, triggerPath: '5d1e7c3a-2b4f-4e8a-9c1d-0a2b3c4d5e6f' };
+const AGENT_313 = { id: 313, triggerPath: 'appointment-confirm' };
+const HOOK_SECRET = 'queue-test-shared-secret-7d41c2'; // test/queue/webhook-trigger.json
+const HOOK_PATH = 'webhook/f1a2b3c4-0000-4000-8000-0000000000f1/sysevo';
+const OWNER = { email: 'queue@example.com', password: 'QueueSandbox1', firstName: 'Queue' };
+
+const results = [];
+const pending = [];
+const figures = { n8n: null, call_seconds: CALL_SECONDS, time_scale: TIME_SCALE, org_cap: ORG_CAP };
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sysevo-queue-'));
+const cleanupDirs = [tmp];
+let servicesStarted = false;
+
+function check(name, fn) {
+	try {
+		const detail = fn();
+		results.push({ name, ok: true });
+		console.log(`  PASS  ${name}${detail ? ` (${detail})` : ''}`);
+	} catch (error) {
+		results.push({ name, ok: false });
+		console.log(
+			`  FAIL  ${name}\n        ${String(error?.message ?? error)
+				.split('\n')
+				.join('\n        ')}`,
+		);
+	}
+}
+
+function expect(condition, message) {
+	if (!condition) throw new Error(message);
+}
+
+const phone = (n) => `+1415555${String(n).padStart(4, '0')}`;
+const range = (from, count) => Array.from({ length: count }, (_, i) => from + i);
+
+function services(...args) {
+	return execFileSync('bash', [path.join(ROOT, 'scripts/services.sh'), ...args], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+}
+
+function stopServices() {
+	if (!servicesStarted) return;
+	servicesStarted = false;
+	try {
+		services('stop');
+	} catch (error) {
+		console.error(`services.sh stop failed: ${error.message}`);
+	}
+}
+
+function removeTemp() {
+	for (const dir of cleanupDirs) {
+		if (process.env.SYSEVO_QUEUE_KEEP === '1') log(`kept ${dir}`);
+		else fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/** `npm run build`, printing its output only when it fails. */
+function buildQuietly() {
+	try {
+		run('npm', ['run', 'build', '--silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+	} catch (error) {
+		console.error(`${error.stdout ?? ''}${error.stderr ?? ''}`);
+		throw new Error('npm run build failed');
+	}
+}
+
+/** Whether the built Sysevo node offers Options → Skip If Called Within. */
+function builtNodeHasSkipOption() {
+	const require = createRequire(import.meta.url);
+	const { Sysevo } = require(path.join(ROOT, 'dist/nodes/Sysevo/Sysevo.node.js'));
+	const options = new Sysevo().description.properties.filter((p) => p.name === 'options');
+	return options.some((p) => (p.options ?? []).some((o) => o.name === 'skipIfCalledWithinHours'));
+}
+
+// ---------------------------------------------------------------- n8n processes
+
+/** One n8n process kind: its own user folder (the package installed), log file and ports. */
+async function processEnv(name, tarball, shared, { http = false } = {}) {
+	const userFolder = path.join(tmp, name);
+	installTarball(userFolder, tarball);
+	return n8nEnv({
+		userFolder,
+		brokerPort: await freePort(),
+		port: http ? await freePort() : undefined,
+		extra: shared,
+	});
+}
+
+async function startWorker(n8n, name, env) {
+	const handle = startProcess(
+		name,
+		n8n.NODE24,
+		[n8n.N8N_BIN, 'worker', `--concurrency=${WORKER_CONCURRENCY}`],
+		{ env, cwd: env.N8N_USER_FOLDER, logFile: path.join(tmp, `${name}.log`) },
+	);
+	await handle.waitFor(/n8n worker is now ready/, 180_000);
+	return handle;
+}
+
+async function startWebhookProcess(n8n, env) {
+	const handle = startProcess('webhook', n8n.NODE24, [n8n.N8N_BIN, 'webhook'], {
+		env,
+		cwd: env.N8N_USER_FOLDER,
+		logFile: path.join(tmp, 'webhook.log'),
+	});
+	await handle.waitFor(/Webhook listener waiting for requests/, 180_000);
+	handle.url = `http://localhost:${env.N8N_PORT}`;
+	return handle;
+}
+
+function killNow(handle) {
+	try {
+		process.kill(-handle.child.pid, 'SIGKILL');
+	} catch {
+		/* already gone */
+	}
+}
+
+/** The execution ids a worker's log says it started. */
+function startedBy(worker) {
+	return [...worker.output().matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]);
+}
+
+// ---------------------------------------------------------------- REST (as the editor does)
+
+class Rest {
+	constructor(n8n) {
+		this.flatted = createRequire(n8n.N8N_BIN)('flatted');
+	}
+
+	async login(url) {
+		this.url = url;
+		this.cookie = await ownerSession(url, OWNER);
+	}
+
+	async call(method, route, body, { timeoutMs = 60_000 } = {}) {
+		const response = await fetch(`${this.url}/rest${route}`, {
+			method,
+			headers: { cookie: this.cookie, 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+			signal: AbortSignal.timeout(timeoutMs),
+		});
+		const text = await response.text();
+		let json;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = undefined;
+		}
+		return { status: response.status, json, text };
+	}
+
+	async executions(workflowId) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const { status, json, text } = await this.call('GET', `/executions?filter=${filter}&limit=100`);
+		if (status !== 200) throw new Error(`GET /rest/executions: ${status} ${text.slice(0, 300)}`);
+		return json.data?.results ?? [];
+	}
+
+	/** An execution with its run data unflattened. */
+	async execution(id) {
+		const { status, json, text } = await this.call('GET', `/executions/${id}`);
+		if (status !== 200)
+			throw new Error(`GET /rest/executions/${id}: ${status} ${text.slice(0, 300)}`);
+		const execution = json.data;
+		execution.parsed =
+			typeof execution.data === 'string' ? this.flatted.parse(execution.data) : null;
+		return execution;
+	}
+
+	/** The items a node sent to its first output, over all of its runs. */
+	static items(execution, node) {
+		const runs = execution.parsed?.resultData?.runData?.[node] ?? [];
+		return runs.flatMap((r) => r.data?.main?.[0] ?? []);
+	}
+}
+
+const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
+
+async function waitFor(what, fn, timeoutMs, everyMs = 1000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await fn();
+		if (value) return value;
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await sleep(everyMs);
+	}
+}
+
+// ---------------------------------------------------------------- sandbox
+
+async function sandboxStats(sandbox) {
+	return await (await fetch(`${sandbox.origin}/__sandbox/stats`)).json();
+}
+
+async function sandboxAdmin(sandbox, route, body) {
+	const response = await fetch(`${sandbox.origin}/__sandbox/${route}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	if (response.status !== 200) throw new Error(`sandbox ${route}: ${await response.text()}`);
+}
+
+/** Samples liveCalls until stopped; the peak is read from the sandbox when it reports one. */
+function liveCallMonitor(sandbox) {
+	let peak = 0;
+	let reported;
+	let running = true;
+	const loop = (async () => {
+		while (running) {
+			try {
+				const stats = await sandboxStats(sandbox);
+				peak = Math.max(peak, stats.liveCalls);
+				if (typeof stats.maxLiveCalls === 'number') reported = stats.maxLiveCalls;
+			} catch {
+				/* the next sample counts */
+			}
+			await sleep(100);
+		}
+	})();
+	return {
+		async stop() {
+			running = false;
+			await loop;
+			return reported !== undefined
+				? { peak: Math.max(reported, peak), source: 'sandbox maxLiveCalls' }
+				: { peak, source: 'sampled every 100 ms' };
+		},
+	};
+}
+
+/** Places a call the way any API client does (not through n8n); returns the run id. */
+async function placeCall(sandbox, agent, number) {
+	const response = await fetch(`${sandbox.baseUrl}/public/agent/${agent.triggerPath}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-api-key': SANDBOX_API_KEY },
+		body: JSON.stringify({ phone_number: number }),
+	});
+	const body = await response.json();
+	if (response.status !== 200)
+		throw new Error(`trigger ${number}: ${response.status} ${JSON.stringify(body)}`);
+	return body.workflow_run_id;
+}
+
+async function runsOf(sandbox) {
+	return await (await fetch(`${sandbox.origin}/__sandbox/runs`)).json();
+}
+
+async function allEnded(sandbox, ids) {
+	const runs = await runsOf(sandbox);
+	const list = Array.isArray(runs) ? runs : (runs.runs ?? []);
+	const byId = new Map(list.map((r) => [r.id, r]));
+	return ids.every((id) => byId.get(id)?.is_completed === true);
+}
+
+// ---------------------------------------------------------------- the checks
+
+function campaignBody(numbers, extra = {}) {
+	return {
+		rows: numbers.map((n) => ({ phone: phone(n), name: `Customer ${n}` })),
+		maxConcurrentCalls: MAX_CONCURRENT,
+		pollIntervalSeconds: POLL_INTERVAL_SECONDS,
+		...extra,
+	};
+}
+
+async function postWebhook(url, route, body) {
+	const response = await fetch(`${url}/webhook/${route}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	return { status: response.status, text: await response.text() };
+}
+
+/** Per-item outcome of a campaign execution's "Call and Wait" node. */
+function itemOutcomes(execution) {
+	const items = Rest.items(execution, 'Call and Wait').map((item) => item.json);
+	return {
+		items,
+		failed429: items.filter((i) => i.error && String(i.http_code) === '429').length,
+		failedOther: items.filter((i) => i.error && String(i.http_code) !== '429').length,
+		phones: items.map((i) => i.phone_number).filter(Boolean),
+	};
+}
+
+async function campaign({ sandbox, main, rest, workers }) {
+	const numbers = range(0, CAMPAIGNS).map((k) => range(3000 + k * PER_CAMPAIGN, PER_CAMPAIGN));
+	const monitor = liveCallMonitor(sandbox);
+	const t0 = Date.now();
+	const answers = await Promise.all(
+		numbers.map((list) => postWebhook(main.url, 'sysevo-queue-campaign', campaignBody(list))),
+	);
+	check(`campaign: ${CAMPAIGNS} webhook requests accepted at once`, () => {
+		expect(
+			answers.every((a) => a.status === 200),
+			JSON.stringify(answers),
+		);
+	});
+	const finished = await waitFor(
+		`${CAMPAIGNS} campaign executions to finish`,
+		async () => {
+			const list = await rest.executions('sysevoQueueCampaign');
+			return list.length >= CAMPAIGNS && list.every((e) => FINAL.has(e.status)) ? list : null;
+		},
+		15 * 60_000,
+		2000,
+	);
+	const wallSeconds = (Date.now() - t0) / 1000;
+	const live = await monitor.stop();
+	const executions = await Promise.all(finished.map((e) => rest.execution(e.id)));
+	const lastStop = Math.max(...executions.map((e) => Date.parse(e.stoppedAt)));
+	const elapsed = (lastStop - t0) / 1000;
+	const ceiling = (CAMPAIGNS * PER_CAMPAIGN * CALL_SECONDS) / ORG_CAP;
+	const outcomes = executions.map(itemOutcomes);
+	const all = numbers.flat().map(phone);
+	const stats = await sandboxStats(sandbox);
+	const dials = all.map((p) => stats.dials[p] ?? 0);
+	const returned = new Set(outcomes.flatMap((o) => o.phones));
+	const perWorker = Object.fromEntries(
+		workers.map((w) => [
+			w.name,
+			startedBy(w).filter((id) => finished.some((e) => e.id === id)).length,
+		]),
+	);
+	Object.assign(figures, {
+		executions: executions.length,
+		calls: all.length,
+		max_concurrent_calls_per_execution: MAX_CONCURRENT,
+		worker_concurrency: WORKER_CONCURRENCY,
+		executions_per_worker: perWorker,
+		ceiling_seconds: ceiling,
+		elapsed_seconds: Number(elapsed.toFixed(1)),
+		efficiency: Number((ceiling / elapsed).toFixed(3)),
+		failed_429: outcomes.reduce((s, o) => s + o.failed429, 0),
+		failed_other: outcomes.reduce((s, o) => s + o.failedOther, 0),
+		lost: all.filter((p) => !returned.has(p)).length,
+		dialled_twice: dials.filter((d) => d > 1).length,
+		never_dialled: dials.filter((d) => d === 0).length,
+		max_live_calls: live.peak,
+		max_live_calls_source: live.source,
+	});
+	log(
+		`campaign: ${elapsed.toFixed(1)} s (until the webhook poll saw the end: ${wallSeconds.toFixed(1)} s)`,
+	);
+
+	check('campaign: every execution succeeded', () => {
+		const statuses = executions.map((e) => `${e.id}:${e.status}`);
+		expect(executions.length === CAMPAIGNS, `${executions.length} executions: ${statuses}`);
+		expect(
+			executions.every((e) => e.status === 'success'),
+			statuses.join(', '),
+		);
+		return statuses.join(', ');
+	});
+	check('campaign: the executions ran on the workers, none on the main process', () => {
+		const ranOnWorkers = Object.values(perWorker).reduce((s, n) => s + n, 0);
+		expect(
+			ranOnWorkers === CAMPAIGNS,
+			`workers started ${ranOnWorkers}: ${JSON.stringify(perWorker)}`,
+		);
+		return JSON.stringify(perWorker);
+	});
+	check(`campaign: every one of the ${all.length} numbers dialled exactly once`, () => {
+		expect(
+			figures.dialled_twice === 0 && figures.never_dialled === 0,
+			`dialled twice: ${figures.dialled_twice}, never dialled: ${figures.never_dialled}`,
+		);
+	});
+	check('campaign: 0 items failed by 429, 0 failed otherwise', () => {
+		const example = outcomes.flatMap((o) => o.items).find((i) => i.error);
+		expect(
+			figures.failed_429 === 0 && figures.failed_other === 0,
+			`429: ${figures.failed_429}, other: ${figures.failed_other}; e.g. ${JSON.stringify(example)?.slice(0, 400)}`,
+		);
+	});
+	check('campaign: 0 lost (one output item per number, each with its own run)', () => {
+		const runIds = outcomes.flatMap((o) => o.items.map((i) => i.workflow_run_id));
+		expect(figures.lost === 0, `${figures.lost} numbers have no output item`);
+		expect(
+			outcomes.every((o) => o.items.length === PER_CAMPAIGN),
+			`items: ${outcomes.map((o) => o.items.length)}`,
+		);
+		expect(new Set(runIds).size === all.length, `${new Set(runIds).size} distinct run ids`);
+		const ended = outcomes
+			.flatMap((o) => o.items)
+			.filter((i) => i.run_status === 'completed').length;
+		expect(ended === all.length, `${ended} calls came back completed`);
+	});
+	check(`campaign: the sandbox never had more than ${ORG_CAP} live calls`, () => {
+		expect(live.peak <= ORG_CAP, `peak ${live.peak} (${live.source})`);
+		return `peak ${live.peak}, ${live.source}`;
+	});
+	if (figures.efficiency < TARGET_EFFICIENCY)
+		pending.push(
+			`campaign efficiency ≥ ${TARGET_EFFICIENCY}: measured ${figures.efficiency} (the node's back-off under a shared cap decides it)`,
+		);
+	console.log(
+		`  INFO  efficiency ${figures.efficiency} = ceiling ${ceiling} s (${all.length} × ${CALL_SECONDS} s ÷ ${ORG_CAP}) ÷ ${figures.elapsed_seconds} s elapsed (target ≥ ${TARGET_EFFICIENCY})`,
+	);
+}
+
+async function killWorkerMidCampaign({ sandbox, main, rest, workers, skipSupported }) {
+	const numbers = range(3300, PER_CAMPAIGN);
+	const body = campaignBody(numbers, { maxConcurrentCalls: ORG_CAP });
+	const answer = await postWebhook(main.url, 'sysevo-queue-retry', body);
+	expect(answer.status === 200, `retry webhook: ${answer.status} ${answer.text}`);
+	const execution = await waitFor(
+		'the campaign execution to start on a worker',
+		async () => {
+			const [latest] = await rest.executions('sysevoQueueRetry');
+			if (!latest) return null;
+			const worker = workers.find((w) => startedBy(w).includes(latest.id));
+			return worker ? { id: latest.id, worker } : null;
+		},
+		120_000,
+		500,
+	);
+	const dialledSoFar = async () => {
+		const stats = await sandboxStats(sandbox);
+		return { stats, count: numbers.filter((n) => stats.dials[phone(n)]).length };
+	};
+	// Mid-campaign: some calls ended, some live, the rest not dialled yet.
+	await waitFor(
+		'15 of its calls to be dialled',
+		async () => (await dialledSoFar()).count >= 15,
+		120_000,
+		200,
+	);
+	killNow(execution.worker);
+	const killedAt = Date.now();
+	const atKill = await dialledSoFar();
+	log(`killed ${execution.worker.name} (execution ${execution.id}) after ${atKill.count} dials`);
+	const crashed = await waitFor(
+		`execution ${execution.id} to be marked crashed`,
+		async () => {
+			const found = (await rest.executions('sysevoQueueRetry')).find((e) => e.id === execution.id);
+			return found && FINAL.has(found.status) ? found : null;
+		},
+		5 * 60_000,
+		2000,
+	);
+	const secondsToCrashed = (Date.now() - killedAt) / 1000;
+	const beforeRetry = await dialledSoFar();
+	figures.kill = {
+		worker: execution.worker.name,
+		execution: execution.id,
+		dialled_before_kill: atKill.count,
+		live_at_kill: atKill.stats.liveCalls,
+		dialled_after_kill_before_retry: beforeRetry.count - atKill.count,
+		status: crashed.status,
+		seconds_to_status: Number(secondsToCrashed.toFixed(1)),
+		skip_option_in_build: skipSupported,
+	};
+	// n8n ends it one of two ways: the main process's queue recovery marks it "crashed" (its input
+	// kept, so a retry runs the campaign again), or, usually first with n8n's defaults, the job is
+	// failed as stalled and the execution marked "error" with its input dropped.
+	const crashDetail = await rest.execution(execution.id);
+	figures.kill.error = crashDetail.parsed?.resultData?.error?.message ?? null;
+	check(
+		'worker killed: n8n ends its execution (crashed or error) and dials nothing more for it',
+		() => {
+			expect(['crashed', 'error'].includes(crashed.status), `status ${crashed.status}`);
+			expect(
+				beforeRetry.count === atKill.count,
+				`${beforeRetry.count - atKill.count} dials after the kill`,
+			);
+			return `${atKill.count} of ${numbers.length} dialled before the kill (${atKill.stats.liveCalls} live), ${numbers.length - atKill.count} never dialled, no output items; ${crashed.status} after ${secondsToCrashed.toFixed(0)} s${figures.kill.error ? `: "${figures.kill.error.slice(0, 60)}…"` : ''}`;
+		},
+	);
+
+	// The user retries it from the Executions list ("Retry with original workflow"). When n8n kept
+	// no input for it (see the crash check above), the retry runs nothing, and the user re-runs
+	// the same input instead.
+	const nextExecution = (afterId) =>
+		waitFor(
+			`an execution after ${afterId} to finish`,
+			async () => {
+				const list = await rest.executions('sysevoQueueRetry');
+				const next = list
+					.filter((e) => Number(e.id) > Number(afterId))
+					.sort((a, b) => Number(a.id) - Number(b.id))[0];
+				return next && FINAL.has(next.status) ? next : null;
+			},
+			10 * 60_000,
+			2000,
+		);
+	const dialledNow = async () => {
+		const stats = await sandboxStats(sandbox);
+		return numbers.filter((n) => stats.dials[phone(n)]).length;
+	};
+	const retried = await rest.call(
+		'POST',
+		`/executions/${execution.id}/retry`,
+		{ loadWorkflow: false },
+		{ timeoutMs: 10 * 60_000 },
+	);
+	let retryExecution = retried.status === 200 ? await nextExecution(execution.id) : undefined;
+	const restRetry = {
+		answer: retried.status,
+		status: retryExecution?.status ?? null,
+		new_dials: (await dialledNow()) - beforeRetry.count,
+	};
+	let via = 'Executions list retry';
+	if (retryExecution?.status !== 'success' || (await dialledNow()) < numbers.length) {
+		log(
+			`the retry (${retried.status}, ${retryExecution?.status ?? retried.text.slice(0, 120)}) dialled ${restRetry.new_dials}; re-running the same input`,
+		);
+		via = 're-run of the same input';
+		await postWebhook(main.url, 'sysevo-queue-retry', body);
+		retryExecution = await nextExecution(retryExecution?.id ?? execution.id);
+	}
+	const after = await sandboxStats(sandbox);
+	const counts = numbers.map((n) => after.dials[phone(n)] ?? 0);
+	const twice = numbers.filter((n, i) => counts[i] > 1).map(phone);
+	Object.assign(figures.kill, {
+		rest_retry: restRetry,
+		retry_via: via,
+		retry_status: retryExecution.status,
+		dialled_twice_after_retry: twice.length,
+		never_dialled_after_retry: counts.filter((c) => c === 0).length,
+	});
+	check('retry: the retried execution succeeded and every number has now been dialled', () => {
+		expect(retryExecution.status === 'success', `status ${retryExecution.status} (via ${via})`);
+		expect(
+			figures.kill.never_dialled_after_retry === 0,
+			`${figures.kill.never_dialled_after_retry} never dialled`,
+		);
+		return `via ${via}, execution ${retryExecution.id}`;
+	});
+	const summary = `${twice.length} of the ${atKill.count} numbers dialled before the kill were dialled again`;
+	if (skipSupported) {
+		check('retry: Skip If Called Within (24 h) kept every number to one dial', () => {
+			expect(twice.length === 0, `${summary}: ${twice.slice(0, 10).join(', ')}`);
+		});
+	} else {
+		pending.push(
+			`retry: no number dialled twice: waits for Options → Skip If Called Within in the node (${summary})`,
+		);
+		console.log(
+			`  PEND  retry: no number dialled twice (the built node has no Skip If Called Within yet; ${summary})`,
+		);
+	}
+}
+
+/** Run ids emitted by the polling workflow, over all of its executions. */
+async function emittedByPolling(rest) {
+	const list = (await rest.executions('sysevoQueuePolling')).filter((e) => e.status === 'success');
+	const ids = [];
+	for (const summary of list) {
+		const execution = await rest.execution(summary.id);
+		for (const item of Rest.items(execution, 'Sysevo Trigger')) ids.push(item.json.workflow_run_id);
+	}
+	return ids;
+}
+
+async function pollingAcrossRestart({ sandbox, n8n, rest, mainEnv, state, batchA }) {
+	const count = (ids, id) => ids.filter((x) => x === id).length;
+	await waitFor(
+		'the calls placed before the restart to be polled',
+		async () => {
+			const ids = await emittedByPolling(rest);
+			return batchA.every((id) => count(ids, id) >= 1);
+		},
+		3 * 60_000,
+		5000,
+	);
+	// Calls that end while the main process is down, then calls placed after it is back.
+	const batchB = [];
+	for (const n of range(3610, 4)) batchB.push(await placeCall(sandbox, AGENT_313, phone(n)));
+	const t0 = Date.now();
+	await state.main.stop();
+	await waitFor(
+		'the calls to end while the main process is down',
+		() => allEnded(sandbox, batchB),
+		60_000,
+		500,
+	);
+	state.main = await startN8n(n8n, mainEnv, { logFile: path.join(tmp, 'main-2.log') });
+	await rest.login(state.main.url);
+	figures.polling = { restart_seconds: Number(((Date.now() - t0) / 1000).toFixed(1)) };
+	const batchC = [];
+	for (const n of range(3620, 4)) batchC.push(await placeCall(sandbox, AGENT_313, phone(n)));
+	const expected = [...batchA, ...batchB, ...batchC];
+	let ids = [];
+	try {
+		await waitFor(
+			'every call to be emitted after the restart',
+			async () => {
+				ids = await emittedByPolling(rest);
+				return expected.every((id) => count(ids, id) >= 1);
+			},
+			4 * 60_000,
+			5000,
+		);
+	} catch (error) {
+		log(error.message);
+	}
+	await sleep(2000);
+	ids = await emittedByPolling(rest);
+	const missing = expected.filter((id) => count(ids, id) === 0);
+	const duplicates = [...new Set(ids)].filter((id) => count(ids, id) > 1);
+	Object.assign(figures.polling, {
+		calls: expected.length,
+		emitted: ids.length,
+		missing: missing.length,
+		duplicates: duplicates.length,
+	});
+	check(
+		'polling trigger: every call ending across a main-process restart is emitted exactly once',
+		() => {
+			expect(missing.length === 0, `never emitted: ${missing.join(', ')}`);
+			expect(duplicates.length === 0, `emitted more than once: ${duplicates.join(', ')}`);
+			const stray = ids.filter((id) => !expected.includes(id));
+			expect(
+				stray.length === 0,
+				`emitted runs that were never placed for agent 313: ${stray.join(', ')}`,
+			);
+			return `${batchA.length} before, ${batchB.length} during, ${batchC.length} after the restart`;
+		},
+	);
+}
+
+async function webhookProcess({ sandbox, n8n, rest, hookEnv, workers }) {
+	const hook = await startWebhookProcess(n8n, hookEnv);
+	const url = `http://127.0.0.1:${hookEnv.N8N_PORT}/${HOOK_PATH}`;
+	const unauthorised = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ workflow_run_id: 1 }),
+	});
+	check('webhook process: a delivery without the shared secret is refused with 401', () => {
+		expect(unauthorised.status === 401, `status ${unauthorised.status}`);
+	});
+	await sandboxAdmin(sandbox, 'webhooks', {
+		workflowId: AGENT_312.id,
+		url,
+		headers: { 'X-Sysevo-Secret': HOOK_SECRET },
+	});
+	const placed = [];
+	for (const n of range(3700, 5)) placed.push(await placeCall(sandbox, AGENT_312, phone(n)));
+	let emitted = [];
+	try {
+		await waitFor(
+			'the deliveries to run',
+			async () => {
+				const list = (await rest.executions('sysevoQueueHook')).filter((e) => FINAL.has(e.status));
+				if (list.length < placed.length) return false;
+				emitted = [];
+				for (const summary of list) {
+					const execution = await rest.execution(summary.id);
+					for (const item of Rest.items(execution, 'Sysevo Trigger'))
+						emitted.push(item.json.workflow_run_id);
+				}
+				return placed.every((id) => emitted.includes(id));
+			},
+			3 * 60_000,
+			2000,
+		);
+	} catch (error) {
+		log(error.message);
+	}
+	await sandboxAdmin(sandbox, 'webhooks', { workflowId: AGENT_312.id, url: null });
+	const executionsOnWorkers = workers.flatMap(startedBy);
+	const list = await rest.executions('sysevoQueueHook');
+	figures.webhook = {
+		deliveries: placed.length,
+		executions: list.length,
+		emitted: emitted.length,
+		ran_on_workers: list.filter((e) => executionsOnWorkers.includes(e.id)).length,
+	};
+	check(
+		'webhook process: each call ended is delivered through it and emitted once, on a worker',
+		() => {
+			const missing = placed.filter((id) => !emitted.includes(id));
+			const twice = placed.filter((id) => emitted.filter((x) => x === id).length > 1);
+			expect(missing.length === 0, `not emitted: ${missing.join(', ')}`);
+			expect(twice.length === 0, `emitted twice: ${twice.join(', ')}`);
+			expect(
+				list.every((e) => e.status === 'success'),
+				list.map((e) => `${e.id}:${e.status}`).join(', '),
+			);
+			expect(
+				figures.webhook.ran_on_workers === list.length,
+				`${figures.webhook.ran_on_workers} of ${list.length} ran on a worker`,
+			);
+			return `${placed.length} deliveries, ${list.length} executions`;
+		},
+	);
+	await hook.stop();
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+	const t0 = Date.now();
+	stopChildrenOnSignals(async () => {
+		stopServices();
+		removeTemp();
+	});
+	if (process.env.SYSEVO_QUEUE_SKIP_BUILD !== '1') buildQuietly();
+	const tarball = packPackage();
+	cleanupDirs.push(path.dirname(tarball));
+	const skipSupported = builtNodeHasSkipOption();
+	const n8n = provisionN8n();
+	figures.n8n = JSON.parse(
+		fs.readFileSync(path.join(path.dirname(path.dirname(n8n.N8N_BIN)), 'package.json'), 'utf8'),
+	).version;
+
+	const svc = Object.fromEntries(
+		services('start')
+			.trim()
+			.split('\n')
+			.map((line) => line.split('=')),
+	);
+	servicesStarted = true;
+	const database = 'n8n_queue_test';
+	services('fresh-db', database);
+
+	const sandbox = await startSandbox({
+		port: await freePort(),
+		timeScale: TIME_SCALE,
+		logFile: path.join(tmp, 'sandbox.log'),
+	});
+	await sandboxAdmin(sandbox, 'config', {
+		concurrencyLimit: ORG_CAP,
+		callDurationSeconds: CALL_SECONDS / TIME_SCALE,
+	});
+	log(`sandbox ${sandbox.baseUrl}; Redis ${svc.REDIS_PORT}, PostgreSQL ${svc.PG_PORT}`);
+
+	const shared = {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: svc.REDIS_PORT,
+		QUEUE_BULL_PREFIX: `sysevo-queue-${process.pid}`,
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: '127.0.0.1',
+		DB_POSTGRESDB_PORT: svc.PG_PORT,
+		DB_POSTGRESDB_DATABASE: database,
+		DB_POSTGRESDB_USER: svc.PG_USER,
+		DB_POSTGRESDB_PASSWORD: '',
+		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
+		// A dead worker's job counts as stalled once its lock lapses, and the main process then
+		// ends its execution. Shorter than the defaults (60 s lock, 30 s stalled check) so the test
+		// sees it in under a minute; the queue recovery keeps its default (180 min), as in
+		// production, so the outcome does not depend on which of the two gets there first.
+		QUEUE_WORKER_LOCK_DURATION: '20000',
+		QUEUE_WORKER_LOCK_RENEW_TIME: '5000',
+		QUEUE_WORKER_STALLED_INTERVAL: '10000',
+		N8N_LOG_LEVEL: 'info',
+	};
+	const mainEnv = await processEnv('main', tarball, shared, { http: true });
+	const workerEnvs = [
+		await processEnv('worker-1', tarball, shared),
+		await processEnv('worker-2', tarball, shared),
+	];
+	const hookEnv = await processEnv('webhook', tarball, shared, { http: true });
+
+	const workflowDir = path.join(tmp, 'workflows');
+	stageWorkflows(jsonFiles(path.join(ROOT, 'test/queue')), workflowDir);
+	const credentialFile = writeCredentialFile(tmp, sandbox.baseUrl);
+	for (const args of [
+		['import:credentials', `--input=${credentialFile}`],
+		['import:workflow', '--separate', `--input=${workflowDir}`],
+		...['sysevoQueueCampaign', 'sysevoQueueRetry', 'sysevoQueuePolling', 'sysevoQueueHook'].map(
+			(id) => ['publish:workflow', `--id=${id}`],
+		),
+	]) {
+		const result = await n8nCli(n8n, mainEnv, args);
+		if (result.code !== 0)
+			throw new Error(
+				`n8n ${args.join(' ')}: exit ${result.code}\n${(result.stdout + result.stderr).slice(-2000)}`,
+			);
+	}
+	log(`imported ${CREDENTIAL.name} and test/queue/*.json, published 4 workflows`);
+
+	// The CLI commands above ran the database migrations, so the three can boot side by side.
+	const state = {};
+	const [mainHandle, ...workers] = await Promise.all([
+		startN8n(n8n, mainEnv, { logFile: path.join(tmp, 'main-1.log') }),
+		...workerEnvs.map((env, i) => startWorker(n8n, `worker-${i + 1}`, env)),
+	]);
+	state.main = mainHandle;
+	const rest = new Rest(n8n);
+	await rest.login(state.main.url);
+	// The polling trigger starts from "now" when it is activated, so its calls come after that:
+	// its first poll leaves a cursor in the workflow's static data.
+	const cursorSaved = await waitFor(
+		'the polling trigger to store its cursor',
+		async () => {
+			const { json } = await rest.call('GET', '/workflows/sysevoQueuePolling');
+			return Boolean(json?.data?.staticData?.['node:Sysevo Trigger']);
+		},
+		30_000,
+		1000,
+	).catch(() => false);
+	if (!cursorSaved) log('the polling trigger stored no cursor on activation; going on');
+	log(
+		`main ${state.main.url} and ${workers.length} workers ready (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+	);
+
+	// Calls for the polling trigger, placed now so that a poll picks them up during the campaign.
+	await sleep(2000);
+	const batchA = [];
+	for (const n of range(3600, 4)) batchA.push(await placeCall(sandbox, AGENT_313, phone(n)));
+
+	if (STEPS.has('campaign')) await campaign({ sandbox, main: state.main, rest, workers });
+	if (STEPS.has('kill'))
+		await killWorkerMidCampaign({ sandbox, main: state.main, rest, workers, skipSupported });
+	const alive = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+	if (STEPS.has('webhook')) await webhookProcess({ sandbox, n8n, rest, hookEnv, workers: alive });
+	if (STEPS.has('polling'))
+		await pollingAcrossRestart({ sandbox, n8n, rest, mainEnv, state, batchA });
+	figures.total_seconds = Number(((Date.now() - t0) / 1000).toFixed(0));
+}
+
+let crashed = null;
+try {
+	await main();
+} catch (error) {
+	crashed = error;
+	console.error(error?.stack ?? error);
+} finally {
+	await stopAll();
+	stopServices();
+	removeTemp();
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed + (crashed ? 1 : 0);
+if (pending.length > 0) console.log(`pending:\n${pending.map((p) => `  - ${p}`).join('\n')}`);
+console.log(
+	`queue: ${passed} passed, ${failed} failed${pending.length ? `, ${pending.length} pending` : ''}`,
+);
+if (JSON_OUTPUT)
+	console.log(JSON.stringify({ passed, failed, pending: pending.length, ...figures }));
+process.exit(failed > 0 ? 1 : 0);
