@@ -53,9 +53,10 @@ function workflowOf(
 	node: INode,
 	staticData: IDataObject,
 	nodeType: INodeType = new SysevoTrigger(),
+	id = 'wf-trigger',
 ): Workflow {
 	return new Workflow({
-		id: 'wf-trigger',
+		id,
 		nodes: [node],
 		connections: {},
 		active: true,
@@ -129,6 +130,8 @@ export interface WebhookTriggerOptions {
  * A webhook-mode trigger behind a loopback URL, run in n8n-core's real WebhookContext. The
  * workflow's static data lives on between requests, as n8n loads and saves it around each call.
  */
+let webhookWorkflows = 0;
+
 export async function webhookTrigger(
 	parameters: INodeParameters,
 	{ credential, mode = 'webhook' }: WebhookTriggerOptions = {},
@@ -139,7 +142,9 @@ export async function webhookTrigger(
 			...node.credentials,
 			sysevoWebhookApi: { id: '2', name: 'Sysevo webhook' },
 		};
-	const workflow = workflowOf(node, {});
+	// Each receiver stands for its own workflow: the trigger also remembers deliveries per workflow
+	// in process memory (nodes/SysevoTrigger/webhook/deliveries.ts).
+	const workflow = workflowOf(node, {}, undefined, `wf-webhook-${++webhookWorkflows}`);
 	const trigger = new SysevoTrigger();
 	const emitted: IDataObject[] = [];
 	const webhookData = {
