@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import {
+	callSourcesFilter,
 	includeTranscriptOption,
 	outcomeSettleOption,
 	simplifyOption,
@@ -35,43 +36,9 @@ const filters: INodeProperties = {
 	placeholder: 'Add Filter',
 	default: {},
 	options: [
-		{
-			displayName: 'Call Sources',
-			name: 'callSources',
-			type: 'multiOptions',
-			default: ['api'],
-			description:
-				"Which calls to start on. An agent's runs also hold tests from the agent editor, chats, inbound and campaign calls. Without this filter, only API calls (such as those the Sysevo node places). Empty means every source.",
-			options: [
-				{
-					name: 'API Calls',
-					value: 'api',
-					description:
-						'Calls placed through the API, e.g. by the Sysevo node (runs named WR-API-…; WR-TEST-… only with Include API Calls on the Draft)',
-				},
-				{
-					name: 'Campaign Calls',
-					value: 'campaign',
-					description: 'Calls a Sysevo campaign placed (WR-CAMPAIGN-…)',
-				},
-				{
-					name: 'Editor Tests (Web, Chat, Phone)',
-					value: 'editorTest',
-					description:
-						'Test calls, web calls and text chats started from the agent editor on the draft',
-				},
-				{
-					name: 'Inbound Calls',
-					value: 'inbound',
-					description: "Calls into the agent's phone numbers (WR-TEL-IN-…)",
-				},
-				{
-					name: 'Website Widget',
-					value: 'widget',
-					description: 'Voice calls and chats of visitors using the embedded website widget',
-				},
-			],
-		},
+		callSourcesFilter(
+			"Which calls to start on. An agent's runs also hold tests from the agent editor, chats, inbound and campaign calls. Without this filter, only API calls (such as those the Sysevo node places; WR-TEST-… ones only with Include API Calls on the Draft). Empty means every source.",
+		),
 		{
 			displayName: 'Dispositions',
 			name: 'dispositions',

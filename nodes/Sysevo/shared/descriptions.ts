@@ -241,3 +241,43 @@ export function runResultOptions(onlyWhenWaiting: boolean): INodeProperties[] {
 export function sortedByName(options: INodeProperties[]): INodeProperties[] {
 	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
+
+/** Filters → Call Sources: which of an agent's runs count (helpers/callSource.ts). */
+export function callSourcesFilter(description: string): INodeProperties {
+	return {
+		displayName: 'Call Sources',
+		name: 'callSources',
+		type: 'multiOptions',
+		default: ['api'],
+		description,
+		options: [
+			{
+				name: 'API Calls',
+				value: 'api',
+				description:
+					'Calls placed through the API, e.g. by the Sysevo node (runs named WR-API-…; WR-TEST-… on the draft)',
+			},
+			{
+				name: 'Campaign Calls',
+				value: 'campaign',
+				description: 'Calls a Sysevo campaign placed (WR-CAMPAIGN-…)',
+			},
+			{
+				name: 'Editor Tests (Web, Chat, Phone)',
+				value: 'editorTest',
+				description:
+					'Test calls, web calls and text chats started from the agent editor on the draft',
+			},
+			{
+				name: 'Inbound Calls',
+				value: 'inbound',
+				description: "Calls into the agent's phone numbers (WR-TEL-IN-…)",
+			},
+			{
+				name: 'Website Widget',
+				value: 'widget',
+				description: 'Voice calls and chats of visitors using the embedded website widget',
+			},
+		],
+	};
+}

@@ -11,6 +11,7 @@ import { runPool } from '../../calling/pool';
 import type { Lane } from '../../calling/session';
 import { checkPositiveInteger } from '../../helpers/identifiers';
 import {
+	callSourcesFilter,
 	requestTimeoutOption,
 	runResultOptions,
 	sortedByName,
@@ -52,21 +53,9 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{
-				displayName: 'Call Sources',
-				name: 'callSources',
-				type: 'multiOptions',
-				default: ['api'],
-				description:
-					'Only calls of these kinds: placed through the API (Trigger Call), campaign calls, inbound calls, or test calls from the agent editor (web, chat and phone tests on the draft)',
-				options: [
-					{ name: 'API Calls', value: 'api' },
-					{ name: 'Campaign Calls', value: 'campaign' },
-					{ name: 'Editor Test Calls', value: 'editorTest' },
-					{ name: 'Inbound Calls', value: 'inbound' },
-					{ name: 'Website Widget', value: 'widget' },
-				],
-			},
+			callSourcesFilter(
+				'Only calls of these kinds. Without this filter, calls of every source are listed.',
+			),
 			{
 				displayName: 'Created After',
 				name: 'createdAfter',
