@@ -1,24 +1,16 @@
 import {
-	NodeApiError,
-	NodeOperationError,
 	sleep,
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
-	type JsonObject,
 } from 'n8n-workflow';
 
-import { earlierCallFields, type EarlierCall } from '../../calling/callHistory';
-import type { ItemCall } from '../../calling/ledger';
+import { placeCall } from '../../calling/placeCall';
 import { prefetch } from '../../calling/prefetch';
 import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from '../../calling/rateLimit';
 import { DEFAULT_MAX_CONCURRENT_CALLS, type CallSession, type Lane } from '../../calling/session';
-import { waitForRun, waitSettingsOf } from '../../calling/waitForRun';
-import { MAY_HAVE_DIALED } from '../../helpers/errors';
-import { settled } from '../../helpers/settled';
-import { checkPositiveInteger } from '../../helpers/identifiers';
 import { countryOptions } from '../../helpers/phone';
 import {
 	agentLocator,
@@ -30,10 +22,8 @@ import {
 	runResultOptions,
 	waitForCompletionProperty,
 } from '../../shared/descriptions';
-import { finalizeRunItems, runItem } from '../../shared/runOutput';
-import { apiBaseUrl, MayHaveDialedError } from '../../transport';
-import { triggerCall } from '../../transport/api';
-import { itemFacts, triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
+import { finalizeRunItems } from '../../shared/runOutput';
+import { itemFacts, triggerPlanOf, type TriggerPlan } from './triggerPlan';
 
 const allowedCountriesOption: INodeProperties = {
 	displayName: 'Allowed Countries',
@@ -272,22 +262,6 @@ export function lane(this: IExecuteFunctions): Lane {
 	return 'dial';
 }
 
-type SkipOptions = TriggerOptions & { skipIfCalledWithinHours?: number | string };
-
-function skipHoursOf(context: IExecuteFunctions, i: number, plan: TriggerPlan): number {
-	const raw = (plan.options as SkipOptions).skipIfCalledWithinHours;
-	if (raw === undefined || raw === null || raw === '') return 0;
-	const hours = Number(raw);
-	if (!Number.isFinite(hours) || hours < 0) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Skip If Called Within must be a number of hours of 0 or more, not "${String(raw)}"`,
-			{ itemIndex: i, description: 'No call was placed for this item.' },
-		);
-	}
-	return hours;
-}
-
 /**
  * Items are read and checked in input order in the background while earlier calls are in flight;
  * with Skip If Called Within, each also claims its number in input order, so of two items calling
@@ -299,8 +273,7 @@ function planOf(context: IExecuteFunctions, i: number, session: CallSession): Pr
 			context.getInputData().length,
 			(index) => {
 				const plan = triggerPlanOf.call(context, index);
-				if (skipHoursOf(context, index, plan) > 0)
-					session.history.claim(plan.target.identifier, plan.e164, index);
+				if (plan.skipHours > 0) session.history.claim(plan.target.identifier, plan.e164, index);
 				return plan;
 			},
 			async () => await sleep(0),
@@ -308,266 +281,12 @@ function planOf(context: IExecuteFunctions, i: number, session: CallSession): Pr
 	);
 	return plans.get(i);
 }
-
-async function dial(
-	context: IExecuteFunctions,
-	i: number,
-	session: CallSession,
-	plan: TriggerPlan,
-): Promise<IDataObject> {
-	const { target, body, options } = plan;
-	// The credential is read before the dial's turn is taken, so turns are spaced as sent.
-	await apiBaseUrl.call(context);
-	const response = await session.dial(
-		i,
-		async () =>
-			await triggerCall.call(context, target.route, target.path, body, {
-				timeoutMs: waitSettingsOf(options).requestTimeoutMs,
-				itemIndex: i,
-			}),
-		(options.callLimitWaitSeconds ?? DEFAULT_CALL_LIMIT_WAIT_SECONDS) * 1000,
-	);
-	if (!checkPositiveInteger(response.workflow_run_id, 'run ID').valid) {
-		throw new MayHaveDialedError(context.getNode(), response as JsonObject, {
-			message: 'Sysevo accepted the call but returned no run ID',
-			description: MAY_HAVE_DIALED,
-			httpCode: '200',
-			itemIndex: i,
-		});
-	}
-	return response;
-}
-
-/** A failure after the call was placed: say so, keeping what Sysevo answered. */
-function placedButFailed(
-	context: IExecuteFunctions,
-	i: number,
-	runId: number,
-	error: unknown,
-): Error {
-	const message = `The call was placed (run ${runId}), but waiting for it to end failed: ${(error as Error).message}`;
-	const description = `Do not call this number again: fetch run ${runId} later with Get Run.`;
-	const failure =
-		error instanceof NodeApiError
-			? new NodeApiError(context.getNode(), (error.errorResponse ?? {}) as JsonObject, {
-					message,
-					description,
-					httpCode: error.httpCode ?? undefined,
-					itemIndex: i,
-				})
-			: new NodeOperationError(context.getNode(), message, { itemIndex: i, description });
-	failure.context.workflow_run_id = runId;
-	return failure;
-}
-
-/**
- * The trigger's answer next to the run, without Simplify. Its `status` ("initiated") becomes
- * `trigger_status`, so it cannot be mistaken for the run's outcome (`run_status`).
- */
-function withTriggerAnswer(placed: IDataObject): (json: IDataObject) => IDataObject {
-	const { status, ...rest } = placed;
-	return (json) => ({ trigger_status: status, ...rest, ...json });
-}
-
-async function waitForEnd(
-	context: IExecuteFunctions,
-	i: number,
-	placed: IDataObject,
-	options: TriggerOptions,
-	releaseSlot: () => void,
-): Promise<INodeExecutionData> {
-	const runId = placed.workflow_run_id as number;
-	try {
-		// Run lookups ignore workflow_id (docs/sysevo-api.md §6.13): an unresolved agent id is fine.
-		const waited = await waitForRun.call(
-			context,
-			{ workflowId: (placed.workflow_id as number | null) ?? 0, runId, itemIndex: i },
-			waitSettingsOf(options),
-			releaseSlot,
-		);
-		// The context may carry a phone_number; called_number is what the run dialled (docs/sysevo-api.md §6.4).
-		const facts = { wait: waited, phoneNumber: calledNumberOf(waited.run, placed) };
-		return await runItem.call(
-			context,
-			waited.run,
-			options,
-			i,
-			facts,
-			options.simplify ? undefined : withTriggerAnswer(placed),
-		);
-	} catch (error) {
-		throw placedButFailed(context, i, runId, error);
-	}
-}
-
-/** The dialled number as the run records it, else the number sent. */
-function calledNumberOf(run: IDataObject, placed: IDataObject): string {
-	const context = run.initial_context as IDataObject | null | undefined;
-	const called = context?.called_number;
-	return typeof called === 'string' && called !== '' ? called : (placed.phone_number as string);
-}
-
-async function agentIdOf(session: CallSession, plan: TriggerPlan): Promise<number | null> {
-	const { target } = plan;
-	return target.kind === 'workflowUuid'
-		? await session.agents.idForWorkflowUuid(target.identifier)
-		: await session.agents.idForTriggerPath(target.identifier);
-}
-
-/** Why this item is not dialled under Skip If Called Within, or undefined to dial it. */
-async function earlierCallTo(
-	context: IExecuteFunctions,
-	i: number,
-	session: CallSession,
-	plan: TriggerPlan,
-	hours: number,
-): Promise<{ call: EarlierCall; reason: string; agentId: number } | undefined> {
-	const agentId = await agentIdOf(session, plan);
-	if (agentId === null) {
-		throw new NodeOperationError(
-			context.getNode(),
-			"Skip If Called Within needs the agent's ID, and the agent was not found among the active agents of the API key's organisation",
-			{
-				itemIndex: i,
-				description:
-					'No call was placed for this item. Check the agent (and that it is active), or turn off Options → Skip If Called Within to dial without the check.',
-			},
-		);
-	}
-	const inExecution = await session.history.earlierInExecution(
-		plan.target.identifier,
-		plan.e164,
-		i,
-	);
-	if (inExecution) {
-		return {
-			call: inExecution,
-			agentId,
-			reason: `Item ${inExecution.itemIndex} of this execution calls ${plan.e164} ${inExecution.runId === null ? '(its call may have been placed)' : `(run ${inExecution.runId})`}`,
-		};
-	}
-	const listed = await session.history.earlierInRunList(agentId, plan.e164, hours, i);
-	if (!listed) return undefined;
-	return {
-		call: listed,
-		agentId,
-		reason: `This agent called ${plan.e164} within the last ${hours} hour(s): run ${listed.runId} at ${listed.createdAt}`,
-	};
-}
-
-function earlierCallOf(i: number, json: IDataObject | undefined): EarlierCall {
-	const runId = json?.workflow_run_id;
-	return {
-		runId: typeof runId === 'number' ? runId : null,
-		createdAt: null,
-		runStatus: (json?.run_status as EarlierCall['runStatus']) ?? 'in_progress',
-		disposition: (json?.disposition as string | null | undefined) ?? null,
-		itemIndex: i,
-	};
-}
-
-/** Dials the item (or, on a retry, takes the call an earlier try placed) and shapes its result. */
-async function callAndWait(
-	context: IExecuteFunctions,
-	i: number,
-	session: CallSession,
-	plan: TriggerPlan,
-	call: ItemCall,
-	placedBefore: IDataObject | undefined,
-	settle: (earlier: EarlierCall | undefined) => void,
-): Promise<INodeExecutionData> {
-	const { e164, draft, waiting, options } = plan;
-	const releaseSlot = await session.holdCallSlot(i);
-	try {
-		let placed = placedBefore;
-		if (!placed) {
-			session.ledger.sending(call);
-			const sent = await settled(dial(context, i, session, plan));
-			if (!sent.ok) {
-				if (sent.error instanceof MayHaveDialedError) {
-					session.ledger.mayHaveDialed(call, sent.error);
-					settle(earlierCallOf(i, undefined));
-				} else {
-					session.ledger.notSent(call);
-					settle(undefined);
-				}
-				throw sent.error;
-			}
-			const response = sent.value;
-			if (!waiting) releaseSlot();
-			const workflowId = await agentIdOf(session, plan);
-			placed = { ...response, workflow_id: workflowId, phone_number: e164, draft };
-			session.ledger.placed(call, placed);
-		} else {
-			session.noteNotDialled('ledgerResult');
-			if (!waiting) releaseSlot();
-		}
-		settle(earlierCallOf(i, placed));
-		const item = waiting
-			? await waitForEnd(context, i, placed, options, releaseSlot)
-			: { json: placed, pairedItem: { item: i } };
-		// A retry replays the result's JSON; a downloaded recording is not kept for it.
-		session.ledger.done(call, item.json, placed);
-		return item;
-	} finally {
-		releaseSlot();
-	}
-}
-
 export async function execute(
 	this: IExecuteFunctions,
 	i: number,
 	session: CallSession,
 ): Promise<INodeExecutionData[]> {
-	const plan = await planOf(this, i, session);
-	const { target, e164, draft } = plan;
-	const call: ItemCall = { itemIndex: i, e164, agent: target.path };
-	const settle = (earlier: EarlierCall | undefined) =>
-		session.history.settle(target.identifier, e164, i, earlier);
-	const { ledger } = session;
-	ledger.enter();
-	try {
-		const earlier = ledger.lookup(call);
-		if (earlier?.state === 'done') {
-			session.noteNotDialled(earlier.placed ? 'ledgerResult' : 'skippedRecent');
-			settle(earlier.placed ? earlierCallOf(i, earlier.json) : undefined);
-			return [{ json: earlier.json, pairedItem: { item: i } }];
-		}
-		if (earlier?.state === 'mayHaveDialed' || earlier?.state === 'sending') {
-			session.noteNotDialled('ledgerMayHaveDialed');
-			settle(earlierCallOf(i, undefined));
-			throw earlier.state === 'mayHaveDialed'
-				? ledger.replayError(earlier, i)
-				: new MayHaveDialedError(this.getNode(), {} as JsonObject, {
-						message: 'An earlier try of this node sent this call and got no answer',
-						description: MAY_HAVE_DIALED,
-						itemIndex: i,
-					});
-		}
-		const hours = skipHoursOf(this, i, plan);
-		if (earlier?.state !== 'placed' && hours > 0) {
-			const skip = await earlierCallTo(this, i, session, plan, hours);
-			if (skip) {
-				const json: IDataObject = {
-					skipped: true,
-					skip_reason: skip.reason,
-					phone_number: e164,
-					workflow_id: skip.agentId,
-					draft,
-					...earlierCallFields(skip.call),
-				};
-				ledger.done(call, json);
-				session.noteNotDialled('skippedRecent');
-				settle(undefined);
-				return [{ json, pairedItem: { item: i } }];
-			}
-		}
-		const placedBefore = earlier?.state === 'placed' ? earlier.placed : undefined;
-		return [await callAndWait(this, i, session, plan, call, placedBefore, settle)];
-	} finally {
-		settle(undefined);
-		ledger.leave();
-	}
+	return [await placeCall.call(this, i, session, await planOf(this, i, session))];
 }
 
 /** An error row carries the number and context of its item, and the run when one was placed. */

@@ -25,6 +25,7 @@ export interface TriggerOptions extends PacingOptions, OutputOptions, WaitOption
 	callLimitWaitSeconds?: number;
 	telephonyConfigurationId?: number | string | null;
 	fromPhoneNumberId?: number | string | null;
+	skipIfCalledWithinHours?: number | string | null;
 }
 
 export interface Target {
@@ -93,7 +94,22 @@ export interface TriggerPlan {
 	e164: string;
 	draft: boolean;
 	waiting: boolean;
+	/** Skip If Called Within, in hours; 0 when off. */
+	skipHours: number;
 	options: TriggerOptions;
+}
+
+function skipHoursOf(context: IExecuteFunctions, i: number, options: TriggerOptions): number {
+	const raw = options.skipIfCalledWithinHours;
+	if (raw === undefined || raw === null || raw === '') return 0;
+	const hours = Number(raw);
+	if (!Number.isFinite(hours) || hours < 0)
+		fail(
+			context,
+			i,
+			`Skip If Called Within must be a number of hours of 0 or more, not "${String(raw)}"`,
+		);
+	return hours;
 }
 
 function requestBodyOf(context: IExecuteFunctions, i: number, options: TriggerOptions) {
@@ -156,5 +172,5 @@ export function triggerPlanOf(this: IExecuteFunctions, i: number): TriggerPlan {
 	const options = this.getNodeParameter('options', i, {}) as TriggerOptions;
 	const target = targetOf(this, i, draft);
 	const { body, e164 } = requestBodyOf(this, i, options);
-	return { target, body, e164, draft, waiting, options };
+	return { target, body, e164, draft, waiting, skipHours: skipHoursOf(this, i, options), options };
 }
