@@ -74,7 +74,7 @@ const PER_CAMPAIGN = 50;
 const POLL_INTERVAL_SECONDS = 0.5;
 const AGENT_312 = { id: 312, triggerPath: '5d1e7c3a-2b4f-4e8a-9c1d-0a2b3c4d5e6f' };
 const AGENT_313 = { id: 313, triggerPath: 'appointment-confirm' };
-const HOOK_SECRET = 'queue-test-shared-secret-7d41c2'; // test/queue/webhook-trigger.json
+const HOOK_SECRET = 'queue-test-shared-secret-7d41c2'; // the Sysevo Webhook API credential of test/queue/webhook-trigger.json
 const HOOK_PATH = 'webhook/f1a2b3c4-0000-4000-8000-0000000000f1/sysevo';
 const OWNER = { email: 'queue@example.com', password: 'QueueSandbox1', firstName: 'Queue' };
 
@@ -714,7 +714,8 @@ async function webhookProcess({ sandbox, n8n, rest, hookEnv, workers }) {
 	await sandboxAdmin(sandbox, 'webhooks', {
 		workflowId: AGENT_312.id,
 		url,
-		headers: { 'X-Sysevo-Secret': HOOK_SECRET },
+		// Sysevo drops secret-looking custom headers; its Webhook node sends the secret as a credential.
+		credential: { type: 'custom_header', headerName: 'X-Sysevo-Secret', headerValue: HOOK_SECRET },
 	});
 	const placed = [];
 	for (const n of range(3700, 5)) placed.push(await placeCall(sandbox, AGENT_312, phone(n)));
@@ -837,7 +838,14 @@ async function main() {
 
 	const workflowDir = path.join(tmp, 'workflows');
 	stageWorkflows(jsonFiles(path.join(ROOT, 'test/queue')), workflowDir);
-	const credentialFile = writeCredentialFile(tmp, sandbox.baseUrl);
+	const credentialFile = writeCredentialFile(tmp, sandbox.baseUrl, [
+		{
+			id: 'sysevoWebhook01',
+			name: 'Sysevo webhook',
+			type: 'sysevoWebhookApi',
+			data: { headerName: 'X-Sysevo-Secret', secret: HOOK_SECRET },
+		},
+	]);
 	for (const args of [
 		['import:credentials', `--input=${credentialFile}`],
 		['import:workflow', '--separate', `--input=${workflowDir}`],
