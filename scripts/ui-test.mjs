@@ -5,7 +5,8 @@
 // package, logs in and checks what a new user meets:
 //   - the node panel finds the package for "Sysevo", "phone call", "voice call" and "call result",
 //     on an empty canvas and after an existing node; its entry names what both nodes do, lists
-//     one trigger event ("On call ended") and the actions "Trigger call" and "Get run";
+//     one trigger event ("On call ended") and the actions "Trigger call", "Get run", "Get many
+//     call runs" and "Validate a phone number";
 //   - a Trigger Call added from the panel and filled in from scratch (credential, agent from the
 //     list, phone number, a context pair) runs against the sandbox and shows its output row;
 //   - the Sysevo Trigger added after another node loads its agent list, and its webhook mode shows
@@ -79,6 +80,8 @@ const PANEL = '[data-test-id="node-creator"]';
 const PANEL_ITEM = `${PANEL} [data-test-id="item-iterator-item"]`;
 const NDV = '[data-test-id="ndv"]';
 const AGENTS = ['Renewal reminder', 'Lead qualifier'];
+/** The Sysevo node's operations as the panel names them (their `action` texts). */
+const ACTIONS = ['Trigger call', 'Get run', 'Get many call runs', 'Validate a phone number'];
 
 /** Opens the node panel (from `opener`), types `term` and returns the entries shown. */
 async function searchPanel(page, opener, term) {
@@ -267,16 +270,17 @@ async function main() {
 			return `found for ${found.map((t) => `"${t}"`).join(', ')}`;
 		});
 
-		await step('the Sysevo entry lists one trigger event and the two actions', async () => {
+		await step('the Sysevo entry lists one trigger event and the four actions', async () => {
 			await searchPanel(page, canvasAdd, 'Sysevo');
 			const details = await sysevoDetails(page);
 			await shot('07-panel-details');
 			if (details.Triggers.header !== 'Triggers (1)')
 				throw new Error(`triggers: ${details.Triggers.header}`);
-			if (details.Actions.header !== 'Actions (2)')
+			if (details.Actions.header !== `Actions (${ACTIONS.length})`)
 				throw new Error(`actions: ${details.Actions.header}`);
-			for (const name of ['On call ended', 'Trigger call', 'Get run'])
-				if (!details.items.includes(name)) throw new Error(`no "${name}" in ${details.items}`);
+			const expected = ['On call ended', ...ACTIONS].sort();
+			if (JSON.stringify([...details.items].sort()) !== JSON.stringify(expected))
+				throw new Error(`entries ${JSON.stringify(details.items)}, expected ${expected}`);
 			await page.keyboard.press('Escape');
 			return details.items.join(', ');
 		});
@@ -413,7 +417,13 @@ async function main() {
 
 		if (triggerAdded)
 			await step('webhook mode shows the URL above and the payload template', async () => {
-				await page.locator(`${NDV} [data-test-id="parameter-input-mode"]`).last().click();
+				const mode = page.locator(`${NDV} [data-test-id="parameter-input-mode"]`).last();
+				// n8n moves a parameter that the credentials' `show` conditions fully cover into the
+				// credential section, out of sight; then the mode cannot be switched at all.
+				await mode.waitFor({ timeout: 10_000 }).catch(() => {
+					throw new Error('no "Receive Results By" selector in the Sysevo Trigger');
+				});
+				await mode.click();
 				await page
 					.locator('.el-select-dropdown__item:visible', { hasText: 'Webhook' })
 					.first()
@@ -428,6 +438,8 @@ async function main() {
 					.first()
 					.innerText();
 				if (!/shown above/.test(notice)) throw new Error(`notice: ${notice}`);
+				if ((await page.locator(`${NDV} [data-test-id="parameter-input-agentIds"]`).count()) > 0)
+					throw new Error('the polling agent list is still shown in webhook mode');
 				await page.waitForTimeout(300);
 				await shot('12-trigger-webhook');
 				await closeNdv(page);

@@ -44,10 +44,13 @@ export class SysevoTrigger implements INodeType {
 			{ name: 'sysevoApi', required: true, displayOptions: { show: { mode: ['polling'] } } },
 			// Hidden while a workflow saved before the credential existed still carries the secret as
 			// a parameter, so that such a workflow keeps passing n8n's checks until it is moved.
+			// `hide` rather than `show: { mode: ['webhook'] }`: when the credentials' `show` lists every
+			// value of Receive Results By, the editor takes it for an authentication selector and
+			// removes it from the parameters, leaving no way to switch to webhook mode.
 			{
 				name: 'sysevoWebhookApi',
 				required: true,
-				displayOptions: { show: { mode: ['webhook'], secret: [''] } },
+				displayOptions: { show: { secret: [''] }, hide: { mode: ['polling'] } },
 				testedBy: 'sysevoWebhookSecretTest',
 			},
 		],
