@@ -121,7 +121,7 @@ function listAgents(ctx: RequestContext): AgentRecord[] | SandboxResponse {
 		.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
 }
 
-/** A bad status filter is a 422 whose `detail` is a STRING (contract §1.6). */
+/** A bad status filter is a 422 whose `detail` is a STRING (docs/sysevo-api.md §2.5). */
 function parseStatusFilter(raw: string | null): string[] | SandboxResponse {
 	if (!raw) return [];
 	const values = raw.split(',').map((value) => value.trim());

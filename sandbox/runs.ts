@@ -142,7 +142,7 @@ function parseFilters(raw: string | null): JsonObject[] | SandboxResponse {
 		return detail(400, 'Invalid filter format');
 	}
 	const filters = parsed.value;
-	// A disallowed attribute is a 403, not a 400 or 422 (contract §2.4).
+	// A disallowed attribute is a 403, not a 400 or 422 (docs/sysevo-api.md §2.4).
 	const disallowed = filters.find(
 		(filter) => !API_KEY_FILTER_ATTRIBUTES.has(String(filter.attribute)),
 	);

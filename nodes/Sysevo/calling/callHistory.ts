@@ -48,7 +48,7 @@ function dialledNumberOf(run: Run): string | null {
 	return comparable(context.called_number) ?? comparable(context.phone_number);
 }
 
-/** Inbound calls and failed initiations (a 402 or 400 answer, §6.9) dialled nobody. */
+/** Inbound calls and failed initiations (a 402 or 400 answer, docs/sysevo-api.md §6.9) dialled nobody. */
 function dialledSomeone(run: Run): boolean {
 	if (run.call_type === 'inbound') return false;
 	return !asObject(run.gathered_context).error;
