@@ -20,6 +20,7 @@ import { getAgents } from './methods/loadOptions';
 import { pollRuns } from './poll/pollRuns';
 import { secretSetting } from './webhook/auth';
 import { receiveRun } from './webhook/receiveRun';
+import { secretSetupProblem } from './webhook/secret';
 
 /**
  * The Sysevo Webhook API credential: in webhook mode, and hidden while a workflow saved before the
@@ -35,7 +36,6 @@ const webhookCredentialConditions: IDisplayOptions = {
 	hide: { mode: ['polling'], secret: [{ _cnd: { not: '' } }] },
 };
 const webhookCredentialDisplay = webhookCredentialConditions as ICredentialsDisplayOptions;
-import { secretSetupProblem } from './webhook/secret';
 
 // The webhook exists only in Webhook mode: an undefined path makes n8n skip it, so a polling
 // trigger registers no URL and "Fetch Test Event" polls instead of waiting for a request.
