@@ -16,9 +16,12 @@
 // Screenshots go to test-results/ui/ (README.md uses some of them, copied to docs/). Ends with
 // `ui: N passed, M failed`; exits 1 on any failure.
 //
-// Options: --n8n <version>  test another provisioned n8n (scripts/provision-n8n.sh), e.g. a 1.x.
+// Options: --n8n <version>  test another provisioned n8n (scripts/provision-n8n.sh), e.g. 1.x.
+// The same checks run on both lines; where the 1.x editor's markup differs (sign-in inputs, "Back
+// to canvas", search rows without descriptions) the selectors adapt, never the node.
 // Environment: CHROMIUM (default /usr/bin/chromium); SYSEVO_UI_SKIP_BUILD=1 uses the current dist/;
-// SYSEVO_UI_URL=http://localhost:5678 tests an already running `npm run dev` instead (dev login).
+// SYSEVO_UI_URL=http://localhost:5678 tests an already running `npm run dev` instead (dev login;
+// add --n8n 1.x when that editor is a 1.x).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,6 +86,12 @@ const AGENTS = ['Renewal reminder', 'Lead qualifier'];
 /** The Sysevo node's operations as the panel names them (their `action` texts). */
 const ACTIONS = ['Trigger call', 'Get run', 'Get many call runs', 'Validate a phone number'];
 
+/**
+ * The major version of the n8n under test: set from the provisioned n8n, or from --n8n with
+ * SYSEVO_UI_URL (default 2). The node has no per-line settings; only the editor's markup differs.
+ */
+let n8nMajor = Number((process.env.SYSEVO_N8N_VERSION || '2').split('.')[0]);
+
 /** Opens the node panel (from `opener`), types `term` and returns the entries shown. */
 async function searchPanel(page, opener, term) {
 	await page.locator(opener).first().click();
@@ -91,30 +100,43 @@ async function searchPanel(page, opener, term) {
 	const entries = [];
 	for (const item of await page.locator(PANEL_ITEM).all()) {
 		const name = await item.locator('[data-test-id="node-creator-item-name"]').first().innerText();
-		const description = await item
-			.locator('[data-test-id="node-creator-item-description"]')
-			.first()
-			.innerText()
-			.catch(() => '');
+		// Rows without a description (1.x's community nodes) have no such element: count, not wait.
+		const text = item.locator('[data-test-id="node-creator-item-description"]');
+		const description = (await text.count()) > 0 ? await text.first().innerText() : '';
 		entries.push({ name: name.trim(), description: description.trim() });
 	}
 	return entries;
 }
 
-/** The Sysevo entry of a panel search: found, and described as both nodes. */
-function sysevoEntry(entries, term) {
-	const entry = entries.find((e) => e.name === 'Sysevo');
-	if (!entry)
-		throw new Error(`"${term}": no Sysevo entry in ${JSON.stringify(entries.map((e) => e.name))}`);
-	if (!/place ai phone calls/i.test(entry.description) || !/call ends/i.test(entry.description))
-		throw new Error(`"${term}": the entry does not name both nodes: "${entry.description}"`);
-	return entry;
+/**
+ * The Sysevo entry of a panel search: found once, and described as both nodes. 2.x shows the
+ * description in the result row; 1.x shows a community node's row by name only, so there the
+ * description is read from the entry's details, which are left open.
+ */
+async function sysevoEntry(page, entries, term) {
+	const found = entries.filter((e) => e.name === 'Sysevo');
+	if (found.length !== 1)
+		throw new Error(
+			`"${term}": ${found.length} Sysevo entries in ${JSON.stringify(entries.map((e) => e.name))}`,
+		);
+	let description = found[0].description;
+	if (!description && n8nMajor < 2) {
+		await page.locator(PANEL_ITEM, { hasText: 'Sysevo' }).first().click();
+		description = (
+			await page.locator(`${PANEL} span[class*="_description_"]`).first().innerText()
+		).trim();
+	}
+	if (!/place ai phone calls/i.test(description) || !/call ends/i.test(description))
+		throw new Error(`"${term}": the entry does not name both nodes: "${description}"`);
+	return { ...found[0], description };
 }
 
-/** Opens the Sysevo entry's details and returns its triggers and actions by category. */
+/** Opens the Sysevo entry's details (unless open) and returns its triggers and actions. */
 async function sysevoDetails(page) {
-	await page.locator(PANEL_ITEM, { hasText: 'Sysevo' }).first().click();
-	await page.locator(`${PANEL} [data-test-id="node-creator-category-item"]`).first().waitFor();
+	const category = page.locator(`${PANEL} [data-test-id="node-creator-category-item"]`);
+	if (!(await category.first().isVisible()))
+		await page.locator(PANEL_ITEM, { hasText: 'Sysevo' }).first().click();
+	await category.first().waitFor();
 	const byCategory = {};
 	for (const title of ['Triggers', 'Actions']) {
 		const group = page.locator(`${PANEL} [data-category-collapsed]`, {
@@ -132,7 +154,11 @@ async function sysevoDetails(page) {
 }
 
 async function closeNdv(page) {
-	await page.locator('[data-test-id="ndv-close-button"]').first().click();
+	// 2.x: a close button in the dialog; 1.x: "Back to canvas" above it.
+	await page
+		.locator('[data-test-id="ndv-close-button"], [data-test-id="back-to-canvas"]')
+		.first()
+		.click();
 	await page.locator(NDV).waitFor({ state: 'hidden' });
 }
 
@@ -178,6 +204,7 @@ async function startInstance() {
 	const tarball = packPackage();
 	cleanup.push(path.dirname(tarball));
 	const n8n = provisionN8n();
+	n8nMajor = Number(n8n.N8N_VERSION.split('.')[0]);
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sysevo-ui-'));
 	cleanup.push(tmp);
 	const userFolder = path.join(tmp, 'n8n');
@@ -223,7 +250,7 @@ async function main() {
 	const { url, login } = process.env.SYSEVO_UI_URL
 		? { url: process.env.SYSEVO_UI_URL.replace(/\/$/, ''), login: DEV_LOGIN }
 		: await startInstance();
-	log(`n8n ready at ${url} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+	log(`n8n ${n8nMajor}.x ready at ${url} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
 	fs.rmSync(SHOTS, { recursive: true, force: true });
 	fs.mkdirSync(SHOTS, { recursive: true });
@@ -245,8 +272,12 @@ async function main() {
 	try {
 		const loggedIn = await step('log in to the n8n editor', async () => {
 			await page.goto(`${url}/signin`);
-			await page.fill('#emailOrLdapLoginId', login.email);
-			await page.fill('#password', login.password);
+			// 2.x gives the inputs these ids; 1.x only the names.
+			await page
+				.locator('#emailOrLdapLoginId, input[name="emailOrLdapLoginId"]')
+				.first()
+				.fill(login.email);
+			await page.locator('#password, input[name="password"]').first().fill(login.password);
 			await shot('01-signin');
 			await page.click('[data-test-id="form-submit-button"]');
 			await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
@@ -262,7 +293,7 @@ async function main() {
 			await page.locator(canvasAdd).waitFor({ timeout: 60_000 });
 			const found = [];
 			for (const term of ['Sysevo', 'phone call', 'voice call', 'call result']) {
-				sysevoEntry(await searchPanel(page, canvasAdd, term), term);
+				await sysevoEntry(page, await searchPanel(page, canvasAdd, term), term);
 				found.push(term);
 				if (term === 'Sysevo') await shot('06-search-empty-canvas');
 				await page.keyboard.press('Escape');
@@ -295,7 +326,7 @@ async function main() {
 				await page.waitForTimeout(800);
 				if (await page.locator(NDV).isVisible()) await closeNdv(page);
 				const entries = await searchPanel(page, plusAfterNode, 'Sysevo');
-				sysevoEntry(entries, 'Sysevo (after a node)');
+				await sysevoEntry(page, entries, 'Sysevo (after a node)');
 				await shot('08-search-after-node');
 				await sysevoDetails(page);
 				await page.locator(PANEL).getByText('Trigger call', { exact: true }).click();

@@ -2,7 +2,9 @@ import {
 	NodeConnectionTypes,
 	NodeOperationError,
 	type ICredentialsDecrypted,
+	type ICredentialsDisplayOptions,
 	type ICredentialTestFunctions,
+	type IDisplayOptions,
 	type IHookFunctions,
 	type INodeCredentialTestResult,
 	type INodeExecutionData,
@@ -19,6 +21,21 @@ import { pollRuns } from './poll/pollRuns';
 import { secretSetting } from './webhook/auth';
 import { receiveRun } from './webhook/receiveRun';
 import { secretSetupProblem } from './webhook/secret';
+
+/**
+ * The Sysevo Webhook API credential: in webhook mode, and hidden while a workflow saved before the
+ * credential existed still carries the secret as a parameter, so that such a workflow keeps
+ * passing n8n's checks until it is moved.
+ *
+ * Only `hide`: the editor takes a parameter named in the credentials' `show` for an authentication
+ * selector when `show` covers all its values (2.x) or it has no values (1.x, as `secret`), and then
+ * drops Receive Results By from the parameters, leaving no way to switch to webhook mode. n8n
+ * evaluates credentials' conditions like parameters' (`_cnd` included); only the type omits them.
+ */
+const webhookCredentialConditions: IDisplayOptions = {
+	hide: { mode: ['polling'], secret: [{ _cnd: { not: '' } }] },
+};
+const webhookCredentialDisplay = webhookCredentialConditions as ICredentialsDisplayOptions;
 
 // The webhook exists only in Webhook mode: an undefined path makes n8n skip it, so a polling
 // trigger registers no URL and "Fetch Test Event" polls instead of waiting for a request.
@@ -42,15 +59,10 @@ export class SysevoTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'sysevoApi', required: true, displayOptions: { show: { mode: ['polling'] } } },
-			// Hidden while a workflow saved before the credential existed still carries the secret as
-			// a parameter, so that such a workflow keeps passing n8n's checks until it is moved.
-			// `hide` rather than `show: { mode: ['webhook'] }`: when the credentials' `show` lists every
-			// value of Receive Results By, the editor takes it for an authentication selector and
-			// removes it from the parameters, leaving no way to switch to webhook mode.
 			{
 				name: 'sysevoWebhookApi',
 				required: true,
-				displayOptions: { show: { secret: [''] }, hide: { mode: ['polling'] } },
+				displayOptions: webhookCredentialDisplay,
 				testedBy: 'sysevoWebhookSecretTest',
 			},
 		],
