@@ -108,6 +108,7 @@ describe('sandbox webhook delivery (api/tasks/webhook_delivery.py, run_integrati
 		statuses: Array<number | 'hang'>,
 		hook: Partial<Parameters<Sandbox['setAgentWebhook']>[1] & object> = {},
 	) {
+		await receiver?.close();
 		receiver = await startHookReceiver(statuses);
 		sandbox.setAgentWebhook(312, {
 			url: receiver.url,
