@@ -114,8 +114,9 @@ function isErrorItem(item, index) {
 	);
 }
 
-/** RFC 4180 CSV: quoted cells may hold commas, quotes ("") and line breaks. */
-function parseCsv(text) {
+/** RFC 4180 CSV: quoted cells may hold commas, quotes ("") and line breaks; a BOM may lead. */
+function parseCsv(csv) {
+	const text = csv.replace(/^\uFEFF/, '');
 	const records = [];
 	let record = [];
 	let cell = '';
