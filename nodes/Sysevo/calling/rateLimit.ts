@@ -7,7 +7,8 @@ import { backoffDelay, pause, type CancelSignal } from '../transport/backoff';
 export const DEFAULT_CALL_LIMIT_WAIT_SECONDS = 1800;
 
 const FIRST_BACKOFF_MS = 500;
-const BACKOFF_CAP_MS = 10_000;
+// Short: a 429 creates no run, and a slot freed by another execution should not sit idle.
+const BACKOFF_CAP_MS = 3_000;
 
 function isCallLimit(error: unknown): boolean {
 	return error instanceof NodeApiError && error.httpCode === '429';
