@@ -17,7 +17,7 @@ import {
 	qaColumns,
 	summariseRun,
 } from '../helpers/runSummary';
-import { downloadPublicArtifact, downloadPublicFile, FileTooLargeError } from '../transport/api';
+import { downloadPublicFile, downloadPublicText, FileTooLargeError } from '../transport/api';
 import {
 	parseTranscript,
 	transcriptText,
@@ -66,7 +66,7 @@ async function downloadTranscript(
 	url: string,
 ): Promise<string | undefined> {
 	try {
-		const body = await downloadPublicArtifact.call(context, url, 'text');
+		const body = await downloadPublicText.call(context, url);
 		return typeof body === 'string' ? body : undefined;
 	} catch (error) {
 		context.logger.warn(`Sysevo: transcript download failed (${(error as Error).message})`);

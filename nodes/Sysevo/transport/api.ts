@@ -176,23 +176,22 @@ export interface PublicDownloadContext {
 }
 
 /**
- * A public artifact link (transcript or recording, §2.8). It needs no key, so it is fetched
- * without the credential: the API key never travels to the storage host the link redirects to.
+ * A public artifact's text (the transcript, §2.8). It needs no key, so it is fetched without the
+ * credential: the API key never travels to the storage host the link redirects to.
  */
-export async function downloadPublicArtifact(
+export async function downloadPublicText(
 	this: PublicDownloadContext,
 	url: string,
-	as: 'text' | 'binary',
 	timeoutMs = 30_000,
-): Promise<string | Buffer> {
+): Promise<string> {
 	if (!/^https?:\/\//i.test(url)) throw new Error('The artifact link is not an http(s) URL');
 	return (await this.helpers.httpRequest({
 		method: 'GET',
 		url,
 		json: false,
-		encoding: as === 'text' ? 'text' : 'arraybuffer',
+		encoding: 'text',
 		timeout: timeoutMs,
-	})) as string | Buffer;
+	})) as string;
 }
 
 export interface PublicFile {
@@ -225,7 +224,7 @@ async function readAtMost(stream: ByteStream, maxBytes: number): Promise<Buffer>
 }
 
 /**
- * A public artifact as bytes (§2.8), fetched like `downloadPublicArtifact`: without the key. It is
+ * A public artifact as bytes (§2.8), fetched like `downloadPublicText`: without the key. It is
  * streamed and given up as soon as it passes `maxBytes`, so a huge file never sits in memory.
  */
 export async function downloadPublicFile(
