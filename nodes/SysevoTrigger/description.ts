@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	callSourcesFilter,
 	includeTranscriptOption,
+	outcomesFilter,
 	outcomeSettleOption,
 	simplifyOption,
 	sortedByName,
@@ -56,19 +57,7 @@ const filters: INodeProperties = {
 			description:
 				'Whether to also start on API calls placed with "Use Draft Version" (runs named WR-TEST-…). Tests from the agent editor are chosen under Call Sources.',
 		},
-		{
-			displayName: 'Outcomes',
-			name: 'outcomes',
-			type: 'multiOptions',
-			default: [],
-			description: 'Only calls with one of these outcomes (run_status). Empty means any.',
-			options: [
-				{ name: 'Completed (Connected)', value: 'completed' },
-				{ name: 'Failed', value: 'failed' },
-				{ name: 'Not Connected (Busy, No Answer, Canceled)', value: 'not_connected' },
-				{ name: 'Voicemail (a Machine Answered)', value: 'voicemail' },
-			],
-		},
+		outcomesFilter('Only calls with one of these outcomes (run_status). Empty means any.', false),
 	],
 };
 

@@ -281,3 +281,21 @@ export function callSourcesFilter(description: string): INodeProperties {
 		],
 	};
 }
+
+/** Filters → Outcomes: the run_status values a filter can keep. */
+export function outcomesFilter(description: string, withStillRunning: boolean): INodeProperties {
+	return {
+		displayName: 'Outcomes',
+		name: 'outcomes',
+		type: 'multiOptions',
+		default: [],
+		description,
+		options: [
+			{ name: 'Completed (Connected)', value: 'completed' },
+			{ name: 'Failed', value: 'failed' },
+			{ name: 'Not Connected (Busy, No Answer, Canceled)', value: 'not_connected' },
+			...(withStillRunning ? [{ name: 'Still Running', value: 'in_progress' }] : []),
+			{ name: 'Voicemail (a Machine Answered)', value: 'voicemail' },
+		],
+	};
+}

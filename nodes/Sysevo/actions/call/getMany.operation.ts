@@ -12,6 +12,7 @@ import type { Lane } from '../../calling/session';
 import { checkPositiveInteger } from '../../helpers/identifiers';
 import {
 	callSourcesFilter,
+	outcomesFilter,
 	requestTimeoutOption,
 	runResultOptions,
 	sortedByName,
@@ -78,20 +79,7 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. user_hangup, voicemail_detected',
 				description: 'Only calls that ended with one of these dispositions (comma-separated)',
 			},
-			{
-				displayName: 'Outcomes',
-				name: 'outcomes',
-				type: 'multiOptions',
-				default: [],
-				description: 'Only calls with one of these outcomes (run_status)',
-				options: [
-					{ name: 'Completed (Connected)', value: 'completed' },
-					{ name: 'Failed', value: 'failed' },
-					{ name: 'Not Connected (Busy, No Answer, Canceled)', value: 'not_connected' },
-					{ name: 'Still Running', value: 'in_progress' },
-					{ name: 'Voicemail', value: 'voicemail' },
-				],
-			},
+			outcomesFilter('Only calls with one of these outcomes (run_status)', true),
 			{
 				displayName: 'Phone Number',
 				name: 'phoneNumber',
