@@ -299,3 +299,23 @@ export function outcomesFilter(description: string, withStillRunning: boolean): 
 		],
 	};
 }
+
+/** Destination rules: Trigger Call refuses such numbers, Validate Number reports them. */
+export const allowedCountriesOption: INodeProperties = {
+	displayName: 'Allowed Countries',
+	name: 'allowedCountries',
+	type: 'multiOptions',
+	default: [],
+	options: countryOptions(),
+	description:
+		'Only numbers in these countries are called; any other number fails its item before dialling. None selected allows every country.',
+};
+
+export const blockPremiumNumbersOption: INodeProperties = {
+	displayName: 'Block Premium-Rate and Special Numbers',
+	name: 'blockPremiumNumbers',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to refuse premium-rate, shared-cost, personal, pager, UAN and voicemail-access numbers, which cost extra or reach no person',
+};

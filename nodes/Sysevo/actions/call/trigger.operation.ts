@@ -11,9 +11,10 @@ import { placeCall } from '../../calling/placeCall';
 import { prefetch } from '../../calling/prefetch';
 import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from '../../calling/rateLimit';
 import { DEFAULT_MAX_CONCURRENT_CALLS, type CallSession, type Lane } from '../../calling/session';
-import { countryOptions } from '../../helpers/phone';
 import {
 	agentLocator,
+	allowedCountriesOption,
+	blockPremiumNumbersOption,
 	defaultCountryOption,
 	maxWaitOption,
 	outcomeSettleOption,
@@ -24,16 +25,6 @@ import {
 } from '../../shared/descriptions';
 import { finalizeRunItems } from '../../shared/runOutput';
 import { itemFacts, triggerPlanOf, type TriggerPlan } from './triggerPlan';
-
-const allowedCountriesOption: INodeProperties = {
-	displayName: 'Allowed Countries',
-	name: 'allowedCountries',
-	type: 'multiOptions',
-	default: [],
-	options: countryOptions(),
-	description:
-		'Only numbers in these countries are called; any other number fails its item before dialling. None selected allows every country.',
-};
 
 const maxConcurrentCallsOption: INodeProperties = {
 	displayName: 'Max Concurrent Calls',
@@ -63,15 +54,6 @@ const callerNumberOption: INodeProperties = {
 	default: 0,
 	description:
 		"ID of the caller number to call from, one of the telephony configuration's numbers (Sysevo → Telephony → Phone Numbers). 0 uses the configuration's default caller number. Needs Sysevo 1.44 or later.",
-};
-
-const blockPremiumNumbersOption: INodeProperties = {
-	displayName: 'Block Premium-Rate and Special Numbers',
-	name: 'blockPremiumNumbers',
-	type: 'boolean',
-	default: true,
-	description:
-		'Whether to refuse premium-rate, shared-cost, personal, pager, UAN and voicemail-access numbers, which cost extra or reach no person',
 };
 
 const delayBetweenCallsOption: INodeProperties = {

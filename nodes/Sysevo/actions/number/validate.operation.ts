@@ -7,8 +7,12 @@ import {
 } from 'n8n-workflow';
 
 import type { Lane } from '../../calling/session';
-import { checkPhoneNumber, countryOptions, destinationProblem } from '../../helpers/phone';
-import { defaultCountryOption } from '../../shared/descriptions';
+import { checkPhoneNumber, destinationProblem } from '../../helpers/phone';
+import {
+	allowedCountriesOption,
+	blockPremiumNumbersOption,
+	defaultCountryOption,
+} from '../../shared/descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -31,19 +35,12 @@ const properties: INodeProperties[] = [
 		options: [
 			defaultCountryOption,
 			{
-				displayName: 'Allowed Countries',
-				name: 'allowedCountries',
-				type: 'multiOptions',
-				default: [],
-				options: countryOptions(),
+				...allowedCountriesOption,
 				description:
 					'Numbers outside these countries are reported as not allowed. None selected allows every country.',
 			},
 			{
-				displayName: 'Block Premium-Rate and Special Numbers',
-				name: 'blockPremiumNumbers',
-				type: 'boolean',
-				default: true,
+				...blockPremiumNumbersOption,
 				description:
 					'Whether premium-rate, shared-cost, personal, pager, UAN and voicemail-access numbers are reported as not allowed',
 			},
