@@ -1,5 +1,5 @@
 import type { RequestContext } from './context';
-import { findApiKey, type ApiKeyRecord } from './data';
+import { findApiKey, userExists, type ApiKeyRecord } from './data';
 import { detail, type SandboxResponse } from './http';
 
 export type AuthResult =
@@ -17,6 +17,8 @@ export function authenticateUser(ctx: RequestContext): AuthResult {
 		const key = findApiKey(presented);
 		if (!key) return { response: detail(401, 'Invalid or expired API key') };
 		if (key.createdBy === null) return { response: detail(401, 'API key has no associated user') };
+		// The public trigger routes do not look the creator up, so such a key still dials there.
+		if (!userExists(key.createdBy)) return { response: detail(401, 'API key owner not found') };
 		return { key };
 	}
 	const message =

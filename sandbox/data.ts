@@ -19,6 +19,8 @@ export const SEED = {
 	apiKey: 'sk-sandbox-3f9d2c7a41be4e0f8a6b5c1d9e7f2a40',
 	archivedApiKey: 'sk-sandbox-archived-0000000000000000000000',
 	otherOrgApiKey: 'sk-sandbox-otherorg-5e6f7a8b9c0d1e2f3a4b5c6d',
+	/** Its creator was deleted: /workflow/* answer 401, the trigger routes still work. */
+	ownerlessApiKey: 'sk-sandbox-ownerless-7c1d2e3f4a5b6c7d8e9f0a1b',
 	/* eslint-enable @n8n/community-nodes/no-hardcoded-secrets */
 	organizationId: 1,
 	otherOrganizationId: 2,
@@ -152,11 +154,14 @@ export interface Artifact {
 }
 
 const ORG1_USER = 5;
+/** The users that exist; an API key's creator may have been deleted since (user 6). */
+const USERS = new Set([ORG1_USER, 9]);
 
 export const API_KEYS: ApiKeyRecord[] = [
 	{ id: 21, key: SEED.apiKey, organizationId: 1, createdBy: ORG1_USER, archived: false },
 	{ id: 22, key: SEED.archivedApiKey, organizationId: 1, createdBy: ORG1_USER, archived: true },
 	{ id: 31, key: SEED.otherOrgApiKey, organizationId: 2, createdBy: 9, archived: false },
+	{ id: 23, key: SEED.ownerlessApiKey, organizationId: 1, createdBy: 6, archived: false },
 ];
 
 export const AGENTS: AgentRecord[] = [
@@ -305,6 +310,10 @@ export const TELEPHONY_CONFIGS: TelephonyConfigRecord[] = [
 
 function pickAgent(seed: { id: number; name: string; workflowUuid: string }) {
 	return { id: seed.id, name: seed.name, workflowUuid: seed.workflowUuid };
+}
+
+export function userExists(id: number): boolean {
+	return USERS.has(id);
 }
 
 export function findApiKey(value: string): ApiKeyRecord | undefined {

@@ -24,7 +24,12 @@ module.exports = async function leakTeardown(globalConfig) {
 	if (!dir)
 		throw new Error('key leak check: SYSEVO_LEAK_DIR is not set (test/leakSetup.js did not run)');
 	const { SEED } = tsxRequire('../sandbox/data.ts', path.join(__dirname, 'leakTeardown.js'));
-	const keys = suiteSecrets([SEED.apiKey, SEED.otherOrgApiKey, SEED.archivedApiKey]);
+	const keys = suiteSecrets([
+		SEED.apiKey,
+		SEED.otherOrgApiKey,
+		SEED.archivedApiKey,
+		SEED.ownerlessApiKey,
+	]);
 	const result = scanForLeaks(dir, keys);
 	const full = isFullRun(globalConfig);
 	const counts = Object.entries(result.counts)

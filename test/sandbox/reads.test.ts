@@ -30,6 +30,19 @@ describe('sandbox read routes (§2.3 - §2.7) and FastAPI routing', () => {
 			},
 		);
 
+		it('a key whose creator was deleted: 401 API key owner not found on /workflow/*, the trigger routes still dial', async () => {
+			const read = await api.get('/workflow/fetch?status=active', SEED.ownerlessApiKey);
+			expect(read.status).toBe(401);
+			expect(read.body).toEqual({ detail: 'API key owner not found' });
+			const placed = await api.post(
+				`/public/agent/workflow/${SEED.agents.renewal.workflowUuid}`,
+				{ phone_number: '+14155556601' },
+				SEED.ownerlessApiKey,
+			);
+			expect(placed.status).toBe(200);
+			expect(sandbox.dials('+14155556601')).toBe(1);
+		});
+
 		it('authStyle oss says Authorization header required', async () => {
 			sandbox.configure({ authStyle: 'oss' });
 			try {
