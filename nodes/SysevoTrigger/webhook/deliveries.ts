@@ -60,6 +60,11 @@ export function withEmitted(
 	return [...emitted, entry].slice(-limit);
 }
 
+/** The list without the deliveries of one run. */
+export function withoutRun(emitted: readonly EmittedDelivery[], run: number): EmittedDelivery[] {
+	return emitted.filter((entry) => entry.run !== run);
+}
+
 /**
  * This process's own copy of the emitted deliveries, per workflow and trigger node. On n8n 2.x a
  * live webhook's change to static data is saved only while the workflow had none: the execution

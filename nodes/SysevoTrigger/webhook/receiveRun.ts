@@ -11,6 +11,8 @@ import {
 	mergedDeliveries,
 	rememberInThisProcess,
 	withEmitted,
+	withoutRun,
+	type EmittedDelivery,
 } from './deliveries';
 import { parseBody, runFromWebhook } from './payload';
 import { hasValidSecret } from './secret';
@@ -75,12 +77,22 @@ export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookRespo
 		includeTranscript: options.includeTranscript === true,
 		simplify: options.simplify === true,
 	};
-	const json = await runOutput.call(this, run, output);
-	if (warnings.length > 0) json.payload_warnings = warnings;
-	if (remembers) {
-		const remembered = withEmitted(emitted, runId, deliveryId);
-		staticData.emittedDeliveries = remembered;
-		rememberInThisProcess(trigger, remembered);
+	// Remembered before the first await: a repeat that arrives while the output is being prepared
+	// (Sysevo retries a delivery whose answer is slow) must find it. Forgotten again if preparing
+	// fails, so that Sysevo's retry of the failed answer is emitted.
+	const remember = (list: EmittedDelivery[]) => {
+		if (!remembers) return;
+		staticData.emittedDeliveries = list;
+		rememberInThisProcess(trigger, list);
+	};
+	remember(withEmitted(emitted, runId, deliveryId));
+	let json: IDataObject;
+	try {
+		json = await runOutput.call(this, run, output);
+	} catch (error) {
+		remember(withoutRun(emittedInThisProcess(trigger), runId));
+		throw error;
 	}
+	if (warnings.length > 0) json.payload_warnings = warnings;
 	return { workflowData: [this.helpers.returnJsonArray([json])] };
 }
