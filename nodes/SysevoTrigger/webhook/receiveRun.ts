@@ -5,14 +5,11 @@ import { runFilter, type RunFilterSettings } from '../runFilter';
 import { secretSetting } from './auth';
 import {
 	deliveryIdOf,
+	deliveryMemory,
 	emittedDeliveries,
-	emittedInThisProcess,
 	isRepeat,
 	mergedDeliveries,
-	rememberInThisProcess,
-	withEmitted,
 	withoutRun,
-	type EmittedDelivery,
 } from './deliveries';
 import { parseBody, runFromWebhook } from './payload';
 import { hasValidSecret } from './secret';
@@ -48,14 +45,11 @@ export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookRespo
 	// A test event ("Listen for test event") is shown every time it arrives.
 	const remembers = this.getMode() !== 'manual';
 	const staticData = this.getWorkflowStaticData('node');
-	const trigger = `${this.getWorkflow().id ?? ''}/${this.getNode().id}`;
-	const emitted = mergedDeliveries(
-		emittedDeliveries(staticData.emittedDeliveries),
-		emittedInThisProcess(trigger),
-	);
+	const memory = deliveryMemory(`${this.getWorkflow().id ?? ''}/${this.getNode().id}`);
+	const stored = emittedDeliveries(staticData.emittedDeliveries);
 	const runId = run.id as number;
 	const deliveryId = deliveryIdOf(headers['x-dograh-delivery-id']);
-	if (remembers && isRepeat(emitted, runId, deliveryId)) {
+	if (remembers && (memory.has(runId, deliveryId) || isRepeat(stored, runId, deliveryId))) {
 		return {
 			webhookResponse: {
 				received: true,
@@ -80,17 +74,21 @@ export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookRespo
 	// Remembered before the first await: a repeat that arrives while the output is being prepared
 	// (Sysevo retries a delivery whose answer is slow) must find it. Forgotten again if preparing
 	// fails, so that Sysevo's retry of the failed answer is emitted.
-	const remember = (list: EmittedDelivery[]) => {
-		if (!remembers) return;
-		staticData.emittedDeliveries = list;
-		rememberInThisProcess(trigger, list);
-	};
-	remember(withEmitted(emitted, runId, deliveryId));
+	if (remembers) {
+		memory.add(runId, deliveryId);
+		staticData.emittedDeliveries = mergedDeliveries(stored, memory.newest());
+	}
 	let json: IDataObject;
 	try {
 		json = await runOutput.call(this, run, output);
 	} catch (error) {
-		remember(withoutRun(emittedInThisProcess(trigger), runId));
+		if (remembers) {
+			memory.forget(runId);
+			staticData.emittedDeliveries = withoutRun(
+				emittedDeliveries(staticData.emittedDeliveries),
+				runId,
+			);
+		}
 		throw error;
 	}
 	if (warnings.length > 0) json.payload_warnings = warnings;
