@@ -288,12 +288,12 @@ async function main(): Promise<void> {
 		const plan: Array<[string, () => Promise<DoorFigures>]> = [
 			[
 				'validate number',
-				() => own((sandbox) => fuzzValidateNumber(sandbox, seed, times(12), 300)),
+				() => own((sandbox) => fuzzValidateNumber(sandbox, seed, times(14), 300)),
 			],
 			['get many runs', () => own((sandbox) => fuzzGetMany(sandbox, seed, times(30), 20))],
-			['download recording', () => fuzzDownload(seed, times(15), 40, 1)],
+			['download recording', () => fuzzDownload(seed, times(15), 40, 5)],
 			['polling trigger', () => fuzzPolling(seed, times(150), times(30))],
-			['webhook trigger', () => fuzzWebhook(seed, times(1500))],
+			['webhook trigger', () => fuzzWebhook(seed, times(2500))],
 		];
 		for (const [name, work] of plan) {
 			const figures = newFigures(name);

@@ -308,7 +308,10 @@ export async function fuzzDownload(
 					const binary = item.binary?.recording;
 					if (error || !binary) {
 						figures.violations.push(
-							`${what}: no recording: ${String(error ?? 'no binary').slice(0, 160)}`,
+							`${what}: no recording: ${String(error ?? 'no binary')} (${String(item.json.description ?? '')})`.slice(
+								0,
+								240,
+							),
 						);
 						continue;
 					}
