@@ -78,18 +78,17 @@ export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookRespo
 		memory.add(runId, deliveryId);
 		staticData.emittedDeliveries = mergedDeliveries(stored, memory.newest());
 	}
-	let json: IDataObject;
+	let json: IDataObject | undefined;
 	try {
 		json = await runOutput.call(this, run, output);
-	} catch (error) {
-		if (remembers) {
+	} finally {
+		if (remembers && json === undefined) {
 			memory.forget(runId);
 			staticData.emittedDeliveries = withoutRun(
 				emittedDeliveries(staticData.emittedDeliveries),
 				runId,
 			);
 		}
-		throw error;
 	}
 	if (warnings.length > 0) json.payload_warnings = warnings;
 	return { workflowData: [this.helpers.returnJsonArray([json])] };

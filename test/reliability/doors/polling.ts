@@ -5,7 +5,7 @@
 // call that ends is emitted exactly once by every watching trigger, faults or not (a failed poll
 // keeps its cursor and the next one catches up); no key in an error or an item; nothing dialled.
 import fc from 'fast-check';
-import type { INodeParameters } from 'n8n-workflow';
+import { sleep, type INodeParameters } from 'n8n-workflow';
 
 import { FAULT_KINDS, startSandbox, type FaultKind, type FaultRoute } from '../../../sandbox';
 import { allCompleted, PollingTrigger, placeCalls } from '../../trigger/harness';
@@ -145,14 +145,13 @@ export async function fuzzPolling(
 				figures.faults++;
 				figures.badInputs.add(inputKey('poll:fault', [kind, route, round]));
 			}
-			await new Promise((resolve) => setTimeout(resolve, random.int(20, 150)));
+			await sleep(random.int(20, 150));
 			await pollAll();
 			sandbox.faults.clear();
 		}
 		// Every call ends and settles; then the triggers catch up without faults.
-		for (let wait = 0; wait < 100 && !allCompleted(sandbox, placed); wait++)
-			await new Promise((resolve) => setTimeout(resolve, 50));
-		await new Promise((resolve) => setTimeout(resolve, 400));
+		for (let wait = 0; wait < 100 && !allCompleted(sandbox, placed); wait++) await sleep(50);
+		await sleep(400);
 		for (let poll = 0; poll < 5; poll++) await pollAll();
 
 		const finished = placed.filter((id) => allCompleted(sandbox, [id]));
