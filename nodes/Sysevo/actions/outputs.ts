@@ -23,14 +23,7 @@ export function configuredOutputs(parameters: OutputParameters): INodeOutputConf
 		parameters.operation === 'getMany' ||
 		parameters.waitForCompletion === true;
 	if (!(parameters.options?.routeByOutcome === true && finishedRuns)) return [{ type: 'main' }];
-	return [
-		'Completed',
-		'Voicemail',
-		'Not Connected',
-		'Failed',
-		'Still Running',
-		'Not Called',
-	].map(
+	return ['Completed', 'Voicemail', 'Not Connected', 'Failed', 'Still Running', 'Not Called'].map(
 		(displayName) => ({ type: 'main', displayName }),
 	);
 }
@@ -55,6 +48,7 @@ export function outputIndexFor(outputs: INodeOutputConfiguration[], status: unkn
 		? OUTPUT_OF_STATUS[status as RowStatus]
 		: undefined;
 	const index = outputs.findIndex((output) => output.displayName === name);
-	if (index < 0) throw new Error(`No output for a row whose run_status is ${JSON.stringify(status)}`);
+	if (index < 0)
+		throw new Error(`No output for a row whose run_status is ${JSON.stringify(status)}`);
 	return index;
 }

@@ -183,7 +183,9 @@ async function earlierCallTo(
 	return {
 		call: listed,
 		agentId,
-		nextCallAt: Number.isNaN(calledAt) ? null : new Date(calledAt + hours * 3_600_000).toISOString(),
+		nextCallAt: Number.isNaN(calledAt)
+			? null
+			: new Date(calledAt + hours * 3_600_000).toISOString(),
 		reason: `This agent called ${plan.e164} within the last ${hours} hour(s): run ${listed.runId} at ${listed.createdAt}`,
 	};
 }

@@ -82,12 +82,10 @@ export class CallSession {
 		const maxConcurrentCalls = pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
 		this.callSlots = new Semaphore(maxConcurrentCalls);
 		this.dialPacer = new DialPacer(dialSpacingMs(pacing), maxConcurrentCalls);
-		context
-			.getExecutionCancelSignal?.()
-			?.addEventListener('abort', () => {
-				this.stop('the execution was canceled');
-				this.close();
-			});
+		context.getExecutionCancelSignal?.()?.addEventListener('abort', () => {
+			this.stop('the execution was canceled');
+			this.close();
+		});
 	}
 
 	/** Items of this operation that may run at once. */

@@ -82,7 +82,7 @@ const skipIfCalledWithinOption: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	default: 0,
 	description:
-		"Don't dial a number this agent called within this many hours (checked in the agent's run list once per execution), nor a number an earlier item of the same execution calls. Such an item is not dialled and comes out with run_status \"not_called\" (on the Not Called output with Route by Outcome) and next_call_at. 0 turns the check off.",
+		'Don\'t dial a number this agent called within this many hours (checked in the agent\'s run list once per execution), nor a number an earlier item of the same execution calls. Such an item is not dialled and comes out with run_status "not_called" (on the Not Called output with Route by Outcome) and next_call_at. 0 turns the check off.',
 };
 
 // Saved by workflows before Delay Between Calls (Seconds) replaced it; kept (hidden) so n8n
