@@ -882,10 +882,18 @@ async function campaignUnderFault({ sandbox, main, rest, name, from, fault }) {
 /** The platform delivering call results while the webhook process is killed and started again. */
 async function webhookRestart({ sandbox, n8n, rest, hookEnv }) {
 	const handles = [await startWebhookProcess(n8n, hookEnv)];
+	// Sysevo retries a delivery for about eight minutes (30 s × 2ⁿ back-off, five attempts) and
+	// waits 30 s for each answer. Scaled by 0.1 like the calls, that window would be shorter than
+	// n8n takes to start again, so deliveries run at real time here (calls still last D seconds).
+	await sandboxAdmin(sandbox, 'config', { timeScale: 1, callDurationSeconds: CALL_SECONDS });
 	try {
 		await deliverAcrossRestart({ sandbox, n8n, rest, hookEnv, handles });
 	} finally {
 		await sandboxAdmin(sandbox, 'webhooks', { workflowId: AGENT_312.id, url: null });
+		await sandboxAdmin(sandbox, 'config', {
+			timeScale: TIME_SCALE,
+			callDurationSeconds: CALL_SECONDS / TIME_SCALE,
+		});
 		for (const handle of handles) await handle.stop();
 	}
 }
@@ -898,6 +906,7 @@ async function deliverAcrossRestart({ sandbox, n8n, rest, hookEnv, handles }) {
 		credential: { type: 'custom_header', headerName: 'X-Sysevo-Secret', headerValue: HOOK_SECRET },
 	});
 	// 40 calls, a new one whenever the organisation's cap has room, so deliveries keep coming.
+	const deliveredBefore = (await sandboxStats(sandbox)).webhookDeliveries;
 	const placed = [];
 	for (const n of range(3900, 40)) {
 		await waitFor(
@@ -910,7 +919,7 @@ async function deliverAcrossRestart({ sandbox, n8n, rest, hookEnv, handles }) {
 	}
 	await waitFor(
 		'the first deliveries',
-		async () => (await sandboxStats(sandbox)).webhookDeliveries >= 8,
+		async () => (await sandboxStats(sandbox)).webhookDeliveries >= deliveredBefore + 8,
 		120_000,
 		100,
 	);
@@ -935,7 +944,7 @@ async function deliverAcrossRestart({ sandbox, n8n, rest, hookEnv, handles }) {
 				ids = await emittedIds();
 				return placed.every((id) => ids.includes(id));
 			},
-			5 * 60_000,
+			10 * 60_000,
 			3000,
 		);
 	} catch (error) {
@@ -946,6 +955,11 @@ async function deliverAcrossRestart({ sandbox, n8n, rest, hookEnv, handles }) {
 	const deliveries = await (await fetch(`${sandbox.origin}/__sandbox/webhook-deliveries`)).json();
 	const ours = deliveries.filter((d) => placed.includes(d.workflowRunId));
 	const retried = ours.filter((d) => (d.attempts?.length ?? 0) > 1).length;
+	// How Sysevo's attempts for a run that never came out went: told apart from the node's doing.
+	const attemptsOf = (id) =>
+		ours
+			.filter((d) => d.workflowRunId === id)
+			.map((d) => `${d.state}: ${d.attempts.map((a) => a.status ?? a.error).join(', ')}`);
 	const count = (id) => ids.filter((x) => x === id).length;
 	const result = {
 		runs: placed.length,
@@ -957,7 +971,11 @@ async function deliverAcrossRestart({ sandbox, n8n, rest, hookEnv, handles }) {
 	check(
 		'chaos: webhook process restarted while the platform delivers: every run emitted exactly once',
 		() => {
-			expect(result.never_emitted === 0 && result.emitted_twice === 0, JSON.stringify(result));
+			const missing = placed.filter((id) => count(id) === 0).slice(0, 3);
+			expect(
+				result.never_emitted === 0 && result.emitted_twice === 0,
+				`${JSON.stringify(result)}; e.g. ${missing.map((id) => `run ${id}: ${attemptsOf(id).join(' | ')}`).join('; ')}`,
+			);
 			return `${placed.length} runs, ${retried} deliveries retried by the platform`;
 		},
 	);
@@ -1098,6 +1116,11 @@ async function loadOn(hook, { rest, hookEnv }) {
 		if (answer.status === 200 && /Workflow was started/.test(answer.text))
 			started.set(answer.runId, (started.get(answer.runId) ?? 0) + 1);
 	const failures = answers.filter((a) => a.status !== 200);
+	const answerKinds = {};
+	for (const answer of answers) {
+		const kind = `${answer.status} ${answer.text.slice(0, 70)}`;
+		answerKinds[kind] = (answerKinds[kind] ?? 0) + 1;
+	}
 	let executions = 0;
 	try {
 		await waitFor(
@@ -1129,6 +1152,7 @@ async function loadOn(hook, { rest, hookEnv }) {
 		executions_seen: executions,
 		peak_rss_mb: Number((Math.max(peakRss, memory.peak) / 1024 / 1024).toFixed(0)),
 		oversized: oversized,
+		answers: answerKinds,
 	};
 	log(`webhook load: ${JSON.stringify(figures.webhook_load)}`);
 	check(
@@ -1144,12 +1168,14 @@ async function loadOn(hook, { rest, hookEnv }) {
 		},
 	);
 	check(
-		'webhook load: a body over the size limit is refused with 413 before it is all sent',
+		'webhook load: a body over the size limit is refused before it is all sent, and the process lives on',
 		() => {
-			expect(oversized.status === 413, JSON.stringify(oversized));
-			expect(oversized.sent < oversized.declared, JSON.stringify(oversized));
+			// n8n 2.41.1 stops reading at its limit (raw-body's PayloadTooLargeError) but answers
+			// 500, not 413 (webhook-helpers.ts wraps every body error); the node never sees it.
+			expect(oversized.status >= 400, JSON.stringify(oversized));
+			expect(oversized.sent < oversized.declared / 2, JSON.stringify(oversized));
 			expect(alive, 'the webhook process died');
-			return `${(oversized.sent / 1024 / 1024).toFixed(1)} of ${oversized.declared / 1024 / 1024} MB sent`;
+			return `answered ${oversized.status} after ${(oversized.sent / 1024 / 1024).toFixed(1)} of ${oversized.declared / 1024 / 1024} MB`;
 		},
 	);
 }
@@ -1218,7 +1244,14 @@ async function main() {
 		await processEnv('worker-1', tarball, shared),
 		await processEnv('worker-2', tarball, shared),
 	];
-	const hookEnv = await processEnv('webhook', tarball, shared, { http: true });
+	// n8n's default of 2 database connections answers "Database is not ready" (503) within
+	// seconds at 200 deliveries per second; a webhook process meant for load gets more.
+	const hookEnv = await processEnv(
+		'webhook',
+		tarball,
+		{ ...shared, DB_POSTGRESDB_POOL_SIZE: '10' },
+		{ http: true },
+	);
 
 	const workflowDir = path.join(tmp, 'workflows');
 	stageWorkflows(jsonFiles(path.join(ROOT, 'test/queue')), workflowDir);
