@@ -124,6 +124,29 @@ describe('Sysevo Trigger, webhook', () => {
 		expect(transcripts.requests).toHaveLength(1);
 	});
 
+	it('starts a run on the retry when n8n could not start it the first time (answered 500)', async () => {
+		let failures = 1;
+		await receiver?.close();
+		receiver = await webhookTrigger({ secret: SHARED }, { startFails: () => failures-- > 0 });
+		const headers = { ...AUTH, 'X-Dograh-Delivery-Id': 'c4d5e6f7-48601' };
+		const body = payload({ workflow_run_id: 48601 });
+
+		const first = await fetch(receiver.url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: JSON.stringify(body),
+		});
+		const retry = await receiver.post(body, headers);
+		const repeat = await receiver.post(body, headers);
+
+		expect(first.status).toBe(500);
+		expect(retry).toEqual({ status: 200, body: { message: 'Workflow was started' } });
+		expect(repeat.body.ignored).toBe(
+			'Run 48601 was already received; a repeated delivery starts nothing',
+		);
+		expect(receiver.emitted.map((item) => item.id)).toEqual([48601]);
+	});
+
 	it('answers 401 and starts nothing without the right secret', async () => {
 		const trigger = await receiverWith();
 		const wrong = await trigger.post(payload(), { 'X-Sysevo-Secret': `${SHARED}x` });

@@ -74,21 +74,28 @@ export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookRespo
 	// Remembered before the first await: a repeat that arrives while the output is being prepared
 	// (Sysevo retries a delivery whose answer is slow) must find it. Forgotten again if preparing
 	// fails, so that Sysevo's retry of the failed answer is emitted.
+	const forget = () => {
+		memory.forget(runId);
+		staticData.emittedDeliveries = withoutRun(
+			emittedDeliveries(staticData.emittedDeliveries),
+			runId,
+		);
+	};
 	if (remembers) {
 		memory.add(runId, deliveryId);
 		staticData.emittedDeliveries = mergedDeliveries(stored, memory.newest());
+		// n8n answers 5xx when it could not start the execution after all (its database or queue
+		// failing under load); Sysevo retries such an answer, and the retry must start the run.
+		const response = this.getResponseObject();
+		response.once('finish', () => {
+			if (response.statusCode >= 500) forget();
+		});
 	}
 	let json: IDataObject | undefined;
 	try {
 		json = await runOutput.call(this, run, output);
 	} finally {
-		if (remembers && json === undefined) {
-			memory.forget(runId);
-			staticData.emittedDeliveries = withoutRun(
-				emittedDeliveries(staticData.emittedDeliveries),
-				runId,
-			);
-		}
+		if (remembers && json === undefined) forget();
 	}
 	if (warnings.length > 0) json.payload_warnings = warnings;
 	return { workflowData: [this.helpers.returnJsonArray([json])] };
