@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- a Node program, not part of the published package */
-// npm run reliability [-- --json] [-- --seed 42] [-- --items 2000] [-- --scale 1]
+// npm run reliability [-- --json] [-- --seed 42] [-- --items 2000] [-- --scale 1] [-- --max-minutes 30]
 //
 // Bad input and faults at every door, each with its own figures, all against loopback servers:
 // - Trigger Call and Get Run: the invariants of test/reliability/fuzz.test.ts at scale (fuzzed
@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
 		items: { type: 'string', default: '2000' },
 		concurrency: { type: 'string', default: '4' },
 		scale: { type: 'string', default: '1' },
+		'max-minutes': { type: 'string', default: '30' },
 	},
 });
 
@@ -169,6 +170,18 @@ function faultDrills(
 
 async function main(): Promise<void> {
 	const started = performance.now();
+	// An execution that never ends (an item waiting for something that never comes) is a finding,
+	// not a reason to hold CI forever: the run stops, naming the doors still running.
+	setTimeout(
+		() => {
+			const doors = [...running].map((figures) => figures.door).join(', ');
+			process.stdout.write(
+				`Reliability run did not finish within ${args['max-minutes']} min; still running: ${doors || 'none'}\n`,
+			);
+			process.exit(1);
+		},
+		Number(args['max-minutes']) * 60_000,
+	).unref();
 	const seed = args.seed !== undefined ? Number(args.seed) : Math.floor(Math.random() * 2 ** 31);
 	const targetItems = Number(args.items);
 	const concurrency = Number(args.concurrency);
