@@ -56,6 +56,7 @@ import {
 	stopChildrenOnSignals,
 	writeCredentialFile,
 } from './lib/harness.mjs';
+import { checkCell, checkDials, matrixCells, matrixWorkflows } from './e2e/matrix.mjs';
 
 const SYSEVO = 'n8n-nodes-sysevo.sysevo';
 
@@ -496,11 +497,20 @@ const LIVE = [
 	{
 		name: 'example redial-not-connected: five outcome outputs, Voicemail and Not Connected loop back to the call',
 		check: (ctx) => {
-			const { workflow } = ctx.staged.find(({ file }) => file.endsWith('redial-not-connected.json'));
+			const { workflow } = ctx.staged.find(({ file }) =>
+				file.endsWith('redial-not-connected.json'),
+			);
 			const call = workflow.nodes.find((node) => node.type === 'n8n-nodes-sysevo.sysevo');
-			expect(call?.parameters?.options?.routeByOutcome === true, 'the call does not route by outcome');
+			expect(
+				call?.parameters?.options?.routeByOutcome === true,
+				'the call does not route by outcome',
+			);
 			const outputs = workflow.connections[call.name]?.main ?? [];
-			eq(outputs.length, 5, 'outputs wired (Completed, Voicemail, Not Connected, Failed, Still Running)');
+			eq(
+				outputs.length,
+				5,
+				'outputs wired (Completed, Voicemail, Not Connected, Failed, Still Running)',
+			);
 			const targets = outputs.map((links) => (links ?? []).map((link) => link.node));
 			eq(targets[1], targets[2], 'Voicemail and Not Connected go to the same retry branch');
 			const reachesCall = (start, seen = new Set()) => {
@@ -874,8 +884,31 @@ function loudFailure(message) {
 const NOT_LOADED = /Unrecognized node type|Unrecognized credential type/i;
 const NOT_STARTED = /No active execution found/;
 
-/** `n8n execute --id` and the parsed run, or a failed check with the reason. */
-async function execute(ctx, id) {
+/**
+ * The run `n8n execute --rawOutput` printed: after a few log lines, the JSON from the first `{`
+ * line. A failed run is printed pretty (`JSON.stringify(data, null, 2)`) and followed by the error,
+ * so the JSON ends at the first top-level `}` line that parses.
+ */
+function runOf(stdout) {
+	const lines = stdout.split('\n');
+	const start = lines.findIndex((line) => line.startsWith('{'));
+	if (start < 0) return null;
+	const ends = [
+		lines.length,
+		...lines.flatMap((line, k) => (k > start && line === '}' ? [k + 1] : [])),
+	];
+	for (const end of ends) {
+		try {
+			return JSON.parse(lines.slice(start, end).join('\n'));
+		} catch {
+			// not the end of the run's JSON yet
+		}
+	}
+	return null;
+}
+
+/** `n8n execute --id` and the parsed run (null when n8n printed none). */
+async function executeRaw(ctx, id) {
 	const { n8n, env } = ctx;
 	const result = await timed(`execute ${id}`, () =>
 		n8nCli(n8n, env, ['execute', `--id=${id}`, '--rawOutput']),
@@ -893,17 +926,12 @@ async function execute(ctx, id) {
 				`node type it does not know: most likely THE PACKAGE DID NOT LOAD from ${env.N8N_USER_FOLDER}/.n8n/nodes/node_modules/n8n-nodes-sysevo`,
 		);
 	}
-	// --rawOutput still prints a few log lines first: the run is the JSON from the first `{` line.
-	const lines = result.stdout.split('\n');
-	const start = lines.findIndex((line) => line.startsWith('{'));
-	let runResult = null;
-	if (start >= 0) {
-		try {
-			runResult = JSON.parse(lines.slice(start).join('\n'));
-		} catch {
-			runResult = null;
-		}
-	}
+	return { result, runResult: runOf(result.stdout) };
+}
+
+/** `n8n execute --id` and the parsed run, or a failed check with the reason. */
+async function execute(ctx, id) {
+	const { result, runResult } = await executeRaw(ctx, id);
 	await check(`${id}: n8n execute succeeded`, () => {
 		expect(
 			result.code === 0 && runResult?.status === 'success' && runResult?.finished === true,
@@ -913,6 +941,34 @@ async function execute(ctx, id) {
 		return `${(result.ms / 1000).toFixed(1)} s`;
 	});
 	return runResult?.data?.resultData?.runData ?? {};
+}
+
+/**
+ * The conformance matrix (scripts/e2e/matrix.mjs): runs its workflows and checks every cell, then
+ * that no number was dialled twice. Counted on its own line, `matrix: N passed, M failed`.
+ */
+async function runMatrix(ctx) {
+	const before = results.length;
+	for (const workflow of ctx.matrix.workflows) {
+		const { result, runResult } = await executeRaw(ctx, workflow.id);
+		const resultData = runResult?.data?.resultData;
+		const cells = ctx.matrix.cells.filter((cell) =>
+			workflow.nodes.some((node) => node.name === cell.node),
+		);
+		for (const cell of cells) {
+			await check(`matrix: ${cell.name}`, () => {
+				if (!resultData)
+					throw new Error(`n8n printed no run (exit ${result.code}): ${result.stderr.slice(-800)}`);
+				return checkCell(cell, resultData.runData?.[cell.node]?.[0], resultData.error);
+			});
+		}
+	}
+	await check('matrix: no number dialled twice, the skipped number never', async () =>
+		checkDials(await (await fetch(`${ctx.sandbox.origin}/__sandbox/runs`)).json()),
+	);
+	const own = results.slice(before);
+	ctx.matrixLine = `matrix: ${own.filter((r) => r.ok).length} passed, ${own.filter((r) => !r.ok).length} failed`;
+	console.log(ctx.matrixLine);
 }
 
 /** The items a node sent to one output in its first run. */
@@ -1003,11 +1059,19 @@ async function main(ctx) {
 	});
 	ctx.env = env;
 
+	const matrixCellsList = matrixCells();
+	ctx.matrix = { cells: matrixCellsList, workflows: matrixWorkflows(matrixCellsList) };
+	const matrixDir = path.join(tmp, 'matrix');
+	fs.mkdirSync(matrixDir, { recursive: true });
+	for (const workflow of ctx.matrix.workflows)
+		fs.writeFileSync(path.join(matrixDir, `${workflow.id}.json`), JSON.stringify(workflow));
+
 	const workflowDir = path.join(tmp, 'workflows');
 	ctx.staged = stageWorkflows(
 		[
 			...jsonFiles(path.join(ROOT, 'test/e2e/workflows')),
 			...jsonFiles(path.join(ROOT, 'examples')),
+			...jsonFiles(matrixDir),
 		],
 		workflowDir,
 		filesDir,
@@ -1048,6 +1112,7 @@ async function main(ctx) {
 		const runCtx = { ...ctx, runData, items: (node, output) => itemsOf(runData, node, output) };
 		for (const item of entry.checks) await runEntry(runCtx, item);
 	}
+	await timed('conformance matrix', () => runMatrix(ctx));
 
 	// ---- ACTIVATED, then LIVE against `n8n start`
 	for (const id of ACTIVATED) {
@@ -1113,6 +1178,7 @@ console.log('\ntimings:');
 for (const [label, seconds] of timings) console.log(`  ${seconds.padStart(6)} s  ${label}`);
 if (ctx.n8n) console.log(`\nn8n ${ctx.n8n.N8N_VERSION} on Node ${ctx.nodeVersion}`);
 for (const { name, reason } of skipped) console.log(`skipped on this line: ${name} (${reason})`);
+if (ctx.matrixLine) console.log(ctx.matrixLine);
 console.log(
 	`e2e: ${passed} passed, ${failed} failed${skipped.length ? `, ${skipped.length} skipped` : ''}`,
 );

@@ -131,7 +131,8 @@ describe('Simplify: one stable row per call', () => {
 
 describe('Include Public Links', () => {
 	it('is on by default', async () => {
-		const { json } = await callAndWait(OUTCOMES.answered.examplePhone);
+		// The links come with the artifacts, which are waited for with a transcript asked for.
+		const { json } = await callAndWait(OUTCOMES.answered.examplePhone, { includeTranscript: true });
 		expect(json[0].recording_public_url).toEqual(expect.stringContaining('/public/download/'));
 	});
 

@@ -316,20 +316,26 @@ function simplifiedError(json: IDataObject): IDataObject {
 	};
 }
 
+/** One output row: an item's data, and whether it is the item's error. */
+export interface OutputRow {
+	item: INodeExecutionData;
+	failed: boolean;
+}
+
 /**
  * The execution-wide pass of the run operations: with Simplify, every row (error rows too) gets
  * the same columns in the same order; `error` is a column whenever Continue On Fail is on.
  */
 export function finalizeRunItems(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	rows: OutputRow[],
 	always: Omit<StableColumns, 'error'> = {},
-): INodeExecutionData[] {
+): OutputRow[] {
 	const options = this.getNodeParameter('options', 0, {}) as OutputOptions;
-	if (!options.simplify) return items;
-	const rows = stableRows(
-		items.map((item) => (item.error ? simplifiedError(item.json) : item.json)),
+	if (!options.simplify) return rows;
+	const simple = stableRows(
+		rows.map(({ item, failed }) => (failed ? simplifiedError(item.json) : item.json)),
 		{ ...always, error: this.continueOnFail() },
 	);
-	return items.map((item, k) => ({ ...item, json: rows[k] }));
+	return rows.map((row, k) => ({ ...row, item: { ...row.item, json: simple[k] } }));
 }

@@ -23,7 +23,7 @@ import {
 	runResultOptions,
 	waitForCompletionProperty,
 } from '../../shared/descriptions';
-import { finalizeRunItems } from '../../shared/runOutput';
+import { finalizeRunItems, type OutputRow } from '../../shared/runOutput';
 import { itemFacts, triggerPlanOf, type TriggerPlan } from './triggerPlan';
 
 const maxConcurrentCallsOption: INodeProperties = {
@@ -277,10 +277,7 @@ export function failedItemFields(this: IExecuteFunctions, i: number, error: Erro
 	return { ...(runId ? { workflow_run_id: runId } : {}), ...itemFacts.call(this, i) };
 }
 
-export function finalize(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): INodeExecutionData[] {
-	if (!this.getNodeParameter('waitForCompletion', 0, false)) return items;
-	return finalizeRunItems.call(this, items, { notCalled: true });
+export function finalize(this: IExecuteFunctions, rows: OutputRow[]): OutputRow[] {
+	if (!this.getNodeParameter('waitForCompletion', 0, false)) return rows;
+	return finalizeRunItems.call(this, rows, { notCalled: true });
 }
