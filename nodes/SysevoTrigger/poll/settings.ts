@@ -20,9 +20,20 @@ interface PollOptions extends OutputOptions {
 	outcomeSettleSeconds?: number;
 }
 
+/** The agent IDs as saved: version 1 keeps a list (or comma-separated text), version 2 rows. */
+function savedAgentIds(context: IPollFunctions): unknown[] {
+	if (context.getNode().typeVersion < 2) {
+		const raw = context.getNodeParameter('agentIds', []) as unknown;
+		return Array.isArray(raw) ? raw : String(raw ?? '').split(',');
+	}
+	const rows = context.getNodeParameter('agents.agent', []) as Array<{ id?: unknown }>;
+	return rows.map(({ id }) =>
+		id !== null && typeof id === 'object' && 'value' in id ? id.value : (id ?? ''),
+	);
+}
+
 function agentIdsOf(context: IPollFunctions): number[] {
-	const raw = context.getNodeParameter('agentIds', []) as unknown;
-	const values = Array.isArray(raw) ? raw : String(raw ?? '').split(',');
+	const values = savedAgentIds(context);
 	const ids = new Set<number>();
 	for (const value of values) {
 		if (typeof value === 'string' && value.trim() === '') continue;
@@ -33,7 +44,9 @@ function agentIdsOf(context: IPollFunctions): number[] {
 	if (ids.size === 0) {
 		throw new NodeOperationError(context.getNode(), 'Choose at least one agent to watch', {
 			description:
-				'Pick agents under "Agent Names or IDs", or switch "Receive Results By" to Webhook',
+				context.getNode().typeVersion < 2
+					? 'Pick agents under "Agent Names or IDs", or switch "Receive Results By" to Webhook'
+					: 'Pick an agent under "Agents", or switch "Receive Results By" to Webhook',
 		});
 	}
 	return [...ids];
