@@ -21,8 +21,8 @@ interface PollOptions extends OutputOptions {
 }
 
 /** The agent IDs as saved: version 1 keeps a list (or comma-separated text), version 2 rows. */
-function savedAgentIds(context: IPollFunctions): unknown[] {
-	if (context.getNode().typeVersion < 2) {
+function savedAgentIds(context: IPollFunctions, firstVersion: boolean): unknown[] {
+	if (firstVersion) {
 		const raw = context.getNodeParameter('agentIds', []) as unknown;
 		return Array.isArray(raw) ? raw : String(raw ?? '').split(',');
 	}
@@ -33,7 +33,8 @@ function savedAgentIds(context: IPollFunctions): unknown[] {
 }
 
 function agentIdsOf(context: IPollFunctions): number[] {
-	const values = savedAgentIds(context);
+	const firstVersion = context.getNode().typeVersion < 2;
+	const values = savedAgentIds(context, firstVersion);
 	const ids = new Set<number>();
 	for (const value of values) {
 		if (typeof value === 'string' && value.trim() === '') continue;
@@ -43,10 +44,9 @@ function agentIdsOf(context: IPollFunctions): number[] {
 	}
 	if (ids.size === 0) {
 		throw new NodeOperationError(context.getNode(), 'Choose at least one agent to watch', {
-			description:
-				context.getNode().typeVersion < 2
-					? 'Pick agents under "Agent Names or IDs", or switch "Receive Results By" to Webhook'
-					: 'Pick an agent under "Agents", or switch "Receive Results By" to Webhook',
+			description: firstVersion
+				? 'Pick agents under "Agent Names or IDs", or switch "Receive Results By" to Webhook'
+				: 'Pick an agent under "Agents", or switch "Receive Results By" to Webhook',
 		});
 	}
 	return [...ids];
