@@ -69,13 +69,13 @@ export const optionalWorkflowIdLocator: INodeProperties = {
 	],
 };
 
-export const workflowIdLocator: INodeProperties = {
+/** An agent by its numeric ID, from the list or typed: what the runs routes take. */
+export const agentIdLocator: INodeProperties = {
 	displayName: 'Agent',
-	name: 'workflowId',
+	name: 'agentId',
 	type: 'resourceLocator',
-	default: { mode: 'id', value: '={{ $json.workflow_id }}' },
+	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The agent (workflow) whose calls to read',
 	modes: [
 		{
 			displayName: 'From List',
@@ -100,6 +100,13 @@ export const workflowIdLocator: INodeProperties = {
 			],
 		},
 	],
+};
+
+export const workflowIdLocator: INodeProperties = {
+	...agentIdLocator,
+	name: 'workflowId',
+	default: { mode: 'id', value: '={{ $json.workflow_id }}' },
+	description: 'The agent (workflow) whose calls to read',
 };
 
 export const defaultCountryOption: INodeProperties = {
