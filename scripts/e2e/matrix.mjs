@@ -350,6 +350,15 @@ function checkRow(cell, row, output, item, errorOutput) {
 		fail(`${where}: a simplified row lacks the not_called_reason column`);
 }
 
+/** The numbers the matrix's Trigger Call cells may dial. */
+export function matrixNumbers(cells) {
+	return cells.flatMap((cell) =>
+		cell.operation.key.startsWith('trigger')
+			? cell.rows.filter((row) => row.expect !== 'error').map((row) => row.json.phone)
+			: [],
+	);
+}
+
 /**
  * No number is dialled twice by the matrix, and the skipped number not at all. `runs` are the
  * sandbox's runs (GET /__sandbox/runs).
