@@ -32,6 +32,7 @@ import { isDeepStrictEqual } from 'node:util';
 
 import { tsImport } from 'tsx/esm/api';
 
+import { AGENT_ENTRY, runAgentSuite } from './e2e/agent.mjs';
 import {
 	ROOT,
 	freePort,
@@ -795,7 +796,7 @@ const FINAL = [
 		name: 'sandbox: every phone was dialled exactly once, invalid numbers never',
 		check: (ctx) => {
 			const { stats } = ctx;
-			const entries = [...EXECUTED, ...LIVE];
+			const entries = [...EXECUTED, ...LIVE, AGENT_ENTRY];
 			const expected = entries.flatMap((entry) => entry.dials ?? []);
 			const allowed = new Set([...expected, ...entries.flatMap((entry) => entry.mayRequest ?? [])]);
 			const twice = Object.entries(stats.triggerRequests).filter(([, count]) => count !== 1);
@@ -1048,6 +1049,9 @@ async function main(ctx) {
 		const runCtx = { ...ctx, runData, items: (node, output) => itemsOf(runData, node, output) };
 		for (const item of entry.checks) await runEntry(runCtx, item);
 	}
+
+	// ---- an AI Agent calling the Sysevo tool (scripts/e2e/agent.mjs)
+	await runAgentSuite(ctx, { check, execute, results });
 
 	// ---- ACTIVATED, then LIVE against `n8n start`
 	for (const id of ACTIVATED) {
