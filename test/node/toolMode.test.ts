@@ -128,11 +128,43 @@ describe('Max Calls per Execution', () => {
 		expect(result.runs[0][0].error).toEqual(expect.any(String));
 		expect(result.runs[1][0].workflow_run_id).toEqual(expect.any(Number));
 		expect(dialledNumbers()).toEqual(PHONES.slice(0, 2));
-		expect(sandbox.current.runs().map((run) => run.phone_number)).toEqual([PHONES[1]]);
+		const runsOfThisTest = sandbox.current
+			.runs()
+			.filter((run) => PHONES.includes(run.phone_number as string));
+		expect(runsOfThisTest.map((run) => run.phone_number)).toEqual([PHONES[1]]);
 	});
 });
 
 describe('As an AI tool', () => {
+	it('a refused number is a result with an error sentence for the model, not a failed execution', async () => {
+		const result = await execute([[{ phone: '+19005550123' }], [{ phone: PHONES[0] }]]);
+
+		expect(result.error).toBeUndefined();
+		expect(result.runs[0]).toEqual([
+			expect.objectContaining({ error: expect.stringMatching(/premium-rate/) }),
+		]);
+		expect(result.runs[0][0].workflow_run_id).toBeUndefined();
+		expect(result.runs[1][0].workflow_run_id).toEqual(expect.any(Number));
+		expect(dialledNumbers()).toEqual([PHONES[0]]);
+	});
+
+	it('in a workflow, the same refusal fails the execution without Continue On Fail', async () => {
+		const result = await execute([[{ phone: '+19005550123' }]], {}, false);
+
+		expect(result.error?.message).toMatch(/premium-rate/);
+		expect(dialledNumbers()).toEqual([]);
+	});
+
+	it('ignores Route by Outcome: one output, every row with its run_status', async () => {
+		const result = await execute([[{ phone: PHONES[0] }, { phone: '+14155550001' }]], {
+			waitForCompletion: true,
+			options: { routeByOutcome: true, maxWaitSeconds: 120 },
+		});
+
+		expect(result.outputs).toHaveLength(1);
+		expect(result.json.map((json) => json.run_status)).toEqual(['completed', 'not_connected']);
+	});
+
 	it('a number asked for again in the same execution is not dialled again: the first result returns', async () => {
 		const result = await execute([[{ phone: PHONES[0] }], [{ phone: PHONES[0] }]]);
 

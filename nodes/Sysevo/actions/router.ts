@@ -86,7 +86,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const operation = operationOf(this);
 	const session = new CallSession(this, this.getNodeParameter('options', 0, {}) as PacingOptions);
-	const continueOnFail = this.continueOnFail();
+	// As an AI tool a failed item is a result the model reads and acts on; n8n 1.x would fail the
+	// whole execution on a thrown error (docs/ai-agent.md).
+	const continueOnFail = session.asTool || this.continueOnFail();
 
 	const results = await runPool(
 		items.length,
@@ -107,11 +109,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (firstRealFailure && !continueOnFail)
 		throw asNodeError(this, firstRealFailure.error, firstRealFailure.i);
 
-	const outputConfiguration = configuredOutputs({
-		operation: this.getNodeParameter('operation', 0) as string,
-		waitForCompletion: this.getNodeParameter('waitForCompletion', 0, false) as boolean,
-		options: this.getNodeParameter('options', 0, {}) as { routeByOutcome?: boolean },
-	});
+	// n8n hands an AI agent the first output only: as a tool every item stays on it.
+	const outputConfiguration = session.asTool
+		? [{ type: 'main' as const }]
+		: configuredOutputs({
+				operation: this.getNodeParameter('operation', 0) as string,
+				waitForCompletion: this.getNodeParameter('waitForCompletion', 0, false) as boolean,
+				options: this.getNodeParameter('options', 0, {}) as { routeByOutcome?: boolean },
+			});
 	const produced: Array<{ item: INodeExecutionData; failed: boolean }> = [];
 	for (const [i, result] of results.entries()) {
 		if (!result) continue;
