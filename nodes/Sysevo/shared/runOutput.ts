@@ -17,7 +17,6 @@ import {
 	qaColumns,
 	summariseRun,
 } from '../helpers/runSummary';
-import { runsAsTool } from './toolMode';
 import { downloadPublicFile, downloadPublicText, FileTooLargeError } from '../transport/api';
 import {
 	parseTranscript,
@@ -25,6 +24,7 @@ import {
 	turnsFromLogs,
 	type TranscriptTurn,
 } from '../helpers/transcript';
+import { runsAsTool } from './toolMode';
 
 export interface OutputOptions {
 	includeTranscript?: boolean;
