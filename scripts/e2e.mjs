@@ -32,6 +32,7 @@ import { isDeepStrictEqual } from 'node:util';
 
 import { tsImport } from 'tsx/esm/api';
 
+import { AGENT_ENTRY, runAgentSuite } from './e2e/agent.mjs';
 import {
 	ROOT,
 	freePort,
@@ -811,7 +812,7 @@ const FINAL = [
 		name: 'sandbox: every phone was dialled exactly once, invalid numbers never',
 		check: (ctx) => {
 			const { stats } = ctx;
-			const entries = [...EXECUTED, ...LIVE];
+			const entries = [...EXECUTED, ...LIVE, AGENT_ENTRY];
 			const expected = entries.flatMap((entry) => entry.dials ?? []);
 			const allowed = new Set([
 				...expected,
@@ -1124,6 +1125,9 @@ async function main(ctx) {
 		for (const item of entry.checks) await runEntry(runCtx, item);
 	}
 	await timed('conformance matrix', () => runMatrix(ctx));
+
+	// ---- an AI Agent calling the Sysevo tool (scripts/e2e/agent.mjs)
+	await runAgentSuite(ctx, { check, execute, results });
 
 	// ---- ACTIVATED, then LIVE against `n8n start`
 	for (const id of ACTIVATED) {

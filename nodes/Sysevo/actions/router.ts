@@ -25,9 +25,9 @@ function errorItem(
 	operation: Operation,
 	error: NodeApiError | NodeOperationError,
 	i: number,
+	toErrorOutput: boolean,
 ): INodeExecutionData {
-	if (context.getNode().onError === 'continueErrorOutput')
-		return { json: { error: errorText(error) }, pairedItem: { item: i } };
+	if (toErrorOutput) return { json: { error: errorText(error) }, pairedItem: { item: i } };
 	const { description, httpCode } = error as {
 		description?: string | null;
 		httpCode?: string | null;
@@ -101,7 +101,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const operation = operationOf(this);
 	const session = new CallSession(this, this.getNodeParameter('options', 0, {}) as PacingOptions);
-	const continueOnFail = this.continueOnFail();
+	// As an AI tool a failed item is a result the model reads and acts on; n8n 1.x would fail the
+	// whole execution on a thrown error (docs/ai-agent.md).
+	const continueOnFail = session.asTool || this.continueOnFail();
 
 	const results = await runPool(
 		items.length,
@@ -122,23 +124,27 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (firstRealFailure && !continueOnFail)
 		throw asNodeError(this, firstRealFailure.error, firstRealFailure.i);
 
-	const outputConfiguration = configuredOutputs({
-		operation: this.getNodeParameter('operation', 0) as string,
-		waitForCompletion: this.getNodeParameter('waitForCompletion', 0, false) as boolean,
-		options: this.getNodeParameter('options', 0, {}) as { routeByOutcome?: boolean },
-	});
+	// n8n hands an AI agent the first output only: as a tool every item stays on it.
+	const outputConfiguration = session.asTool
+		? [{ type: 'main' as const }]
+		: configuredOutputs({
+				operation: this.getNodeParameter('operation', 0) as string,
+				waitForCompletion: this.getNodeParameter('waitForCompletion', 0, false) as boolean,
+				options: this.getNodeParameter('options', 0, {}) as { routeByOutcome?: boolean },
+			});
+	// An AI tool has no Error output: the model reads the row.
+	const toErrorOutput = !session.asTool && this.getNode().onError === 'continueErrorOutput';
 	const rows: OutputRow[] = [];
 	for (const [i, result] of results.entries()) {
 		if (!result) continue;
 		if (result.ok) rows.push(...result.value.map((item) => ({ item, failed: false })));
 		else
 			rows.push({
-				item: errorItem(this, operation, asNodeError(this, result.error, i), i),
+				item: errorItem(this, operation, asNodeError(this, result.error, i), i, toErrorOutput),
 				failed: true,
 			});
 	}
 	// A row bound for the Error output must stay `{ error }` alone (see errorItem): not shaped.
-	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 	const shapeable = rows.filter((row) => !(toErrorOutput && row.failed));
 	const shaped = operation.finalize ? operation.finalize.call(this, shapeable) : shapeable;
 	let next = 0;

@@ -15,7 +15,7 @@ import { runItem } from '../shared/runOutput';
 import { apiBaseUrl, MayHaveDialedError } from '../transport';
 import { triggerCall } from '../transport/api';
 import { earlierCallFields, type EarlierCall } from './callHistory';
-import type { ItemCall } from './ledger';
+import type { ItemCall, LedgerEntry } from './ledger';
 import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from './rateLimit';
 import { notCalledRow } from './notCalled';
 import type { CallSession, CallSlot } from './session';
@@ -250,6 +250,25 @@ async function callAndWait(
 }
 
 /**
+ * An AI agent asked for a number this node already called in this execution (a model repeating
+ * itself): the first call's result, or its error when that call may have been placed.
+ */
+function repeatedCall(
+	context: IExecuteFunctions,
+	i: number,
+	e164: string,
+	first: LedgerEntry,
+): INodeExecutionData {
+	if (first.state === 'done') return { json: first.json, pairedItem: { item: i } };
+	if (first.state === 'placed') return { json: first.placed, pairedItem: { item: i } };
+	throw new MayHaveDialedError(context.getNode(), {} as JsonObject, {
+		message: `${e164} was already called in this execution and is not dialled again`,
+		description: `An earlier tool call of this execution sent the call to ${e164}; ${first.state === 'sending' ? 'it is still going out' : 'it may have been placed'}. Do not call this number again.`,
+		itemIndex: i,
+	});
+}
+
+/**
  * Places item i's call once: the dial ledger answers first when n8n runs the node again in the
  * same execution, then Skip If Called Within, then the call itself (and the wait, when asked).
  */
@@ -283,6 +302,13 @@ export async function placeCall(
 						itemIndex: i,
 					});
 		}
+		if (session.asTool && !earlier) {
+			const first = ledger.firstCallTo(call);
+			if (first) {
+				session.noteNotDialled('repeatedNumber');
+				return repeatedCall(this, i, e164, first);
+			}
+		}
 		const hours = plan.skipHours;
 		if (earlier?.state !== 'placed' && hours > 0) {
 			const skip = await earlierCallTo(this, i, session, plan, hours);
@@ -306,7 +332,19 @@ export async function placeCall(
 			}
 		}
 		const placedBefore = earlier?.state === 'placed' ? earlier.placed : undefined;
-		return await callAndWait(this, i, session, plan, call, placedBefore, settle);
+		if (placedBefore) return await callAndWait(this, i, session, plan, call, placedBefore, settle);
+		if (!ledger.takeDial(call, session.callBudget)) {
+			session.noteNotDialled('budgetReached');
+			settle(undefined);
+			const detail = `Not called: this node already placed ${session.callBudget} call(s) in this execution, the most Options → Max Calls per Execution allows`;
+			const json = notCalledRow(e164, { reason: 'call_budget_reached', detail }, { draft });
+			return { json, pairedItem: { item: i } };
+		}
+		try {
+			return await callAndWait(this, i, session, plan, call, undefined, settle);
+		} finally {
+			ledger.giveBackUnsentDial(call);
+		}
 	} finally {
 		settle(undefined);
 		ledger.leave();

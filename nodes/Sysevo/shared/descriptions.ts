@@ -207,7 +207,7 @@ export const includePublicLinksOption: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether to keep the public recording and transcript links in the output. These links never expire and let anyone who has them play the call.',
+		"Whether to keep the public recording and transcript links in the output. These links never expire and let anyone who has them play the call. As an AI agent's tool the node leaves them out (they would reach the model provider) unless this option is added and on.",
 };
 
 export const downloadRecordingOption: INodeProperties = {

@@ -24,6 +24,7 @@ import {
 	turnsFromLogs,
 	type TranscriptTurn,
 } from '../helpers/transcript';
+import { runsAsTool } from './toolMode';
 
 export interface OutputOptions {
 	includeTranscript?: boolean;
@@ -297,7 +298,12 @@ export async function runItem(
 	facts: RunFacts = {},
 	extend: (json: IDataObject) => IDataObject = (json) => json,
 ): Promise<INodeExecutionData> {
-	const json = extend(await runOutput.call(this, run, options, facts));
+	// What an AI tool returns goes to the model provider: public links only when asked for.
+	const shown =
+		runsAsTool(this) && options.includePublicLinks !== true
+			? { ...options, includePublicLinks: false }
+			: options;
+	const json = extend(await runOutput.call(this, run, shown, facts));
 	const binary = await recordingBinary.call(this, run, options, i);
 	return { json, ...(binary ? { binary } : {}), pairedItem: { item: i } };
 }

@@ -10,7 +10,12 @@ import {
 import { placeCall } from '../../calling/placeCall';
 import { prefetch } from '../../calling/prefetch';
 import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from '../../calling/rateLimit';
-import { DEFAULT_MAX_CONCURRENT_CALLS, type CallSession, type Lane } from '../../calling/session';
+import {
+	DEFAULT_MAX_CONCURRENT_CALLS,
+	DEFAULT_TOOL_CALL_BUDGET,
+	type CallSession,
+	type Lane,
+} from '../../calling/session';
 import {
 	agentLocator,
 	allowedCountriesOption,
@@ -34,6 +39,16 @@ const maxConcurrentCallsOption: INodeProperties = {
 	default: DEFAULT_MAX_CONCURRENT_CALLS,
 	description:
 		"With Wait for Call to End on: the most calls this node has live at once; the next item is dialled when a call ends (a call still live at Max Wait keeps its place until it ends). Without waiting: the most call requests in flight at once, since the node does not follow the calls. Across executions and workflows, your organisation's concurrent call limit (10 unless Sysevo raised it) bounds live calls.",
+};
+
+const maxCallsPerExecutionOption: INodeProperties = {
+	displayName: 'Max Calls per Execution',
+	name: 'maxCallsPerExecution',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: DEFAULT_TOOL_CALL_BUDGET,
+	description:
+		'Most calls this node places in one execution, counted across all its items and, as an AI agent\'s tool, across all the agent\'s tool calls. Items over it are not dialled (run_status "not_called", not_called_reason "call_budget_reached"). 0 means no limit. Unset: 5 as an AI tool, no limit in a workflow.',
 };
 
 const telephonyConfigurationOption: INodeProperties = {
@@ -219,6 +234,7 @@ const properties: INodeProperties[] = [
 			defaultCountryOption,
 			allowedCountriesOption,
 			maxConcurrentCallsOption,
+			maxCallsPerExecutionOption,
 			maxWaitOption,
 			pollIntervalOption,
 			outcomeSettleOption,
