@@ -8,6 +8,8 @@ import {
 } from 'n8n-workflow';
 
 import type { TriggerPlan } from '../actions/call/triggerPlan';
+import { callingStateOf, type CallingState } from '../helpers/callingHours';
+import { now } from '../helpers/clock';
 import { MAY_HAVE_DIALED } from '../helpers/errors';
 import { checkPositiveInteger } from '../helpers/identifiers';
 import { settled } from '../helpers/settled';
@@ -177,6 +179,36 @@ function earlierCallOf(i: number, json: IDataObject | undefined): EarlierCall {
 	};
 }
 
+/** The item's calling-hours state when Options → Calling Hours keeps it from being dialled now. */
+function outsideCallingHours(plan: TriggerPlan): CallingState | undefined {
+	if (plan.callingHours.mode === 'anytime') return undefined;
+	const state = callingStateOf(plan.callingHours, plan.recipient, now().getTime());
+	return state.callableNow ? undefined : state;
+}
+
+/** The row of an item not dialled because of its calling hours; no request was sent for it. */
+function notCalledForHours(
+	session: CallSession,
+	i: number,
+	plan: TriggerPlan,
+	call: ItemCall,
+	state: CallingState,
+): INodeExecutionData {
+	const json: IDataObject = {
+		run_status: 'not_called',
+		not_called_reason: state.reason,
+		next_call_at: state.nextCallAt,
+		recipient_time_zones: state.zones,
+		recipient_local_time: state.localTime,
+		phone_number: plan.e164,
+		draft: plan.draft,
+		initial_context: plan.body.initial_context,
+	};
+	session.ledger.done(call, json);
+	session.noteNotDialled('outsideCallingHours');
+	return { json, pairedItem: { item: i } };
+}
+
 /** Dials the item (or, on a retry, takes the call an earlier try placed) and shapes its result. */
 async function callAndWait(
 	context: IExecuteFunctions,
@@ -192,6 +224,12 @@ async function callAndWait(
 	try {
 		let placed = placedBefore;
 		if (!placed) {
+			// Checked again once the slot is held: the wait for it may have taken the window's end.
+			const outside = outsideCallingHours(plan);
+			if (outside) {
+				settle(undefined);
+				return notCalledForHours(session, i, plan, call, outside);
+			}
 			session.ledger.sending(call);
 			const sent = await settled(dial(context, i, session, plan));
 			if (!sent.ok) {
@@ -227,7 +265,8 @@ async function callAndWait(
 
 /**
  * Places item i's call once: the dial ledger answers first when n8n runs the node again in the
- * same execution, then Skip If Called Within, then the call itself (and the wait, when asked).
+ * same execution, then Calling Hours (no request), then Skip If Called Within, then the call
+ * itself (and the wait, when asked).
  */
 export async function placeCall(
 	this: IExecuteFunctions,
@@ -258,6 +297,13 @@ export async function placeCall(
 						description: MAY_HAVE_DIALED,
 						itemIndex: i,
 					});
+		}
+		if (earlier?.state !== 'placed') {
+			const outside = outsideCallingHours(plan);
+			if (outside) {
+				settle(undefined);
+				return notCalledForHours(session, i, plan, call, outside);
+			}
 		}
 		const hours = plan.skipHours;
 		if (earlier?.state !== 'placed' && hours > 0) {

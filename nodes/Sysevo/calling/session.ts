@@ -43,7 +43,11 @@ const PARALLEL_READS = 5;
 const PARALLEL_WAITS = 50;
 
 /** Items that were not dialled, by why. */
-export type NotDialled = 'ledgerResult' | 'ledgerMayHaveDialed' | 'skippedRecent';
+export type NotDialled =
+	| 'ledgerResult'
+	| 'ledgerMayHaveDialed'
+	| 'skippedRecent'
+	| 'outsideCallingHours';
 
 /**
  * Everything about calling that the items of one execution share: live-call slots, dial pacing,
@@ -59,8 +63,13 @@ export class CallSession {
 		ledgerResult: 0,
 		ledgerMayHaveDialed: 0,
 		skippedRecent: 0,
+		outsideCallingHours: 0,
 	};
-	private readonly hints: { ledger?: NodeExecutionHint; skipped?: NodeExecutionHint } = {};
+	private readonly hints: {
+		ledger?: NodeExecutionHint;
+		skipped?: NodeExecutionHint;
+		callingHours?: NodeExecutionHint;
+	} = {};
 	private dialLedger?: DialLedger;
 	private callHistory?: CallHistory;
 	private stopReason?: string;
@@ -106,7 +115,16 @@ export class CallSession {
 	/** Counts an item that was not dialled, for the execution hints. */
 	noteNotDialled(why: NotDialled): void {
 		this.notDialled[why] += 1;
-		const { ledgerResult, ledgerMayHaveDialed, skippedRecent } = this.notDialled;
+		const { ledgerResult, ledgerMayHaveDialed, skippedRecent, outsideCallingHours } =
+			this.notDialled;
+		if (why === 'outsideCallingHours') {
+			this.updateHint(
+				'callingHours',
+				`${outsideCallingHours} item(s) were not dialled because it is outside Options → Calling Hours where the number is, or its time zone cannot be told (run_status "not_called"; next_call_at says when its window opens).`,
+				'info',
+			);
+			return;
+		}
 		if (why === 'skippedRecent') {
 			this.updateHint(
 				'skipped',
@@ -130,7 +148,7 @@ export class CallSession {
 
 	// A hint is added once and its text kept current: n8n reads a node's hints after it returns.
 	private updateHint(
-		which: 'ledger' | 'skipped',
+		which: 'ledger' | 'skipped' | 'callingHours',
 		message: string,
 		type: NodeExecutionHint['type'],
 	): void {

@@ -15,6 +15,7 @@ import {
 	agentLocator,
 	allowedCountriesOption,
 	blockPremiumNumbersOption,
+	callingHoursOptions,
 	defaultCountryOption,
 	maxWaitOption,
 	outcomeSettleOption,
@@ -218,6 +219,7 @@ const properties: INodeProperties[] = [
 		options: [
 			defaultCountryOption,
 			allowedCountriesOption,
+			...callingHoursOptions,
 			maxConcurrentCallsOption,
 			maxWaitOption,
 			pollIntervalOption,
