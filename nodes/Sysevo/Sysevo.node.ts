@@ -19,7 +19,8 @@ export class Sysevo implements INodeType {
 		icon: { light: 'file:../../icons/sysevo.svg', dark: 'file:../../icons/sysevo.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "getRun" ? "Get Run" : "Trigger Call" }}',
+		subtitle:
+			'={{ $parameter["operation"] === "getRun" ? "Get Run" : $parameter["operation"] === "getMany" ? "Get Many Runs" : $parameter["operation"] === "validate" ? "Validate Number" : "Trigger Call" }}',
 		description: 'Place outbound AI phone calls with a Sysevo voice agent and fetch how they went',
 		defaults: { name: 'Sysevo' },
 		usableAsTool: {

@@ -170,7 +170,7 @@ describe('Get Many Runs', () => {
 			filters: { callSources: ['api'] },
 			options: { routeByOutcome: true, fetchFullRuns: false },
 		});
-		expect(outputs).toHaveLength(5);
+		expect(outputs).toHaveLength(6);
 		expect(new Set(outputs[0].map((item) => item.json.run_status))).toEqual(new Set(['completed']));
 		expect(new Set(outputs[1].map((item) => item.json.run_status))).toEqual(new Set(['voicemail']));
 		const phonesOf = (k: number) =>

@@ -64,11 +64,14 @@ describe('Skip If Called Within', () => {
 		);
 		for (const [i, { earlier_disposition: disposition, ...json }] of second.json.entries()) {
 			expect(disposition === null || typeof disposition === 'string').toBe(true);
+			const reason = `This agent called ${ROWS[i].phone} within the last 24 hour(s): run ${first.json[i].workflow_run_id}`;
 			expect(json).toEqual({
+				run_status: 'not_called',
+				not_called_reason: 'called_within',
+				not_called_detail: expect.stringContaining(reason),
+				next_call_at: expect.any(String),
 				skipped: true,
-				skip_reason: expect.stringContaining(
-					`This agent called ${ROWS[i].phone} within the last 24 hour(s): run ${first.json[i].workflow_run_id}`,
-				),
+				skip_reason: expect.stringContaining(reason),
 				phone_number: ROWS[i].phone,
 				workflow_id: SEED.agents.renewal.id,
 				draft: false,
@@ -228,12 +231,12 @@ describe('Skip If Called Within', () => {
 		expect(sandbox.current.dials(phone)).toBe(1);
 	});
 
-	it("fails the item, without dialling, when the agent's ID cannot be resolved", async () => {
+	it("fails the item, without dialling, when the agent list is down, and says so (not 'not found')", async () => {
 		sandbox.current.faults.inject({ kind: 'json503', route: 'listAgents', times: Infinity });
 		const phone = '+14155556601';
 		const result = await run([{ phone, name: 'Unchecked' }]);
-		expect(result.error?.message).toBe(
-			"Skip If Called Within needs the agent's ID, and the agent was not found among the active agents of the API key's organisation",
+		expect(result.error?.message).toMatch(
+			/^Skip If Called Within needs the agent's ID, and Sysevo's agent list could not be read \(HTTP 503\)/,
 		);
 		expect(result.error?.description).toContain('No call was placed');
 		expect(sandbox.current.dials(phone)).toBe(0);

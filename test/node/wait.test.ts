@@ -180,13 +180,14 @@ describe('Wait for Call to End', () => {
 			credentials: credentialsFor(sandbox.current),
 		});
 		expect(error).toBeUndefined();
-		// Completed, Voicemail, Not Connected, Failed, Still Running.
+		// Completed, Voicemail, Not Connected, Failed, Still Running, Not Called.
 		expect(outputs.map((items) => items.map((item) => item.json.phone_number))).toEqual([
 			[OUTCOMES.answered.examplePhone],
 			[OUTCOMES.voicemail.examplePhone],
 			[OUTCOMES.busy.examplePhone, OUTCOMES.failedBeforeStart.examplePhone],
 			[OUTCOMES.providerRejected.examplePhone],
 			[OUTCOMES.neverCompletes.examplePhone],
+			[],
 		]);
 		expect(outputs.map((items) => items.map((item) => item.pairedItem))).toEqual([
 			[{ item: 0 }],
@@ -194,6 +195,7 @@ describe('Wait for Call to End', () => {
 			[{ item: 1 }, { item: 2 }],
 			[{ item: 5 }],
 			[{ item: 3 }],
+			[],
 		]);
 	});
 
@@ -222,6 +224,11 @@ describe('Wait for Call to End', () => {
 			'transcript',
 			'timed_out',
 			'outcome_settled',
+			'not_called_reason',
+			'not_called_detail',
+			'next_call_at',
+			'earlier_run_id',
+			'earlier_run_created_at',
 			'extracted_appointment_confirmed',
 			'extracted_call_summary',
 			'extracted_callback_requested',

@@ -21,14 +21,10 @@ export interface Operation {
 	failedItemFields?(this: IExecuteFunctions, i: number, error: Error): IDataObject;
 	/**
 	 * Shapes the whole execution's output once every item has finished: success and error rows in
-	 * input order, `failed[k]` telling whether `items[k]` is an error row. Returns one item for each
-	 * item given, in the same order.
+	 * input order (an error row carries `error` on the item). Returns one item for each item given,
+	 * in the same order.
 	 */
-	finalize?(
-		this: IExecuteFunctions,
-		items: INodeExecutionData[],
-		failed: boolean[],
-	): INodeExecutionData[];
+	finalize?(this: IExecuteFunctions, items: INodeExecutionData[]): INodeExecutionData[];
 }
 
 const OPERATIONS: Record<string, Record<string, Operation>> = {

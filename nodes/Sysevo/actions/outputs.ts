@@ -1,6 +1,6 @@
 import type { INodeOutputConfiguration } from 'n8n-workflow';
 
-import type { RunStatus } from '../helpers/runSummary';
+import type { RowStatus } from '../helpers/runSummary';
 
 interface OutputParameters {
 	operation?: string;
@@ -13,8 +13,9 @@ interface OutputParameters {
  * function's source, so it must stay self-contained: no imports, no outer names.
  *
  * With Route by Outcome the outputs are, in this order: Completed, Voicemail, Not Connected,
- * Failed, Still Running. Saved connections refer to outputs by index, so the order and names
- * are kept from now on; a new outcome would only be appended.
+ * Failed, Still Running, Not Called. Saved connections refer to outputs by index, so the order and
+ * names are kept from now on; a new outcome is only appended. n8n appends its Error output after
+ * these when On Error is "Continue (using error output)".
  */
 export function configuredOutputs(parameters: OutputParameters): INodeOutputConfiguration[] {
 	const finishedRuns =
@@ -22,23 +23,32 @@ export function configuredOutputs(parameters: OutputParameters): INodeOutputConf
 		parameters.operation === 'getMany' ||
 		parameters.waitForCompletion === true;
 	if (!(parameters.options?.routeByOutcome === true && finishedRuns)) return [{ type: 'main' }];
-	return ['Completed', 'Voicemail', 'Not Connected', 'Failed', 'Still Running'].map(
+	return ['Completed', 'Voicemail', 'Not Connected', 'Failed', 'Still Running', 'Not Called'].map(
 		(displayName) => ({ type: 'main', displayName }),
 	);
 }
 
-/** Which output a run of this status goes to, by the output's name. */
-const OUTPUT_OF_STATUS: Record<RunStatus, string> = {
+/** Which output a row of this status goes to, by the output's name. */
+const OUTPUT_OF_STATUS: Record<RowStatus, string> = {
 	completed: 'Completed',
 	voicemail: 'Voicemail',
 	not_connected: 'Not Connected',
 	failed: 'Failed',
 	in_progress: 'Still Running',
+	not_called: 'Not Called',
 };
 
-/** The output index for an item: by its run status when routing, else the single output. */
-export function outputIndexFor(outputs: INodeOutputConfiguration[], runStatus: unknown): number {
+/**
+ * The output index for a row: by its status when routing, else the single output. A status this
+ * node does not know is a defect, not a failed call: it throws rather than guess an output.
+ */
+export function outputIndexFor(outputs: INodeOutputConfiguration[], status: unknown): number {
 	if (outputs.length === 1) return 0;
-	const name = OUTPUT_OF_STATUS[runStatus as RunStatus] ?? OUTPUT_OF_STATUS.failed;
-	return outputs.findIndex((output) => output.displayName === name);
+	const name = Object.prototype.hasOwnProperty.call(OUTPUT_OF_STATUS, status as string)
+		? OUTPUT_OF_STATUS[status as RowStatus]
+		: undefined;
+	const index = outputs.findIndex((output) => output.displayName === name);
+	if (index < 0)
+		throw new Error(`No output for a row whose run_status is ${JSON.stringify(status)}`);
+	return index;
 }

@@ -11,10 +11,14 @@ import { CallSession, type PacingOptions } from '../calling/session';
 import { operationOf, type Operation } from './operations';
 import { configuredOutputs, outputIndexFor } from './outputs';
 
+/**
+ * A failed item's row: what the item was about and the error, with the error also on the item
+ * (`error`), which marks the row as failed until the router hands it to n8n.
+ */
 function errorItem(
 	context: IExecuteFunctions,
 	operation: Operation,
-	error: Error,
+	error: NodeApiError | NodeOperationError,
 	i: number,
 ): INodeExecutionData {
 	const { description, httpCode } = error as {
@@ -34,11 +38,16 @@ function errorItem(
 			...(description ? { description } : {}),
 			...(httpCode ? { http_code: httpCode } : {}),
 		},
+		error,
 		pairedItem: { item: i },
 	};
 }
 
-function asNodeError(context: IExecuteFunctions, error: unknown, i: number): Error {
+function asNodeError(
+	context: IExecuteFunctions,
+	error: unknown,
+	i: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex: i });
 }
@@ -98,7 +107,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				if (!continueOnFail) session.stop('another item failed and the node stopped');
 			},
 		},
-	);
+	).finally(() => session.close());
 
 	const failures = results.flatMap((result, i) =>
 		result && !result.ok ? [{ i, error: result.error }] : [],
@@ -112,27 +121,24 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		waitForCompletion: this.getNodeParameter('waitForCompletion', 0, false) as boolean,
 		options: this.getNodeParameter('options', 0, {}) as { routeByOutcome?: boolean },
 	});
-	const produced: Array<{ item: INodeExecutionData; failed: boolean }> = [];
+	const produced: INodeExecutionData[] = [];
 	for (const [i, result] of results.entries()) {
 		if (!result) continue;
-		if (!result.ok) {
-			const error = asNodeError(this, result.error, i);
-			produced.push({ item: errorItem(this, operation, error, i), failed: true });
-			continue;
-		}
-		for (const item of result.value) produced.push({ item, failed: false });
+		if (result.ok) produced.push(...result.value);
+		else produced.push(errorItem(this, operation, asNodeError(this, result.error, i), i));
 	}
-	const shaped = operation.finalize
-		? operation.finalize.call(
-				this,
-				produced.map(({ item }) => item),
-				produced.map(({ failed }) => failed),
-			)
-		: produced.map(({ item }) => item);
+	const shaped = operation.finalize ? operation.finalize.call(this, produced) : produced;
 
+	// n8n moves an item to the Error output (On Error → "Continue (using error output)") only when
+	// the item has `error`, or its JSON holds nothing but error fields: this row names its customer
+	// (n8n-core `WorkflowExecute.handleNodeErrorOutput`). n8n 2.x also reduces the JSON of an item
+	// with `error` to the message (`normalizeNodeErrors`), so with any other setting the row keeps
+	// its fields and no `error` on the item.
+	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 	const outputs: INodeExecutionData[][] = outputConfiguration.map(() => []);
-	for (const [index, item] of shaped.entries()) {
-		const status = produced[index].failed ? 'failed' : item.json.run_status;
+	for (const item of shaped) {
+		const status = item.error ? 'failed' : item.json.run_status;
+		if (!toErrorOutput) delete item.error;
 		outputs[outputIndexFor(outputConfiguration, status)].push(item);
 	}
 	addHints(this, outputs.flat());

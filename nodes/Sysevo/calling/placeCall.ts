@@ -19,8 +19,9 @@ import { triggerCall } from '../transport/api';
 import { earlierCallFields, type EarlierCall } from './callHistory';
 import type { ItemCall } from './ledger';
 import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from './rateLimit';
-import type { CallSession } from './session';
-import { waitForRun, waitSettingsOf } from './waitForRun';
+import { notCalledRow } from './notCalled';
+import type { CallSession, CallSlot } from './session';
+import { waitForCallEnd, waitForOutcome, waitSettingsOf } from './waitForRun';
 
 async function dial(
 	context: IExecuteFunctions,
@@ -87,17 +88,20 @@ async function waitForEnd(
 	i: number,
 	placed: IDataObject,
 	options: TriggerPlan['options'],
-	releaseSlot: () => void,
+	slot: CallSlot,
 ): Promise<INodeExecutionData> {
 	const runId = placed.workflow_run_id as number;
+	// Run lookups ignore workflow_id (docs/sysevo-api.md §6.13): an unresolved agent id is fine.
+	const ref = { workflowId: (placed.workflow_id as number | null) ?? 0, runId, itemIndex: i };
+	const settings = waitSettingsOf(options);
 	try {
-		// Run lookups ignore workflow_id (docs/sysevo-api.md §6.13): an unresolved agent id is fine.
-		const waited = await waitForRun.call(
-			context,
-			{ workflowId: (placed.workflow_id as number | null) ?? 0, runId, itemIndex: i },
-			waitSettingsOf(options),
-			releaseSlot,
-		);
+		const end = await waitForCallEnd.call(context, ref, settings);
+		// Max Concurrent Calls counts live calls: one still live at Max Wait keeps its slot.
+		if (end.ended) slot.release();
+		else slot.releaseWhenEnded(ref, settings);
+		const waited = end.ended
+			? await waitForOutcome.call(context, ref, settings, end.run)
+			: { run: end.run, timedOut: true, outcomeSettled: false };
 		// The context may carry a phone_number; called_number is what the run dialled (docs/sysevo-api.md §6.4).
 		const facts = { wait: waited, phoneNumber: calledNumberOf(waited.run, placed) };
 		return await runItem.call(
@@ -134,8 +138,23 @@ async function earlierCallTo(
 	session: CallSession,
 	plan: TriggerPlan,
 	hours: number,
-): Promise<{ call: EarlierCall; reason: string; agentId: number } | undefined> {
+): Promise<
+	{ call: EarlierCall; reason: string; agentId: number; nextCallAt: string | null } | undefined
+> {
 	const agentId = await agentIdOf(session, plan);
+	const listFailure = agentId === null ? await session.agents.listFailure() : undefined;
+	if (listFailure) {
+		const httpCode = (listFailure as { httpCode?: string | null }).httpCode;
+		throw new NodeOperationError(
+			context.getNode(),
+			`Skip If Called Within needs the agent's ID, and Sysevo's agent list could not be read${httpCode ? ` (HTTP ${httpCode})` : ''}: ${listFailure.message}`,
+			{
+				itemIndex: i,
+				description:
+					'No call was placed for this item. Run the node again once Sysevo answers, or turn off Options → Skip If Called Within to dial without the check.',
+			},
+		);
+	}
 	if (agentId === null) {
 		throw new NodeOperationError(
 			context.getNode(),
@@ -156,14 +175,19 @@ async function earlierCallTo(
 		return {
 			call: inExecution,
 			agentId,
+			nextCallAt: null,
 			reason: `Item ${inExecution.itemIndex} of this execution calls ${plan.e164} ${inExecution.runId === null ? '(its call may have been placed)' : `(run ${inExecution.runId})`}`,
 		};
 	}
 	const listed = await session.history.earlierInRunList(agentId, plan.e164, hours, i);
 	if (!listed) return undefined;
+	const calledAt = listed.createdAt === null ? NaN : Date.parse(listed.createdAt);
 	return {
 		call: listed,
 		agentId,
+		nextCallAt: Number.isNaN(calledAt)
+			? null
+			: new Date(calledAt + hours * 3_600_000).toISOString(),
 		reason: `This agent called ${plan.e164} within the last ${hours} hour(s): run ${listed.runId} at ${listed.createdAt}`,
 	};
 }
@@ -220,7 +244,7 @@ async function callAndWait(
 	settle: (earlier: EarlierCall | undefined) => void,
 ): Promise<INodeExecutionData> {
 	const { e164, draft, waiting, options } = plan;
-	const releaseSlot = await session.holdCallSlot(i);
+	const slot = await session.holdCallSlot(i);
 	try {
 		let placed = placedBefore;
 		if (!placed) {
@@ -243,23 +267,23 @@ async function callAndWait(
 				throw sent.error;
 			}
 			const response = sent.value;
-			if (!waiting) releaseSlot();
+			if (!waiting) slot.release();
 			const workflowId = await agentIdOf(session, plan);
 			placed = { ...response, workflow_id: workflowId, phone_number: e164, draft };
 			session.ledger.placed(call, placed);
 		} else {
 			session.noteNotDialled('ledgerResult');
-			if (!waiting) releaseSlot();
+			if (!waiting) slot.release();
 		}
 		settle(earlierCallOf(i, placed));
 		const item = waiting
-			? await waitForEnd(context, i, placed, options, releaseSlot)
+			? await waitForEnd(context, i, placed, options, slot)
 			: { json: placed, pairedItem: { item: i } };
 		// A retry replays the result's JSON; a downloaded recording is not kept for it.
 		session.ledger.done(call, item.json, placed);
 		return item;
 	} finally {
-		releaseSlot();
+		slot.release();
 	}
 }
 
@@ -309,14 +333,18 @@ export async function placeCall(
 		if (earlier?.state !== 'placed' && hours > 0) {
 			const skip = await earlierCallTo(this, i, session, plan, hours);
 			if (skip) {
-				const json: IDataObject = {
-					skipped: true,
-					skip_reason: skip.reason,
-					phone_number: e164,
-					workflow_id: skip.agentId,
-					draft,
-					...earlierCallFields(skip.call),
-				};
+				const json = notCalledRow(
+					e164,
+					{ reason: 'called_within', detail: skip.reason, nextCallAt: skip.nextCallAt },
+					{
+						workflow_id: skip.agentId,
+						draft,
+						// The names of 0.2, kept for workflows that read them.
+						skipped: true,
+						skip_reason: skip.reason,
+						...earlierCallFields(skip.call),
+					},
+				);
 				ledger.done(call, json);
 				session.noteNotDialled('skippedRecent');
 				settle(undefined);

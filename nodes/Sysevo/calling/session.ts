@@ -8,6 +8,7 @@ import { NotCalledError } from './errors';
 import { DialLedger } from './ledger';
 import { retryAtCallLimit } from './rateLimit';
 import { Semaphore } from './semaphore';
+import { followUntilEnded, type RunRef, type WaitSettings } from './waitForRun';
 
 export interface PacingOptions {
 	maxConcurrentCalls?: number;
@@ -42,6 +43,12 @@ function nextSignal(): { promise: Promise<void>; fire: () => void } {
 const PARALLEL_READS = 5;
 const PARALLEL_WAITS = 50;
 
+/** A live-call slot held by one item's call. */
+export interface CallSlot {
+	release(): void;
+	releaseWhenEnded(ref: RunRef, settings: WaitSettings): void;
+}
+
 /** Items that were not dialled, by why. */
 export type NotDialled =
 	| 'ledgerResult'
@@ -74,6 +81,7 @@ export class CallSession {
 	private callHistory?: CallHistory;
 	private stopReason?: string;
 	private callEnded = nextSignal();
+	private readonly finished = new AbortController();
 
 	constructor(
 		private readonly context: IExecuteFunctions,
@@ -83,9 +91,10 @@ export class CallSession {
 		const maxConcurrentCalls = pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
 		this.callSlots = new Semaphore(maxConcurrentCalls);
 		this.dialPacer = new DialPacer(dialSpacingMs(pacing), maxConcurrentCalls);
-		context
-			.getExecutionCancelSignal?.()
-			?.addEventListener('abort', () => this.stop('the execution was canceled'));
+		context.getExecutionCancelSignal?.()?.addEventListener('abort', () => {
+			this.stop('the execution was canceled');
+			this.close();
+		});
 	}
 
 	/** Items of this operation that may run at once. */
@@ -128,7 +137,7 @@ export class CallSession {
 		if (why === 'skippedRecent') {
 			this.updateHint(
 				'skipped',
-				`${skippedRecent} item(s) were not dialled because this agent already called their number within Options → Skip If Called Within, or an earlier item of this run calls it (skipped: true, see skip_reason).`,
+				`${skippedRecent} item(s) were not dialled because this agent already called their number within Options → Skip If Called Within, or an earlier item of this run calls it (run_status "not_called", see not_called_detail and next_call_at).`,
 				'info',
 			);
 			return;
@@ -163,22 +172,41 @@ export class CallSession {
 		this.context.addExecutionHints(hint);
 	}
 
-	/** Waits for a live-call slot; the returned function frees it (calling it again does nothing). */
-	async holdCallSlot(itemIndex: number): Promise<() => void> {
+	/**
+	 * Waits for a live-call slot. `release()` frees it (again does nothing); `releaseWhenEnded`
+	 * keeps it for a call that outlived Max Wait, following the run until the call ends or the node
+	 * finishes (`close`).
+	 */
+	async holdCallSlot(itemIndex: number): Promise<CallSlot> {
 		this.throwIfStopped(itemIndex);
-		let release: () => void;
+		let free: () => void;
 		try {
-			release = await this.callSlots.acquire();
+			free = await this.callSlots.acquire();
 		} catch {
 			throw this.notCalled(itemIndex);
 		}
-		let released = false;
-		return () => {
-			if (released) return;
-			released = true;
-			release();
+		let held = true;
+		let kept = false;
+		const release = () => {
+			if (!held) return;
+			held = false;
+			free();
 			this.announceCallEnd();
 		};
+		return {
+			release: () => {
+				if (!kept) release();
+			},
+			releaseWhenEnded: (ref, settings) => {
+				kept = true;
+				void followUntilEnded(this.context, ref, settings, this.finished.signal).finally(release);
+			},
+		};
+	}
+
+	/** The node has finished: calls still followed for their slot are no longer waited for. */
+	close(): void {
+		this.finished.abort();
 	}
 
 	private announceCallEnd(): void {

@@ -15,6 +15,8 @@ export interface WaitSettings {
 	maxWaitMs: number;
 	requestTimeoutMs: number;
 	outcomeSettleMs: number;
+	/** Wait briefly for the transcript after the outcome: only when the output uses it. */
+	awaitTranscript: boolean;
 }
 
 /** The options both operations share for requests and waiting (seconds, as the user sets them). */
@@ -23,6 +25,8 @@ export interface WaitOptions {
 	maxWaitSeconds?: number;
 	timeoutSeconds?: number;
 	outcomeSettleSeconds?: number;
+	includeTranscript?: boolean;
+	downloadRecording?: boolean;
 }
 
 export const DEFAULT_OUTCOME_SETTLE_SECONDS = 180;
@@ -33,6 +37,7 @@ export function waitSettingsOf(options: WaitOptions): WaitSettings {
 		maxWaitMs: (options.maxWaitSeconds ?? 600) * 1000,
 		requestTimeoutMs: (options.timeoutSeconds ?? 30) * 1000,
 		outcomeSettleMs: (options.outcomeSettleSeconds ?? DEFAULT_OUTCOME_SETTLE_SECONDS) * 1000,
+		awaitTranscript: options.includeTranscript === true || options.downloadRecording === true,
 	};
 }
 
@@ -47,7 +52,7 @@ const ARTIFACT_GRACE_MS = 60_000;
 const AFTER_END_POLL_MS = 2_000;
 const MIN_POLL_TIMEOUT_MS = 1_000;
 
-interface RunRef {
+export interface RunRef {
 	workflowId: number;
 	runId: number;
 	itemIndex: number;
@@ -113,17 +118,13 @@ async function pollUntil(
 	}
 }
 
-/**
- * Waits for a call to end (`onCallEnded` runs then: the live call is over), then for its outcome to
- * be written (up to the settle time) and, for a connected call, for its transcript (a short grace).
- */
-export async function waitForRun(
+/** Polls the run until the call ends (`ended`), or until Max Wait with the call still live. */
+export async function waitForCallEnd(
 	this: IExecuteFunctions,
 	ref: RunRef,
 	settings: WaitSettings,
-	onCallEnded: () => void = () => {},
-): Promise<WaitedRun> {
-	const ended = await pollUntil(
+): Promise<{ run: IDataObject; ended: boolean }> {
+	const polled = await pollUntil(
 		this,
 		ref,
 		settings,
@@ -131,9 +132,19 @@ export async function waitForRun(
 		Date.now() + settings.maxWaitMs,
 		settings.pollIntervalMs,
 	);
-	onCallEnded();
-	if (!ended.reached) return { run: ended.run, timedOut: true, outcomeSettled: false };
+	return { run: polled.run, ended: polled.reached };
+}
 
+/**
+ * After the call ended: waits for its outcome to be written (up to the settle time) and, when the
+ * output uses it, for a connected call's transcript (a short grace).
+ */
+export async function waitForOutcome(
+	this: IExecuteFunctions,
+	ref: RunRef,
+	settings: WaitSettings,
+	endedRun: IDataObject,
+): Promise<WaitedRun> {
 	const afterEndMs = Math.min(settings.pollIntervalMs, AFTER_END_POLL_MS);
 	const settled = await pollUntil(
 		this,
@@ -142,9 +153,10 @@ export async function waitForRun(
 		outcomeSettled,
 		Date.now() + settings.outcomeSettleMs,
 		afterEndMs,
-		ended.run,
+		endedRun,
 	);
 	if (!settled.reached) return { run: settled.run, timedOut: false, outcomeSettled: false };
+	if (!settings.awaitTranscript) return { run: settled.run, timedOut: false, outcomeSettled: true };
 
 	const withTranscript = await pollUntil(
 		this,
@@ -156,4 +168,38 @@ export async function waitForRun(
 		settled.run,
 	);
 	return { run: withTranscript.run, timedOut: false, outcomeSettled: true };
+}
+
+/** Waits for a call to end, then for its outcome (see `waitForOutcome`). */
+export async function waitForRun(
+	this: IExecuteFunctions,
+	ref: RunRef,
+	settings: WaitSettings,
+): Promise<WaitedRun> {
+	const end = await waitForCallEnd.call(this, ref, settings);
+	if (!end.ended) return { run: end.run, timedOut: true, outcomeSettled: false };
+	return await waitForOutcome.call(this, ref, settings, end.run);
+}
+
+/**
+ * Follows a call that outlived Max Wait until it ends, so its live-call slot stays taken while it
+ * is live. Returns when the call ends, when its run can no longer be read, or when `signal`
+ * aborts (the node has finished); it never throws.
+ */
+export async function followUntilEnded(
+	context: IExecuteFunctions,
+	ref: RunRef,
+	settings: WaitSettings,
+	signal: AbortSignal,
+): Promise<void> {
+	while (await pause(settings.pollIntervalMs, signal)) {
+		const read = await settled(
+			getRun.call(context, ref.workflowId, ref.runId, {
+				timeoutMs: settings.requestTimeoutMs,
+				attempts: 1,
+				itemIndex: ref.itemIndex,
+			}),
+		);
+		if (read.ok ? read.value.is_completed === true : !isTransient(read.error)) return;
+	}
 }

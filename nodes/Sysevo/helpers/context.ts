@@ -143,7 +143,7 @@ export function contextFromJson(input: unknown): ContextCheck {
 }
 
 const SETS_TELEPHONY =
-	'the call loads its telephony credentials from it; choose the configuration under Options → Telephony Configuration ID instead';
+	'the call loads its telephony credentials from it; choose the configuration under Options → Telephony Configuration instead';
 const SET_BY_SYSEVO = 'Sysevo sets it for each call, and some builds let the context replace it';
 const RECORDS_PLACEMENT =
 	'Sysevo records under it how the call was placed, and the context would replace that';

@@ -38,7 +38,7 @@ const NOT_FOUND_HINTS: Record<string, string> = {
 	'Trigger not found in the selected Agent':
 		'This API Trigger exists only in the draft, or was removed from it. Publish the agent in Sysevo, or switch "Use Draft Version" to match the version that has the trigger.',
 	'Telephony configuration not found':
-		"Check Options → Telephony Configuration ID, or remove it to use the organisation's default telephony configuration.",
+		"Check Options → Telephony Configuration, or remove it to use the organisation's default telephony configuration.",
 	'Workflow run not found':
 		"Check the Run ID: it is the workflow_run_id returned by Trigger Call, and the run must belong to the API key's organisation.",
 	'Not Found': BASE_URL_HINT,
@@ -114,7 +114,7 @@ function clientError(
 				return {
 					message: `Sysevo cannot place calls yet: ${detail}`,
 					description:
-						'Finish the telephony setup in Sysevo (Settings → Telephony: provider credentials and a caller number), or choose another configuration under Options → Telephony Configuration ID.',
+						'Finish the telephony setup in Sysevo (Settings → Telephony: provider credentials and a caller number), or choose another configuration under Options → Telephony Configuration.',
 				};
 			}
 			return {

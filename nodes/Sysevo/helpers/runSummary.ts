@@ -1,5 +1,9 @@
 export type RunStatus = 'in_progress' | 'completed' | 'voicemail' | 'not_connected' | 'failed';
 
+/** A row's status: a run's, or `not_called` for an item the node deliberately did not dial. */
+export type RowStatus = RunStatus | 'not_called';
+export const NOT_CALLED: RowStatus = 'not_called';
+
 export interface RunSummary {
 	run_status: RunStatus;
 	disposition: string | null;

@@ -7,7 +7,7 @@ import { listActiveAgents, listTriggerPaths, type Agent } from '../transport/api
  * leaves `workflow_id` null; it never fails the call it describes.
  */
 export class AgentDirectory {
-	private agents?: Promise<Agent[]>;
+	private agents?: Promise<{ ok: true; agents: Agent[] } | { ok: false; error: Error }>;
 	private triggerPaths?: Promise<Map<string, number>>;
 
 	constructor(private readonly context: IExecuteFunctions) {}
@@ -24,14 +24,31 @@ export class AgentDirectory {
 		return (await this.triggerPaths).get(path) ?? null;
 	}
 
-	private activeAgents(): Promise<Agent[]> {
-		this.agents ??= listActiveAgents.call(this.context).catch((error: Error) => {
-			this.context.logger.warn(
-				`Sysevo: agent list unavailable, workflow_id left empty (${error.message})`,
-			);
-			return [];
-		});
+	/**
+	 * The agent list's failure, when it could not be read: a rule that needs the agent's id must
+	 * say so rather than report the agent as not found.
+	 */
+	async listFailure(): Promise<Error | undefined> {
+		const listed = await this.listOnce();
+		return listed.ok ? undefined : listed.error;
+	}
+
+	private listOnce() {
+		this.agents ??= listActiveAgents.call(this.context).then(
+			(agents) => ({ ok: true as const, agents }),
+			(error: Error) => {
+				this.context.logger.warn(
+					`Sysevo: agent list unavailable, workflow_id left empty (${error.message})`,
+				);
+				return { ok: false as const, error };
+			},
+		);
 		return this.agents;
+	}
+
+	private async activeAgents(): Promise<Agent[]> {
+		const listed = await this.listOnce();
+		return listed.ok ? listed.agents : [];
 	}
 
 	// Trigger paths live in each agent's definition (docs/sysevo-api.md §2.5): one read per agent.

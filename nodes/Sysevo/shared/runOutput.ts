@@ -179,22 +179,41 @@ const SIMPLE_COLUMNS = [
 	'timed_out',
 	'outcome_settled',
 ];
+/** Why an item was not dialled and when it may be: columns of every Trigger Call row. */
+export const NOT_CALLED_COLUMNS = [
+	'not_called_reason',
+	'not_called_detail',
+	'next_call_at',
+	'earlier_run_id',
+	'earlier_run_created_at',
+];
 const COLUMN_GROUPS = [EXTRACTED_PREFIX, QA_PREFIX, CONTEXT_PREFIX];
 export const ERROR_COLUMN = 'error';
 
+export interface StableColumns {
+	/** `error` is a column even when no row failed (Continue On Fail is on). */
+	error?: boolean;
+	/** The not-called columns are columns even when every row was dialled (Trigger Call). */
+	notCalled?: boolean;
+}
+
 /**
  * Gives every simplified row of an execution the same columns in the same order: the leading
- * columns any row has, then every `extracted_`, `qa_` and `context_` column any row has (sorted by
- * name), then `error` when `withError` or any row has one. A row lacking a column gets null.
+ * columns any row has, then the not-called columns, then every `extracted_`, `qa_` and `context_`
+ * column any row has (sorted by name), then `error`. A row lacking a column gets null.
  */
-export function stableRows(rows: IDataObject[], withError = false): IDataObject[] {
+export function stableRows(rows: IDataObject[], always: StableColumns = {}): IDataObject[] {
 	const present = new Set(rows.flatMap((row) => Object.keys(row)));
 	const leading = SIMPLE_COLUMNS.filter((column) => present.has(column));
+	const notCalled =
+		always.notCalled || NOT_CALLED_COLUMNS.some((column) => present.has(column))
+			? NOT_CALLED_COLUMNS
+			: [];
 	const groups = COLUMN_GROUPS.flatMap((prefix) =>
 		[...present].filter((column) => column.startsWith(prefix)).sort(),
 	);
-	const columns = [...leading, ...groups];
-	if (withError || present.has(ERROR_COLUMN)) columns.push(ERROR_COLUMN);
+	const columns = [...leading, ...notCalled, ...groups];
+	if (always.error || present.has(ERROR_COLUMN)) columns.push(ERROR_COLUMN);
 	return rows.map((row) =>
 		Object.fromEntries(columns.map((column) => [column, row[column] ?? null])),
 	);
@@ -304,13 +323,13 @@ function simplifiedError(json: IDataObject): IDataObject {
 export function finalizeRunItems(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	failed: boolean[],
+	always: Omit<StableColumns, 'error'> = {},
 ): INodeExecutionData[] {
 	const options = this.getNodeParameter('options', 0, {}) as OutputOptions;
 	if (!options.simplify) return items;
 	const rows = stableRows(
-		items.map((item, k) => (failed[k] ? simplifiedError(item.json) : item.json)),
-		this.continueOnFail(),
+		items.map((item) => (item.error ? simplifiedError(item.json) : item.json)),
+		{ ...always, error: this.continueOnFail() },
 	);
 	return items.map((item, k) => ({ ...item, json: rows[k] }));
 }

@@ -34,7 +34,7 @@ const maxConcurrentCallsOption: INodeProperties = {
 	typeOptions: { minValue: 1 },
 	default: DEFAULT_MAX_CONCURRENT_CALLS,
 	description:
-		"Most calls this node has live at once. With Wait for Call to End on, the next item is dialled as soon as a call ends. Keep it below your organisation's concurrent call limit (10 unless Sysevo raised it).",
+		"With Wait for Call to End on: the most calls this node has live at once; the next item is dialled when a call ends (a call still live at Max Wait keeps its place until it ends). Without waiting: the most call requests in flight at once, since the node does not follow the calls. Across executions and workflows, your organisation's concurrent call limit (10 unless Sysevo raised it) bounds live calls.",
 };
 
 const telephonyConfigurationOption: INodeProperties = {
@@ -83,7 +83,7 @@ const skipIfCalledWithinOption: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	default: 0,
 	description:
-		"Don't dial a number this agent called within this many hours (checked in the agent's run list once per execution), nor a number an earlier item of the same execution calls. Such an item comes out with skipped: true instead. 0 turns the check off.",
+		'Don\'t dial a number this agent called within this many hours (checked in the agent\'s run list once per execution), nor a number an earlier item of the same execution calls. Such an item is not dialled and comes out with run_status "not_called" (on the Not Called output with Route by Outcome) and next_call_at. 0 turns the check off.',
 };
 
 // Saved by workflows before Delay Between Calls (Seconds) replaced it; kept (hidden) so n8n
@@ -282,8 +282,7 @@ export function failedItemFields(this: IExecuteFunctions, i: number, error: Erro
 export function finalize(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	failed: boolean[],
 ): INodeExecutionData[] {
 	if (!this.getNodeParameter('waitForCompletion', 0, false)) return items;
-	return finalizeRunItems.call(this, items, failed);
+	return finalizeRunItems.call(this, items, { notCalled: true });
 }
