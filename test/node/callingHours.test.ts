@@ -46,6 +46,8 @@ describe('Trigger Call with Calling Hours', () => {
 		expect(sydney).toEqual({
 			run_status: 'not_called',
 			not_called_reason: 'outside_calling_hours',
+			not_called_detail:
+				'It is 2026-12-03T02:00:00+11:00 where +61291234567 is (Australia/Sydney), outside Options → Calling Hours; its window opens at 2026-12-02T22:00:00.000Z.',
 			next_call_at: '2026-12-02T22:00:00.000Z', // Thursday 09:00 in Sydney (UTC+11)
 			recipient_time_zones: ['Australia/Sydney'],
 			recipient_local_time: '2026-12-03T02:00:00+11:00',
@@ -85,6 +87,48 @@ describe('Trigger Call with Calling Hours', () => {
 			[numbers.toronto]: '2026-12-05T15:00:00.000Z',
 			[numbers.tokyo]: '2026-12-07T00:00:00.000Z',
 		});
+	});
+
+	it('sends the number outside its hours to the Not Called output with Route by Outcome, keeping its context under Simplify', async () => {
+		setClockForTests('2026-12-02T15:00:00Z');
+		const result = await runNode({
+			parameters: triggerParameters({
+				waitForCompletion: true,
+				options: {
+					callingHours: 'custom',
+					routeByOutcome: true,
+					simplify: true,
+					pollIntervalSeconds: 1,
+				},
+			}),
+			items: [
+				{ phone: NEW_YORK, name: 'Jane' },
+				{ phone: SYDNEY, name: 'Kim' },
+			],
+			credentials: credentialsFor(sandbox.current),
+		});
+		expect(result.error).toBeUndefined();
+		expect(dialledNumbers()).toEqual([NEW_YORK]);
+		expect(result.outputs.map((output) => output.length)).toEqual([1, 0, 0, 0, 0, 1]);
+		const [dialled] = result.outputs[0];
+		const [notCalled] = result.outputs[5];
+		expect(dialled.json).toMatchObject({
+			run_status: 'completed',
+			not_called_reason: null,
+			recipient_time_zones: null,
+			recipient_local_time: null,
+		});
+		expect(notCalled.json).toMatchObject({
+			phone_number: SYDNEY,
+			run_status: 'not_called',
+			not_called_reason: 'outside_calling_hours',
+			next_call_at: '2026-12-02T22:00:00.000Z',
+			recipient_time_zones: ['Australia/Sydney'],
+			recipient_local_time: '2026-12-03T02:00:00+11:00',
+			context_customer_name: 'Kim',
+		});
+		expect(Object.keys(notCalled.json)).toEqual(Object.keys(dialled.json));
+		expect(notCalled.pairedItem).toEqual({ item: 1 });
 	});
 
 	it('does not dial a number whose time zone cannot be told', async () => {

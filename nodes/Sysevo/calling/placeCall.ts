@@ -12,6 +12,7 @@ import { callingStateOf, type CallingState } from '../helpers/callingHours';
 import { now } from '../helpers/clock';
 import { MAY_HAVE_DIALED } from '../helpers/errors';
 import { checkPositiveInteger } from '../helpers/identifiers';
+import { contextColumns } from '../helpers/runSummary';
 import { settled } from '../helpers/settled';
 import { runItem } from '../shared/runOutput';
 import { apiBaseUrl, MayHaveDialedError } from '../transport';
@@ -210,6 +211,17 @@ function outsideCallingHours(plan: TriggerPlan): CallingState | undefined {
 	return state.callableNow ? undefined : state;
 }
 
+/** One sentence on why a number is not dialled under its calling hours, and what next. */
+function callingHoursDetail(e164: string, state: CallingState): string {
+	if (state.zones.length === 0) {
+		return `The time zone of ${e164} cannot be told from the number, so it is not dialled under Options → Calling Hours.`;
+	}
+	if (state.nextCallAt === null) {
+		return `${e164} may be in any of ${state.zones.length} time zones (${state.zones.join(', ')}), which share no moment inside Options → Calling Hours in the next days, so it is not dialled.`;
+	}
+	return `It is ${state.localTime} where ${e164} is (${state.zones.join(', ')}), outside Options → Calling Hours; its window opens at ${state.nextCallAt}.`;
+}
+
 /** The row of an item not dialled because of its calling hours; no request was sent for it. */
 function notCalledForHours(
 	session: CallSession,
@@ -218,16 +230,23 @@ function notCalledForHours(
 	call: ItemCall,
 	state: CallingState,
 ): INodeExecutionData {
-	const json: IDataObject = {
-		run_status: 'not_called',
-		not_called_reason: state.reason,
-		next_call_at: state.nextCallAt,
-		recipient_time_zones: state.zones,
-		recipient_local_time: state.localTime,
-		phone_number: plan.e164,
-		draft: plan.draft,
-		initial_context: plan.body.initial_context,
-	};
+	const initialContext = plan.body.initial_context;
+	const json = notCalledRow(
+		plan.e164,
+		{
+			reason: state.reason ?? 'outside_calling_hours',
+			detail: callingHoursDetail(plan.e164, state),
+			nextCallAt: state.nextCallAt,
+		},
+		{
+			recipient_time_zones: state.zones,
+			recipient_local_time: state.localTime,
+			draft: plan.draft,
+			initial_context: initialContext,
+			// Simplify keeps context_ columns, so a loop back to this node still has the context.
+			...(plan.options.simplify ? contextColumns(initialContext) : {}),
+		},
+	);
 	session.ledger.done(call, json);
 	session.noteNotDialled('outsideCallingHours');
 	return { json, pairedItem: { item: i } };

@@ -25,7 +25,7 @@ import {
 	waitForCompletionProperty,
 } from '../../shared/descriptions';
 import { finalizeRunItems } from '../../shared/runOutput';
-import { itemFacts, triggerPlanOf, type TriggerPlan } from './triggerPlan';
+import { itemFacts, triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
 
 const maxConcurrentCallsOption: INodeProperties = {
 	displayName: 'Max Concurrent Calls',
@@ -284,5 +284,9 @@ export function finalize(
 	items: INodeExecutionData[],
 ): INodeExecutionData[] {
 	if (!this.getNodeParameter('waitForCompletion', 0, false)) return items;
-	return finalizeRunItems.call(this, items, { notCalled: true });
+	const { callingHours } = this.getNodeParameter('options', 0, {}) as TriggerOptions;
+	return finalizeRunItems.call(this, items, {
+		notCalled: true,
+		callingHours: (callingHours ?? 'anytime') !== 'anytime',
+	});
 }
