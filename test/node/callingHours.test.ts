@@ -1,4 +1,4 @@
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { sleep, type IDataObject, type INodeParameters } from 'n8n-workflow';
 
 import { setClockForTests } from '../../nodes/Sysevo/helpers/clock';
 import { runNode } from '../helpers/engine';
@@ -129,6 +129,34 @@ describe('Trigger Call with Calling Hours', () => {
 		});
 		expect(Object.keys(notCalled.json)).toEqual(Object.keys(dialled.json));
 		expect(notCalled.pairedItem).toEqual({ item: 1 });
+	});
+
+	it("checks again when the item's call slot comes: a window that ended meanwhile stops the dial", async () => {
+		// Wednesday 19:59:00 in New York; one call at a time, the second waits for the first to end.
+		setClockForTests('2026-12-03T00:59:00Z');
+		sandbox.current.configure({ timeScale: 0.05 });
+		const running = runNode({
+			parameters: triggerParameters({
+				waitForCompletion: true,
+				options: { callingHours: 'custom', maxConcurrentCalls: 1, pollIntervalSeconds: 1 },
+			}),
+			items: [
+				{ phone: '+12125550123', name: 'First' },
+				{ phone: '+12125550124', name: 'Second' },
+			],
+			credentials: credentialsFor(sandbox.current),
+		});
+		// While the first call is live, the window (To 20:00) ends.
+		while (triggerRequests(sandbox.current).length === 0) await sleep(5);
+		setClockForTests('2026-12-03T01:00:00Z');
+		const result = await running;
+		expect(result.error).toBeUndefined();
+		expect(dialledNumbers()).toEqual(['+12125550123']);
+		expect(result.json[1]).toMatchObject({
+			run_status: 'not_called',
+			not_called_reason: 'outside_calling_hours',
+			next_call_at: '2026-12-03T14:00:00.000Z',
+		});
 	});
 
 	it('does not dial a number whose time zone cannot be told', async () => {

@@ -21,7 +21,7 @@ import { earlierCallFields, type EarlierCall } from './callHistory';
 import type { ItemCall } from './ledger';
 import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from './rateLimit';
 import { notCalledRow } from './notCalled';
-import type { CallSession, CallSlot } from './session';
+import type { CallSession, CallSlot, NotDialled } from './session';
 import { waitForCallEnd, waitForOutcome, waitSettingsOf } from './waitForRun';
 
 async function dial(
@@ -211,6 +211,14 @@ function outsideCallingHours(plan: TriggerPlan): CallingState | undefined {
 	return state.callableNow ? undefined : state;
 }
 
+/** Why an earlier try of this node did not dial an item, for the execution hints. */
+function notDialledWhy(json: IDataObject): NotDialled {
+	const reason = json.not_called_reason;
+	return reason === 'outside_calling_hours' || reason === 'time_zone_unknown'
+		? 'outsideCallingHours'
+		: 'skippedRecent';
+}
+
 /** One sentence on why a number is not dialled under its calling hours, and what next. */
 function callingHoursDetail(e164: string, state: CallingState): string {
 	if (state.zones.length === 0) {
@@ -326,7 +334,7 @@ export async function placeCall(
 	try {
 		const earlier = ledger.lookup(call);
 		if (earlier?.state === 'done') {
-			session.noteNotDialled(earlier.placed ? 'ledgerResult' : 'skippedRecent');
+			session.noteNotDialled(earlier.placed ? 'ledgerResult' : notDialledWhy(earlier.json));
 			settle(earlier.placed ? earlierCallOf(i, earlier.json) : undefined);
 			return { json: earlier.json, pairedItem: { item: i } };
 		}
