@@ -158,7 +158,10 @@ function parseCsv(csv) {
 // EXECUTED: workflows run once each with `n8n execute --id`, in this order. Each entry names the
 // Sysevo nodes that must appear in the run, the numbers it sends to Sysevo (FINAL checks that each
 // was requested exactly once), and checks on the run: `check(ctx)` where ctx.items(node, output)
-// gives the json of the items a node sent to an output in its first run.
+// gives the json of the items a node sent to an output in its first run (ctx.entry is the entry,
+// ctx.runResult the whole run). Optional: `status` the run ends with (default "success"; "waiting"
+// for a run parked in a Wait node), `stage(workflow, entry)` to adjust the staged copy before it
+// is imported.
 // ---------------------------------------------------------------------------------------------
 
 const EXECUTED = [
@@ -358,6 +361,82 @@ const EXECUTED = [
 						'phone_number column (E.164)',
 					);
 					return `${rows.length} rows: ${rows.map((row) => row.disposition).join(', ')}`;
+				},
+			},
+		],
+	},
+	{
+		// example: Calling Hours → Not Called → Wait until next_call_at → back to the call. The staged
+		// copy's custom window is set around the current hour of one of its two numbers (New York,
+		// Sydney; 14 to 16 hours apart), every day, so that number is dialled and the other waits.
+		id: 'sysevoExampleHours',
+		sysevoNodes: ['Call Within Hours'],
+		status: 'waiting',
+		stage: (workflow, entry) => {
+			const call = workflow.nodes.find((node) => node.name === 'Call Within Hours');
+			const customers = JSON.parse(
+				workflow.nodes.find((node) => node.name === 'Customers').parameters.jsonOutput,
+			).data;
+			const zones = { '+12125552671': 'America/New_York', '+61291234567': 'Australia/Sydney' };
+			const hourIn = (zone) =>
+				Number(
+					new Intl.DateTimeFormat('en-US', {
+						timeZone: zone,
+						hour: 'numeric',
+						hourCycle: 'h23',
+					}).format(new Date()),
+				);
+			const inside = customers.find(
+				({ phone }) => hourIn(zones[phone]) >= 1 && hourIn(zones[phone]) <= 21,
+			);
+			const outside = customers.find((customer) => customer !== inside);
+			const hour = hourIn(zones[inside.phone]);
+			const hh = (value) => `${String(value).padStart(2, '0')}:00`;
+			Object.assign(call.parameters.options, {
+				callingHoursFrom: hh(hour - 1),
+				callingHoursTo: hh(hour + 2),
+				callingDays: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'],
+			});
+			entry.dials = [inside.phone];
+			entry.expected = { inside, outside, zone: zones[outside.phone], from: hour - 1 };
+		},
+		checks: [
+			{
+				name: 'example call-within-calling-hours: the number inside its hours is called, the other is not dialled and waits until its window opens',
+				check: (ctx) => {
+					const { inside, outside, zone, from } = ctx.entry.expected;
+					const called = ctx.items('Call Within Hours', 0);
+					const notCalled = ctx.items('Call Within Hours', 5);
+					eq(
+						called.map((item) => item.phone_number),
+						[inside.phone],
+						'dialled (Completed output)',
+					);
+					eq(notCalled.length, 1, 'rows on Not Called');
+					const [row] = notCalled;
+					eq(
+						[row.phone_number, row.run_status, row.not_called_reason, row.context_customer_name],
+						[outside.phone, 'not_called', 'outside_calling_hours', outside.name],
+						'the not-called row',
+					);
+					eq(row.recipient_time_zones, [zone], 'recipient_time_zones');
+					// next_call_at is the next full minute at which the outside number's clock reads From.
+					const opening = new Date(row.next_call_at);
+					const local = new Intl.DateTimeFormat('en-GB', {
+						timeZone: zone,
+						hour: '2-digit',
+						minute: '2-digit',
+						hourCycle: 'h23',
+					});
+					eq(
+						local.format(opening),
+						`${String(from).padStart(2, '0')}:00`,
+						'local time at next_call_at',
+					);
+					const waitingUntil = new Date(ctx.runResult.waitTill).toISOString();
+					eq(waitingUntil, opening.toISOString(), 'the execution waits until next_call_at');
+					expect(!ctx.runData['Back to Customer'], 'the execution went on past the Wait node');
+					return `${inside.name} called; ${outside.name} waits until ${row.next_call_at}`;
 				},
 			},
 		],
@@ -941,18 +1020,23 @@ async function executeRaw(ctx, id) {
 	return { result, runResult: runOf(result.stdout) };
 }
 
-/** `n8n execute --id` and the parsed run, or a failed check with the reason. */
-async function execute(ctx, id) {
+/**
+ * `n8n execute --id` and the parsed run, or a failed check with the reason. A run that ends in a
+ * Wait node parked in the database has status "waiting" and is not finished.
+ */
+async function execute(ctx, id, status = 'success') {
 	const { result, runResult } = await executeRaw(ctx, id);
 	await check(`${id}: n8n execute succeeded`, () => {
 		expect(
-			result.code === 0 && runResult?.status === 'success' && runResult?.finished === true,
+			result.code === 0 &&
+				runResult?.status === status &&
+				Boolean(runResult?.finished) === (status === 'success'),
 			`exit ${result.code}, status ${runResult?.status}, finished ${runResult?.finished}\n` +
 				`--- stdout (tail) ---\n${result.stdout.slice(-2500)}\n--- stderr (tail) ---\n${result.stderr.slice(-2500)}`,
 		);
 		return `${(result.ms / 1000).toFixed(1)} s`;
 	});
-	return runResult?.data?.resultData?.runData ?? {};
+	return runResult;
 }
 
 /**
@@ -1088,6 +1172,11 @@ async function main(ctx) {
 		workflowDir,
 		filesDir,
 	);
+	for (const entry of EXECUTED.filter((candidate) => candidate.stage)) {
+		const { workflow } = ctx.staged.find((staged) => staged.workflow.id === entry.id);
+		entry.stage(workflow, entry);
+		fs.writeFileSync(path.join(workflowDir, `${entry.id}.json`), JSON.stringify(workflow, null, 2));
+	}
 	const credentialFile = writeCredentialFile(tmp, ctx.sandbox.baseUrl, [WEBHOOK_CREDENTIAL]);
 	ctx.deliveries = await tsImport(
 		path.join(ROOT, 'test/trigger/platformDeliveries.ts'),
@@ -1118,10 +1207,17 @@ async function main(ctx) {
 
 	// ---- EXECUTED
 	for (const entry of EXECUTED) {
-		const runData = await execute(ctx, entry.id);
+		const runResult = await execute(ctx, entry.id, entry.status);
+		const runData = runResult?.data?.resultData?.runData ?? {};
 		await checkNodesRan(runData, entry.id, entry.sysevoNodes);
 		if (fatal) return; // nothing else can pass without the package
-		const runCtx = { ...ctx, runData, items: (node, output) => itemsOf(runData, node, output) };
+		const runCtx = {
+			...ctx,
+			entry,
+			runResult,
+			runData,
+			items: (node, output) => itemsOf(runData, node, output),
+		};
 		for (const item of entry.checks) await runEntry(runCtx, item);
 	}
 	await timed('conformance matrix', () => runMatrix(ctx));

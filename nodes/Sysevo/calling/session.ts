@@ -68,9 +68,10 @@ export type NotDialled =
 	| 'ledgerMayHaveDialed'
 	| 'skippedRecent'
 	| 'budgetReached'
-	| 'repeatedNumber';
+	| 'repeatedNumber'
+	| 'outsideCallingHours';
 
-type HintKind = 'ledger' | 'skipped' | 'budget' | 'repeated';
+type HintKind = 'ledger' | 'skipped' | 'budget' | 'repeated' | 'callingHours';
 
 /**
  * Everything about calling that the items of one execution share: live-call slots, dial pacing,
@@ -92,6 +93,7 @@ export class CallSession {
 		skippedRecent: 0,
 		budgetReached: 0,
 		repeatedNumber: 0,
+		outsideCallingHours: 0,
 	};
 	private readonly hints: Partial<Record<HintKind, NodeExecutionHint>> = {};
 	private dialLedger?: DialLedger;
@@ -143,8 +145,22 @@ export class CallSession {
 	/** Counts an item that was not dialled, for the execution hints. */
 	noteNotDialled(why: NotDialled): void {
 		this.notDialled[why] += 1;
-		const { ledgerResult, ledgerMayHaveDialed, skippedRecent, budgetReached, repeatedNumber } =
-			this.notDialled;
+		const {
+			ledgerResult,
+			ledgerMayHaveDialed,
+			skippedRecent,
+			budgetReached,
+			repeatedNumber,
+			outsideCallingHours,
+		} = this.notDialled;
+		if (why === 'outsideCallingHours') {
+			this.updateHint(
+				'callingHours',
+				`${outsideCallingHours} item(s) were not dialled because it is outside Options → Calling Hours where the number is, or its time zone cannot be told (run_status "not_called"; next_call_at says when its window opens).`,
+				'info',
+			);
+			return;
+		}
 		if (why === 'budgetReached') {
 			this.updateHint(
 				'budget',
@@ -183,11 +199,7 @@ export class CallSession {
 	}
 
 	// A hint is added once and its text kept current: n8n reads a node's hints after it returns.
-	private updateHint(
-		which: HintKind,
-		message: string,
-		type: NodeExecutionHint['type'],
-	): void {
+	private updateHint(which: HintKind, message: string, type: NodeExecutionHint['type']): void {
 		const existing = this.hints[which];
 		if (existing) {
 			existing.message = message;

@@ -188,6 +188,8 @@ export const NOT_CALLED_COLUMNS = [
 	'earlier_run_id',
 	'earlier_run_created_at',
 ];
+/** Where and when the recipient is: columns of every Trigger Call row with Calling Hours set. */
+export const CALLING_HOURS_COLUMNS = ['recipient_time_zones', 'recipient_local_time'];
 const COLUMN_GROUPS = [EXTRACTED_PREFIX, QA_PREFIX, CONTEXT_PREFIX];
 export const ERROR_COLUMN = 'error';
 
@@ -196,11 +198,13 @@ export interface StableColumns {
 	error?: boolean;
 	/** The not-called columns are columns even when every row was dialled (Trigger Call). */
 	notCalled?: boolean;
+	/** The calling-hours columns are columns even when every row was dialled (Calling Hours set). */
+	callingHours?: boolean;
 }
 
 /**
  * Gives every simplified row of an execution the same columns in the same order: the leading
- * columns any row has, then the not-called columns, then every `extracted_`, `qa_` and `context_`
+ * columns any row has, then the not-called and calling-hours columns, then every `extracted_`, `qa_` and `context_`
  * column any row has (sorted by name), then `error`. A row lacking a column gets null.
  */
 export function stableRows(rows: IDataObject[], always: StableColumns = {}): IDataObject[] {
@@ -213,7 +217,11 @@ export function stableRows(rows: IDataObject[], always: StableColumns = {}): IDa
 	const groups = COLUMN_GROUPS.flatMap((prefix) =>
 		[...present].filter((column) => column.startsWith(prefix)).sort(),
 	);
-	const columns = [...leading, ...notCalled, ...groups];
+	const callingHours =
+		always.callingHours || CALLING_HOURS_COLUMNS.some((column) => present.has(column))
+			? CALLING_HOURS_COLUMNS
+			: [];
+	const columns = [...leading, ...notCalled, ...callingHours, ...groups];
 	if (always.error || present.has(ERROR_COLUMN)) columns.push(ERROR_COLUMN);
 	return rows.map((row) =>
 		Object.fromEntries(columns.map((column) => [column, row[column] ?? null])),

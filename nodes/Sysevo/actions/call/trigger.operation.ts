@@ -20,6 +20,7 @@ import {
 	agentLocator,
 	allowedCountriesOption,
 	blockPremiumNumbersOption,
+	callingHoursOptions,
 	defaultCountryOption,
 	maxWaitOption,
 	outcomeSettleOption,
@@ -29,7 +30,7 @@ import {
 	waitForCompletionProperty,
 } from '../../shared/descriptions';
 import { finalizeRunItems, type OutputRow } from '../../shared/runOutput';
-import { itemFacts, triggerPlanOf, type TriggerPlan } from './triggerPlan';
+import { itemFacts, triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
 
 const maxConcurrentCallsOption: INodeProperties = {
 	displayName: 'Max Concurrent Calls',
@@ -233,6 +234,7 @@ const properties: INodeProperties[] = [
 		options: [
 			defaultCountryOption,
 			allowedCountriesOption,
+			...callingHoursOptions,
 			maxConcurrentCallsOption,
 			maxCallsPerExecutionOption,
 			maxWaitOption,
@@ -295,5 +297,9 @@ export function failedItemFields(this: IExecuteFunctions, i: number, error: Erro
 
 export function finalize(this: IExecuteFunctions, rows: OutputRow[]): OutputRow[] {
 	if (!this.getNodeParameter('waitForCompletion', 0, false)) return rows;
-	return finalizeRunItems.call(this, rows, { notCalled: true });
+	const { callingHours } = this.getNodeParameter('options', 0, {}) as TriggerOptions;
+	return finalizeRunItems.call(this, rows, {
+		notCalled: true,
+		callingHours: (callingHours ?? 'anytime') !== 'anytime',
+	});
 }
