@@ -1,9 +1,14 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- a Node program, not part of the published package */
-// npm run reliability [-- --json] [-- --seed 42] [-- --items 10000]
+// npm run reliability [-- --json] [-- --seed 42] [-- --items 2000] [-- --scale 1]
 //
-// The invariants of test/reliability/fuzz.test.ts at scale: fuzzed executions with many items each,
-// plus a drill of every sandbox fault kind on the trigger route and on Get Run, all with Continue
-// On Fail, against the sandbox over real HTTP on loopback.
+// Bad input and faults at every door, each with its own figures, all against loopback servers:
+// - Trigger Call and Get Run: the invariants of test/reliability/fuzz.test.ts at scale (fuzzed
+//   executions with many items each, plus a drill of every sandbox fault kind on the trigger route
+//   and on Get Run), Continue On Fail on;
+// - Validate Number, Get Many Runs, Download Recording, the polling trigger and the webhook
+//   trigger: test/reliability/doors/*.ts.
+// The Trigger Call / Get Run part mostly waits on simulated calls, so it runs beside the other
+// doors, which run one after the other. --scale multiplies the other doors' work.
 //
 // The sandbox runs in this process (startSandbox), not in a child: the invariants need its full
 // request log (paths, headers), the storage origin's request log and per-number dial counts, which
@@ -22,8 +27,9 @@ const { values: args } = parseArgs({
 	options: {
 		json: { type: 'boolean', default: false },
 		seed: { type: 'string' },
-		items: { type: 'string', default: '10000' },
+		items: { type: 'string', default: '2000' },
 		concurrency: { type: 'string', default: '4' },
+		scale: { type: 'string', default: '1' },
 	},
 });
 
@@ -32,19 +38,47 @@ process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'sysevo-reliability-n
 process.env.SYSEVO_LEAK_DIR = mkdtempSync(join(tmpdir(), 'sysevo-reliability-leaks-'));
 
 type FuzzModel = typeof import('../test/reliability/fuzzModel');
+type DoorFigures = import('../test/reliability/doors/figures').DoorFigures;
 
+// Unhandled rejections and exceptions count against every door running when they happen.
+const running = new Set<DoorFigures>();
+let crashesOutsideDoors = 0;
+function crashed(what: string, error: unknown): void {
+	if (running.size === 0) crashesOutsideDoors++;
+	for (const door of running) {
+		door.crashes++;
+		door.violations.push(`${what}: ${String((error as Error)?.message ?? error).slice(0, 200)}`);
+	}
+}
+process.on('unhandledRejection', (error) => crashed('unhandled rejection', error));
+process.on('uncaughtException', (error) => crashed('uncaught exception', error));
+
+async function door<T extends DoorFigures>(
+	figures: T,
+	work: (figures: T) => Promise<void>,
+): Promise<T> {
+	running.add(figures);
+	try {
+		await work(figures);
+	} catch (error) {
+		figures.crashes++;
+		figures.violations.push(
+			`the door's run failed: ${String((error as Error)?.stack ?? error).slice(0, 400)}`,
+		);
+	} finally {
+		running.delete(figures);
+	}
+	return figures;
+}
+
+/** The Trigger Call / Get Run part across its executions (the per-door figures are separate). */
 interface Totals {
 	executions: number;
 	fuzzed: number;
 	drills: number;
 	itemsIn: number;
-	itemsOut: number;
-	faults: number;
 	faultKinds: Set<string>;
-	badInputs: Set<string>;
 	phones: string[];
-	violations: string[];
-	outputLeaks: number;
 }
 
 /** Every fault kind on the trigger route (some items hit, by phone) and on Get Run, with and without waiting. */
@@ -138,117 +172,212 @@ async function main(): Promise<void> {
 	const seed = args.seed !== undefined ? Number(args.seed) : Math.floor(Math.random() * 2 ** 31);
 	const targetItems = Number(args.items);
 	const concurrency = Number(args.concurrency);
+	const scale = Number(args.scale);
+	const times = (n: number) => Math.max(1, Math.round(n * scale));
 
 	const { startSandbox, SEED } = await import('../sandbox');
 	const model: FuzzModel = await import('../test/reliability/fuzzModel');
+	const { newFigures } = await import('../test/reliability/doors/figures');
+	const { fuzzValidateNumber } = await import('../test/reliability/doors/validateNumber');
+	const { fuzzGetMany } = await import('../test/reliability/doors/getMany');
+	const { fuzzDownload } = await import('../test/reliability/doors/download');
+	const { fuzzPolling } = await import('../test/reliability/doors/polling');
+	const { fuzzWebhook } = await import('../test/reliability/doors/webhook');
 	const leaks = await import('../test/helpers/leaks');
 	leaks.mirrorConsole(console, process);
 
-	const sandbox = await startSandbox({ timeScale: 0.002, concurrencyLimit: 1000 });
-	const book = new model.PhoneBook();
-	const createdRuns: number[] = [];
-	const shared = { identifiers: new Set<string>() };
+	const trigger = newFigures('trigger call');
+	const getRun = newFigures('get run');
 	const totals: Totals = {
 		executions: 0,
 		fuzzed: 0,
 		drills: 0,
 		itemsIn: 0,
-		itemsOut: 0,
-		faults: 0,
 		faultKinds: new Set(),
-		badInputs: new Set(),
 		phones: [],
-		violations: [],
-		outputLeaks: 0,
+	};
+	let calls = 0;
+	let duplicateExamples: string[] = [];
+
+	// Trigger Call and Get Run share one sandbox: Get Run reads the runs the triggers created.
+	const triggerAndGetRun = async () => {
+		const sandbox = await startSandbox({ timeScale: 0.002, concurrencyLimit: 1000 });
+		const book = new model.PhoneBook();
+		const createdRuns: number[] = [];
+		const shared = { identifiers: new Set<string>() };
+		async function run(scenario: import('../test/reliability/fuzzModel').Scenario, drill: boolean) {
+			const stats = await model.runScenario(sandbox, scenario, book, createdRuns, shared);
+			const figures = scenario.operation === 'trigger' ? trigger : getRun;
+			totals.executions++;
+			if (drill) totals.drills++;
+			else totals.fuzzed++;
+			figures.executions++;
+			figures.itemsIn += stats.itemsIn;
+			figures.itemsOut += stats.itemsOut;
+			figures.faults += stats.faults;
+			figures.keyLeaks += stats.keyLeaks;
+			figures.violations.push(...stats.violations);
+			totals.itemsIn += stats.itemsIn;
+			for (const fault of scenario.faults) totals.faultKinds.add(`${fault.kind}@${fault.route}`);
+			stats.badInputs.forEach((input) => figures.badInputs.add(input));
+			totals.phones.push(...stats.phones);
+		}
+		async function batch(work: Array<() => Promise<void>>) {
+			await Promise.all(work.map((job) => job()));
+			// Requests of a batch are checked together; a violation counts against Trigger Call,
+			// the door that sends all but the reads.
+			model.checkRequests(sandbox, shared.identifiers, trigger.violations);
+			sandbox.faults.clear();
+		}
+		try {
+			// 1. Fault drills: every kind, on the trigger route and on Get Run, some items hit and some not.
+			const drills = faultDrills(model, seed);
+			for (let i = 0; i < drills.length; i += concurrency * 2) {
+				await batch(
+					drills.slice(i, i + concurrency * 2).map((scenario) => () => run(scenario, true)),
+				);
+			}
+			const drillItems = totals.itemsIn;
+
+			// 2. Fuzzed executions, many items each, until the item target is reached.
+			const arbitrary = model.scenarioArbitrary(100, { allowInfinity: false });
+			let round = 0;
+			while (totals.itemsIn - drillItems < targetItems) {
+				const scenarios = fc.sample(arbitrary, { numRuns: concurrency, seed: seed + 1 + round++ });
+				await batch(scenarios.map((scenario) => () => run(scenario, false)));
+			}
+		} finally {
+			await sandbox.close();
+		}
+		const { duplicates, examples } = model.countDuplicates(sandbox, totals.phones);
+		trigger.duplicates = duplicates;
+		duplicateExamples = examples;
+		for (const [figures, kind] of [
+			[trigger, 'trigger'],
+			[getRun, 'getRun'],
+		] as const)
+			figures.extra.fault_kinds = [...totals.faultKinds].filter((k) =>
+				k.endsWith(`@${kind}`),
+			).length;
+		trigger.keyLeaks += trigger.violations.filter((v) => v.startsWith('API key sent')).length;
+		calls = sandbox.runs().filter((candidate) => candidate.id >= SEED.firstNewRunId).length;
+		trigger.extra.calls_placed = calls;
+		trigger.extra.distinct_valid_numbers = new Set(totals.phones).size;
 	};
 
-	async function run(scenario: import('../test/reliability/fuzzModel').Scenario, drill: boolean) {
-		const stats = await model.runScenario(sandbox, scenario, book, createdRuns, shared);
-		totals.executions++;
-		if (drill) totals.drills++;
-		else totals.fuzzed++;
-		totals.itemsIn += stats.itemsIn;
-		totals.itemsOut += stats.itemsOut;
-		totals.faults += stats.faults;
-		for (const fault of scenario.faults) totals.faultKinds.add(`${fault.kind}@${fault.route}`);
-		stats.badInputs.forEach((input) => totals.badInputs.add(input));
-		totals.phones.push(...stats.phones);
-		totals.violations.push(...stats.violations);
-		totals.outputLeaks += stats.keyLeaks;
-	}
-
-	async function batch(work: Array<() => Promise<void>>) {
-		await Promise.all(work.map((job) => job()));
-		model.checkRequests(sandbox, shared.identifiers, totals.violations);
-		sandbox.faults.clear();
-	}
-
-	try {
-		// 1. Fault drills: every kind, on the trigger route and on Get Run, some items hit and some not.
-		const drills = faultDrills(model, seed);
-		for (let i = 0; i < drills.length; i += concurrency * 2) {
-			await batch(
-				drills.slice(i, i + concurrency * 2).map((scenario) => () => run(scenario, true)),
-			);
+	// The other doors, one after the other, each on its own servers.
+	const otherDoors: DoorFigures[] = [];
+	const others = async () => {
+		const own = async (work: (sandbox: import('../sandbox').Sandbox) => Promise<DoorFigures>) => {
+			const sandbox = await startSandbox({ timeScale: 0.002, concurrencyLimit: 1000 });
+			try {
+				return await work(sandbox);
+			} finally {
+				await sandbox.close();
+			}
+		};
+		const plan: Array<[string, () => Promise<DoorFigures>]> = [
+			[
+				'validate number',
+				() => own((sandbox) => fuzzValidateNumber(sandbox, seed, times(14), 300)),
+			],
+			['get many runs', () => own((sandbox) => fuzzGetMany(sandbox, seed, times(30), 20))],
+			['download recording', () => fuzzDownload(seed, times(15), 40, 5)],
+			['polling trigger', () => fuzzPolling(seed, times(150), times(30))],
+			['webhook trigger', () => fuzzWebhook(seed, times(2500))],
+		];
+		for (const [name, work] of plan) {
+			const figures = newFigures(name);
+			await door(figures, async () => {
+				Object.assign(figures, await work());
+			});
+			otherDoors.push(figures);
 		}
-		const drillItems = totals.itemsIn;
-
-		// 2. Fuzzed executions, many items each, until the item target is reached.
-		const arbitrary = model.scenarioArbitrary(100, { allowInfinity: false });
-		let round = 0;
-		while (totals.itemsIn - drillItems < targetItems) {
-			const scenarios = fc.sample(arbitrary, { numRuns: concurrency, seed: seed + 1 + round++ });
-			await batch(scenarios.map((scenario) => () => run(scenario, false)));
-		}
-	} finally {
-		await sandbox.close();
-	}
-
-	const { duplicates, examples } = model.countDuplicates(sandbox, totals.phones);
-	const scan = leaks.scanForLeaks(process.env.SYSEVO_LEAK_DIR!, [
-		SEED.apiKey,
-		SEED.otherOrgApiKey,
-		SEED.archivedApiKey,
+	};
+	await Promise.all([
+		door(trigger, async () => {
+			running.add(getRun);
+			try {
+				await triggerAndGetRun();
+			} finally {
+				running.delete(getRun);
+			}
+		}),
+		others(),
 	]);
-	const keyToServers = totals.violations.filter((violation) =>
-		violation.startsWith('API key sent'),
-	).length;
-	const keyLeaks = scan.leaks.length + keyToServers + totals.outputLeaks;
-	const lost = totals.itemsIn - totals.itemsOut;
-	const calls = sandbox.runs().filter((candidate) => candidate.id >= SEED.firstNewRunId).length;
-	const seconds = (performance.now() - started) / 1000;
 
-	const figures = {
-		bad_inputs: totals.badInputs.size,
-		faults: totals.faults,
-		items_in: totals.itemsIn,
-		items_out: totals.itemsOut,
-		lost,
-		duplicates,
-		key_leaks: keyLeaks,
+	const secrets = leaks.suiteSecrets([SEED.apiKey, SEED.otherOrgApiKey, SEED.archivedApiKey]);
+	const scan = leaks.scanForLeaks(process.env.SYSEVO_LEAK_DIR!, secrets);
+	const seconds = (performance.now() - started) / 1000;
+	const doors = [trigger, getRun, ...otherDoors];
+
+	const perDoor = Object.fromEntries(
+		doors.map((figures) => [
+			figures.door.replace(/ /g, '_'),
+			{
+				executions: figures.executions,
+				distinct_bad_inputs: figures.badInputs.size,
+				faults: figures.faults,
+				items_in: figures.itemsIn,
+				items_out: figures.itemsOut,
+				lost: figures.itemsIn - figures.itemsOut,
+				duplicates: figures.duplicates,
+				key_leaks: figures.keyLeaks,
+				crashes: figures.crashes,
+				violations: figures.violations.length,
+				...figures.extra,
+			},
+		]),
+	);
+	const sum = (pick: (figures: DoorFigures) => number) =>
+		doors.reduce((total, figures) => total + pick(figures), 0);
+	const totalsLine = {
+		distinct_bad_inputs: sum((figures) => figures.badInputs.size),
+		faults: sum((figures) => figures.faults),
+		items_in: sum((figures) => figures.itemsIn),
+		items_out: sum((figures) => figures.itemsOut),
+		lost: sum((figures) => figures.itemsIn - figures.itemsOut),
+		duplicates: sum((figures) => figures.duplicates),
+		// Log-line leaks are found by the scan over everything, not per door.
+		key_leaks: sum((figures) => figures.keyLeaks) + scan.leaks.length,
+		crashes: sum((figures) => figures.crashes) + crashesOutsideDoors,
+		violations: sum((figures) => figures.violations.length),
 	};
+
 	const lines = [
-		`Reliability run, seed ${seed}: ${totals.executions} node executions (${totals.drills} fault drills, ${totals.fuzzed} fuzzed), Continue On Fail, ${seconds.toFixed(0)} s`,
-		`  distinct bad inputs tried: ${figures.bad_inputs}`,
-		`  faults injected:           ${figures.faults} (${totals.faultKinds.size} kind/route pairs; all ${FAULT_KINDS.length} kinds on trigger and getRun)`,
-		`  items in:                  ${figures.items_in}`,
-		`  items out:                 ${figures.items_out}`,
-		`  items lost:                ${figures.lost}`,
-		`  calls placed:              ${calls} (inputs held ${new Set(totals.phones).size} distinct valid numbers)`,
-		`  duplicate dials:           ${figures.duplicates}${examples.length ? ` (${examples.join('; ')})` : ''}`,
-		`  key leaks:                 ${figures.key_leaks} (${scan.artifacts} outputs, errors, hints and log lines scanned; key to storage or download: ${keyToServers})`,
-		`  other violations:          ${totals.violations.length - keyToServers}`,
+		`Reliability run, seed ${seed}: ${doors.length} doors, ${seconds.toFixed(0)} s`,
+		`  ${'door'.padEnd(20)}${['bad inputs', 'faults', 'items in', 'out', 'lost', 'dup', 'leaks', 'crashes', 'violations'].map((h) => h.padStart(11)).join('')}`,
+		...doors.map((figures) => {
+			const row = perDoor[figures.door.replace(/ /g, '_')];
+			return `  ${figures.door.padEnd(20)}${[row.distinct_bad_inputs, row.faults, row.items_in, row.items_out, row.lost, row.duplicates, row.key_leaks, row.crashes, row.violations].map((n) => String(n).padStart(11)).join('')}`;
+		}),
+		`  ${'total'.padEnd(20)}${[totalsLine.distinct_bad_inputs, totalsLine.faults, totalsLine.items_in, totalsLine.items_out, totalsLine.lost, totalsLine.duplicates, totalsLine.key_leaks, totalsLine.crashes, totalsLine.violations].map((n) => String(n).padStart(11)).join('')}`,
+		`  Trigger Call: ${totals.drills} fault drills and ${totals.fuzzed} fuzzed executions with Get Run; ${calls} calls placed for ${new Set(totals.phones).size} distinct valid numbers, all ${FAULT_KINDS.length} fault kinds on trigger and getRun${duplicateExamples.length ? ` (${duplicateExamples.join('; ')})` : ''}`,
+		`  key and secret scan: ${scan.artifacts} outputs, errors, hints and log lines, ${scan.leaks.length} hits`,
+		...doors
+			.filter((figures) => Object.keys(figures.extra).length > 0)
+			.map(
+				(figures) =>
+					`  ${figures.door}: ${Object.entries(figures.extra)
+						.map(([k, v]) => `${k} ${v}`)
+						.join(', ')}`,
+			),
 	];
-	for (const violation of [...new Set(totals.violations)].slice(0, 10))
-		lines.push(`    ${violation}`);
+	for (const figures of doors)
+		for (const violation of [...new Set(figures.violations)].slice(0, 5))
+			lines.push(`    ${figures.door}: ${violation}`);
 	process.stdout.write(`${lines.join('\n')}\n`);
-	if (args.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
+	if (args.json)
+		process.stdout.write(
+			`${JSON.stringify({ seed, seconds: Math.round(seconds), distinct_bad_inputs: totalsLine.distinct_bad_inputs, doors: perDoor, totals: totalsLine })}\n`,
+		);
 
 	const failed =
-		lost > 0 ||
-		duplicates > 0 ||
-		keyLeaks > 0 ||
-		totals.violations.length > 0 ||
+		totalsLine.lost > 0 ||
+		totalsLine.duplicates > 0 ||
+		totalsLine.key_leaks > 0 ||
+		totalsLine.crashes > 0 ||
+		totalsLine.violations > 0 ||
 		scan.artifacts === 0;
 	leaks.removeDir(process.env.SYSEVO_LEAK_DIR!);
 	process.exit(failed ? 1 : 0);

@@ -3,11 +3,12 @@
 # queue mode needs both). Installs the packages with apt-get when they are missing; each server
 # keeps its data in its own folder under the cache, outside the repository.
 #
-# Usage: scripts/services.sh install | start | stop | status | fresh-db <name>
+# Usage: scripts/services.sh install | start | stop | status | fresh-db <name> | restart-redis [s]
 #   start      installs what is missing, starts both (a no-op for one already running), and
 #              prints REDIS_PORT=…, PG_PORT=…, PG_USER=… on stdout
 #   stop       stops both (fast shutdown; nothing is kept that the next run needs)
 #   fresh-db   drops and recreates a database (the server must be running)
+#   restart-redis  stops Redis without saving, waits [s] seconds (default 2), starts it again
 #
 # Environment:
 #   SYSEVO_N8N_CACHE    cache folder (default: $HOME/.cache/n8n-nodes-sysevo); data in services/
@@ -148,6 +149,13 @@ case "${1:-}" in
     pg_up && echo "postgres: up on $PG_PORT" || echo "postgres: down"
     ;;
   fresh-db) fresh_db "${2:-}" ;;
+  restart-redis)
+    # As after a crash: nothing kept (the server runs without persistence), then up again.
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    for _ in $(seq 1 50); do redis_up || break; sleep 0.1; done
+    sleep "${2:-2}"
+    start_redis
+    ;;
   *)
     sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2

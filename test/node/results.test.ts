@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { OUTCOMES } from '../../sandbox';
 import { runNode } from '../helpers/engine';
+import { startServer } from '../helpers/servers';
 import { credentialsFor, SEED, triggerRequests, useSandbox } from '../helpers/sandbox';
 import { getRunParameters, triggerParameters } from './params';
 
@@ -219,6 +220,84 @@ describe('Download Recording', () => {
 			`The recording of run ${String(runId)} is larger than 0.001 MB`,
 		);
 		expect(tooLarge.error?.description).toContain('Max Recording Size (MB)');
+	});
+});
+
+describe('Download Recording from a public link that misbehaves', () => {
+	// A run API whose run 9001 links its recording to `answer` on a file server of its own.
+	async function getRunWith(
+		answer:
+			| { status?: number; headers?: Record<string, string>; body?: string | Buffer }
+			| 'unreachable',
+	) {
+		const files = await startServer(() =>
+			answer === 'unreachable' ? undefined : (answer as never),
+		);
+		const link =
+			answer === 'unreachable' ? 'http://127.0.0.1:1/recording' : `${files.origin}/recording`;
+		const api = await startServer(() => ({
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				id: 9001,
+				workflow_id: 312,
+				is_completed: true,
+				recording_url: 'recordings/9001.wav',
+				recording_public_url: link,
+			}),
+		}));
+		try {
+			return await runNode({
+				parameters: getRunParameters({ options: { downloadRecording: true, timeoutSeconds: 2 } }),
+				items: [{ workflow_run_id: 9001 }],
+				credentials: { apiKey: sandbox.current.apiKey, baseUrl: `${api.origin}/api/v1` },
+				continueOnFail: true,
+			});
+		} finally {
+			await files.close();
+			await api.close();
+		}
+	}
+
+	it('fails the item when the link answers 200 with an HTML error page', async () => {
+		const { json } = await getRunWith({
+			headers: { 'content-type': 'text/html' },
+			body: '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>',
+		});
+		expect(json[0].error).toBe(
+			'The recording of run 9001 is not audio: the link answered with text/html instead of audio: "<!DOCTYPE html><html><body><h1>502 Bad G"',
+		);
+	});
+
+	it('fails the item when an error text comes labelled as audio, or the file is empty', async () => {
+		const lying = await getRunWith({
+			headers: { 'content-type': 'audio/wav' },
+			body: 'Service temporarily unavailable',
+		});
+		expect(lying.json[0].error).toMatch(/^The recording of run 9001 is not audio: /);
+		const empty = await getRunWith({ headers: { 'content-type': 'audio/wav' }, body: '' });
+		expect(empty.json[0].error).toBe('The recording of run 9001 is not audio: the file is empty');
+	});
+
+	it('keeps a WAV file that is labelled as text, typed by its bytes', async () => {
+		const wav = Buffer.concat([
+			Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1'),
+			Buffer.alloc(64, 1),
+		]);
+		const { outputs, json } = await getRunWith({
+			headers: { 'content-type': 'text/plain' },
+			body: wav,
+		});
+		expect(json[0].error).toBeUndefined();
+		expect(outputs[0][0].binary?.recording).toMatchObject({ mimeType: 'audio/wav' });
+		expect(Buffer.from(outputs[0][0].binary!.recording.data, 'base64').equals(wav)).toBe(true);
+	});
+
+	it('names the run when the link cannot be reached', async () => {
+		const { json } = await getRunWith('unreachable');
+		expect(json[0]).toMatchObject({
+			error: 'Downloading the recording of run 9001 failed',
+			description: expect.stringContaining('ECONNREFUSED'),
+		});
 	});
 });
 

@@ -132,6 +132,8 @@ export interface WebhookTriggerOptions {
 	credential?: { headerName: string; secret: string };
 	/** 'manual' for a test event ("Listen for test event"). */
 	mode?: WorkflowExecuteMode;
+	/** Whether n8n fails to start the execution the trigger asked for (a 500, as when its database fails). */
+	startFails?: () => boolean;
 }
 
 /**
@@ -142,7 +144,7 @@ let webhookWorkflows = 0;
 
 export async function webhookTrigger(
 	parameters: INodeParameters,
-	{ credential, mode = 'webhook' }: WebhookTriggerOptions = {},
+	{ credential, mode = 'webhook', startFails = () => false }: WebhookTriggerOptions = {},
 ) {
 	const node = triggerNode(triggerParameters({ mode: 'webhook', ...parameters }), 1);
 	if (credential)
@@ -173,6 +175,7 @@ export async function webhookTrigger(
 		const result = await trigger.webhook.call(context);
 		if (result.noWebhookResponse) return undefined;
 		if (result.workflowData) {
+			if (startFails()) throw new Error('Workflow Webhook Error: Workflow could not be started!');
 			const items = result.workflowData[0];
 			recordRun({ outputs: [items] });
 			emitted.push(...items.map((item) => item.json));

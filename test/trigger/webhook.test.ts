@@ -5,6 +5,7 @@ import { SysevoTrigger } from '../../nodes/SysevoTrigger/SysevoTrigger.node';
 import { additionalDataFor, nodeTypesFor, runNode } from '../helpers/engine';
 import { WEBHOOK_TEST_SECRETS } from '../helpers/leaks';
 import { credentialsFor, useSandbox } from '../helpers/sandbox';
+import { startServer } from '../helpers/servers';
 import { getRunParameters } from '../node/params';
 import {
 	PHONES,
@@ -102,6 +103,48 @@ describe('Sysevo Trigger, webhook', () => {
 		expect(item.recording_public_url).toBe(fromGetRun.recording_public_url);
 		expect(item.transcript_public_url).toBe(fromGetRun.transcript_public_url);
 		expect(item.transcript).toEqual(expect.stringContaining('assistant:'));
+	});
+
+	it('emits a delivery once when repeats arrive while its output is still being prepared', async () => {
+		// The transcript download keeps the first delivery busy while its repeats come in.
+		const transcripts = await startServer(() => ({
+			headers: { 'content-type': 'text/plain' },
+			body: 'user: hello',
+		}));
+		const trigger = await receiverWith({ options: { includeTranscript: true } });
+		const body = payload({ workflow_run_id: 48600, transcript_url: `${transcripts.origin}/t` });
+		const headers = { ...AUTH, 'X-Dograh-Delivery-Id': 'b3c1d2e4-48600' };
+		const answers = await Promise.all(
+			Array.from({ length: 5 }, async () => await trigger.post(body, headers)),
+		);
+		await transcripts.close();
+
+		expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+		expect(trigger.emitted.map((item) => item.id)).toEqual([48600]);
+		expect(transcripts.requests).toHaveLength(1);
+	});
+
+	it('starts a run on the retry when n8n could not start it the first time (answered 500)', async () => {
+		let failures = 1;
+		await receiver?.close();
+		receiver = await webhookTrigger({ secret: SHARED }, { startFails: () => failures-- > 0 });
+		const headers = { ...AUTH, 'X-Dograh-Delivery-Id': 'c4d5e6f7-48601' };
+		const body = payload({ workflow_run_id: 48601 });
+
+		const first = await fetch(receiver.url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: JSON.stringify(body),
+		});
+		const retry = await receiver.post(body, headers);
+		const repeat = await receiver.post(body, headers);
+
+		expect(first.status).toBe(500);
+		expect(retry).toEqual({ status: 200, body: { message: 'Workflow was started' } });
+		expect(repeat.body.ignored).toBe(
+			'Run 48601 was already received; a repeated delivery starts nothing',
+		);
+		expect(receiver.emitted.map((item) => item.id)).toEqual([48601]);
 	});
 
 	it('answers 401 and starts nothing without the right secret', async () => {

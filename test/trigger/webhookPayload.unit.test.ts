@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 
 import {
+	DeliveryMemory,
 	deliveryIdOf,
 	emittedDeliveries,
 	isRepeat,
+	mergedDeliveries,
+	REMEMBERED_DELIVERIES,
 	withEmitted,
 } from '../../nodes/SysevoTrigger/webhook/deliveries';
 import { parseBody, runFromWebhook } from '../../nodes/SysevoTrigger/webhook/payload';
@@ -156,6 +159,37 @@ describe('emitted deliveries', () => {
 		for (let run = 1; run <= 5; run++) emitted = withEmitted(emitted, run, undefined, 3);
 		expect(emitted).toEqual([{ run: 3 }, { run: 4 }, { run: 5 }]);
 		expect(isRepeat(emitted, 2, undefined)).toBe(false);
+	});
+
+	it("remembers in process far beyond the stored list's bound: 200 deliveries a second for minutes", () => {
+		const memory = new DeliveryMemory();
+		for (let run = 1; run <= 50_000; run++) memory.add(run, `d-${run}`);
+		expect(memory.has(1, undefined)).toBe(true);
+		expect(memory.has(999_999, 'd-7')).toBe(true);
+		expect(memory.has(999_999, 'd-x')).toBe(false);
+		expect(memory.newest()).toHaveLength(REMEMBERED_DELIVERIES);
+		expect(memory.newest().at(-1)).toEqual({ run: 50_000, delivery: 'd-50000' });
+
+		const bounded = new DeliveryMemory(3);
+		for (let run = 1; run <= 5; run++) bounded.add(run, `d-${run}`);
+		expect([1, 2, 3, 4, 5].map((run) => bounded.has(run, undefined))).toEqual([
+			false,
+			false,
+			true,
+			true,
+			true,
+		]);
+		expect(bounded.has(9, 'd-1')).toBe(false);
+		bounded.forget(4);
+		expect(bounded.has(4, 'd-4')).toBe(false);
+		expect(bounded.newest().map((entry) => entry.run)).not.toContain(4);
+	});
+
+	it('merges the stored and the in-process lists, each delivery once', () => {
+		const stored = [{ run: 1, delivery: 'a' }, { run: 2 }];
+		expect(
+			mergedDeliveries(stored, [{ run: 2, delivery: 'b' }, { run: 3, delivery: 'a' }, { run: 4 }]),
+		).toEqual([{ run: 1, delivery: 'a' }, { run: 2 }, { run: 4 }]);
 	});
 
 	it('ignores what it did not store, and delivery ids that are not plain tokens', () => {

@@ -6,6 +6,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { audioFileOf } from '../helpers/audioFile';
 import {
 	CONTEXT_PREFIX,
 	contextColumns,
@@ -33,6 +34,8 @@ export interface OutputOptions {
 	includePublicLinks?: boolean;
 	downloadRecording?: boolean;
 	maxRecordingSizeMb?: number;
+	/** Request Timeout: also how long a recording download may go without receiving data. */
+	timeoutSeconds?: number;
 }
 
 /** What an operation knows about a run besides the run itself. */
@@ -243,6 +246,7 @@ const MIME_EXTENSIONS: Record<string, string> = {
 	'audio/ogg': 'ogg',
 	'audio/webm': 'webm',
 	'audio/mp4': 'm4a',
+	'audio/flac': 'flac',
 };
 
 /**
@@ -273,7 +277,10 @@ export async function recordingBinary(
 	const maxMb = options.maxRecordingSizeMb ?? DEFAULT_MAX_RECORDING_MB;
 	let file;
 	try {
-		file = await downloadPublicFile.call(this, url, { maxBytes: Math.round(maxMb * 1024 * 1024) });
+		file = await downloadPublicFile.call(this, url, {
+			maxBytes: Math.round(maxMb * 1024 * 1024),
+			...(options.timeoutSeconds ? { timeoutMs: options.timeoutSeconds * 1000 } : {}),
+		});
 	} catch (error) {
 		if (error instanceof FileTooLargeError) {
 			throw new NodeOperationError(
@@ -286,13 +293,27 @@ export async function recordingBinary(
 				},
 			);
 		}
+		// The cause goes into the description: n8n replaces a whole message that holds a network
+		// error code (ECONNREFUSED, ETIMEDOUT) with its own text, which would drop the run id.
 		throw new NodeOperationError(
 			this.getNode(),
-			`Downloading the recording of run ${String(run.id)} failed: ${(error as Error).message}`,
-			{ itemIndex },
+			`Downloading the recording of run ${String(run.id)} failed`,
+			{ itemIndex, description: (error as Error).message },
 		);
 	}
-	const mimeType = file.mimeType ?? 'audio/wav';
+	const audio = audioFileOf(file.data, file.mimeType);
+	if ('problem' in audio) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The recording of run ${String(run.id)} is not audio: ${audio.problem}`,
+			{
+				itemIndex,
+				description:
+					'The public link did not return the recording; get the run again later, or use recording_url',
+			},
+		);
+	}
+	const { mimeType } = audio;
 	const fileName = `${String(run.name ?? `run-${String(run.id)}`)}.${MIME_EXTENSIONS[mimeType] ?? 'wav'}`;
 	return { recording: await this.helpers.prepareBinaryData(file.data, fileName, mimeType) };
 }

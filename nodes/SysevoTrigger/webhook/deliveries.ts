@@ -60,24 +60,74 @@ export function withEmitted(
 	return [...emitted, entry].slice(-limit);
 }
 
-/**
- * This process's own copy of the emitted deliveries, per workflow and trigger node. On n8n 2.x a
- * live webhook's change to static data is saved only while the workflow had none: the execution
- * the webhook starts wraps the same object again, which clears n8n's "changed" flag before the
- * save runs. Repeats that reach the same process are caught through this copy on every n8n line.
- */
-const emittedInProcess = new Map<string, EmittedDelivery[]>();
-const REMEMBERED_TRIGGERS = 1000;
-
-export function emittedInThisProcess(trigger: string): EmittedDelivery[] {
-	return emittedInProcess.get(trigger) ?? [];
+/** The list without the deliveries of one run. */
+export function withoutRun(emitted: readonly EmittedDelivery[], run: number): EmittedDelivery[] {
+	return emitted.filter((entry) => entry.run !== run);
 }
 
-export function rememberInThisProcess(trigger: string, emitted: EmittedDelivery[]): void {
-	emittedInProcess.delete(trigger);
-	emittedInProcess.set(trigger, emitted);
-	if (emittedInProcess.size > REMEMBERED_TRIGGERS)
-		emittedInProcess.delete(emittedInProcess.keys().next().value as string);
+/**
+ * What this process emitted for one trigger, looked up by run and by delivery id. On n8n 2.x a
+ * live webhook's change to static data is saved only while the workflow had none: the execution
+ * the webhook starts wraps the same object again, which clears n8n's "changed" flag before the
+ * save runs. Repeats that reach the same process are caught here on every n8n line, also at
+ * rates where the stored list's bound would be minutes short of Sysevo's retries (200
+ * deliveries per second fill 1,000 entries in 5 s; a retry comes up to about eight minutes later).
+ */
+export class DeliveryMemory {
+	/** Run → its delivery id, oldest first. */
+	private readonly runs = new Map<number, string | undefined>();
+	private readonly deliveries = new Set<string>();
+	/** The newest entries, as the stored list keeps them. */
+	private recent: EmittedDelivery[] = [];
+
+	constructor(private readonly limit = REMEMBERED_IN_PROCESS) {}
+
+	has(run: number, delivery: string | undefined): boolean {
+		return this.runs.has(run) || (delivery !== undefined && this.deliveries.has(delivery));
+	}
+
+	add(run: number, delivery: string | undefined): void {
+		if (this.has(run, delivery)) return;
+		this.runs.set(run, delivery);
+		if (delivery !== undefined) this.deliveries.add(delivery);
+		this.recent = withEmitted(this.recent, run, delivery);
+		for (const [oldest, oldestDelivery] of this.runs) {
+			if (this.runs.size <= this.limit) break;
+			this.runs.delete(oldest);
+			if (oldestDelivery !== undefined) this.deliveries.delete(oldestDelivery);
+		}
+	}
+
+	forget(run: number): void {
+		const delivery = this.runs.get(run);
+		this.runs.delete(run);
+		if (delivery !== undefined) this.deliveries.delete(delivery);
+		this.recent = withoutRun(this.recent, run);
+	}
+
+	/** The newest entries, oldest first. */
+	newest(): EmittedDelivery[] {
+		return this.recent;
+	}
+}
+
+/** About eight minutes of deliveries at 200 a second; a few MB per trigger when full. */
+export const REMEMBERED_IN_PROCESS = 100_000;
+const REMEMBERED_TRIGGERS = 50;
+const memories = new Map<string, DeliveryMemory>();
+
+/** This process's memory of one trigger (workflow id / node id). */
+export function deliveryMemory(trigger: string): DeliveryMemory {
+	let memory = memories.get(trigger);
+	if (memory) {
+		memories.delete(trigger);
+	} else {
+		memory = new DeliveryMemory();
+		if (memories.size >= REMEMBERED_TRIGGERS)
+			memories.delete(memories.keys().next().value as string);
+	}
+	memories.set(trigger, memory);
+	return memory;
 }
 
 /** Both memories together, each delivery once, oldest first. */
@@ -86,7 +136,14 @@ export function mergedDeliveries(
 	inProcess: readonly EmittedDelivery[],
 ): EmittedDelivery[] {
 	const merged = [...stored];
-	for (const entry of inProcess)
-		if (!isRepeat(merged, entry.run, entry.delivery)) merged.push(entry);
+	const runs = new Set(stored.map((entry) => entry.run));
+	const deliveries = new Set(stored.map((entry) => entry.delivery));
+	for (const entry of inProcess) {
+		if (runs.has(entry.run) || (entry.delivery !== undefined && deliveries.has(entry.delivery)))
+			continue;
+		merged.push(entry);
+		runs.add(entry.run);
+		deliveries.add(entry.delivery);
+	}
 	return merged.slice(-REMEMBERED_DELIVERIES);
 }

@@ -5,12 +5,11 @@ import { runFilter, type RunFilterSettings } from '../runFilter';
 import { secretSetting } from './auth';
 import {
 	deliveryIdOf,
+	deliveryMemory,
 	emittedDeliveries,
-	emittedInThisProcess,
 	isRepeat,
 	mergedDeliveries,
-	rememberInThisProcess,
-	withEmitted,
+	withoutRun,
 } from './deliveries';
 import { parseBody, runFromWebhook } from './payload';
 import { hasValidSecret } from './secret';
@@ -46,14 +45,11 @@ export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookRespo
 	// A test event ("Listen for test event") is shown every time it arrives.
 	const remembers = this.getMode() !== 'manual';
 	const staticData = this.getWorkflowStaticData('node');
-	const trigger = `${this.getWorkflow().id ?? ''}/${this.getNode().id}`;
-	const emitted = mergedDeliveries(
-		emittedDeliveries(staticData.emittedDeliveries),
-		emittedInThisProcess(trigger),
-	);
+	const memory = deliveryMemory(`${this.getWorkflow().id ?? ''}/${this.getNode().id}`);
+	const stored = emittedDeliveries(staticData.emittedDeliveries);
 	const runId = run.id as number;
 	const deliveryId = deliveryIdOf(headers['x-dograh-delivery-id']);
-	if (remembers && isRepeat(emitted, runId, deliveryId)) {
+	if (remembers && (memory.has(runId, deliveryId) || isRepeat(stored, runId, deliveryId))) {
 		return {
 			webhookResponse: {
 				received: true,
@@ -75,12 +71,32 @@ export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookRespo
 		includeTranscript: options.includeTranscript === true,
 		simplify: options.simplify === true,
 	};
-	const json = await runOutput.call(this, run, output);
-	if (warnings.length > 0) json.payload_warnings = warnings;
+	// Remembered before the first await: a repeat that arrives while the output is being prepared
+	// (Sysevo retries a delivery whose answer is slow) must find it. Forgotten again if preparing
+	// fails, so that Sysevo's retry of the failed answer is emitted.
+	const forget = () => {
+		memory.forget(runId);
+		staticData.emittedDeliveries = withoutRun(
+			emittedDeliveries(staticData.emittedDeliveries),
+			runId,
+		);
+	};
 	if (remembers) {
-		const remembered = withEmitted(emitted, runId, deliveryId);
-		staticData.emittedDeliveries = remembered;
-		rememberInThisProcess(trigger, remembered);
+		memory.add(runId, deliveryId);
+		staticData.emittedDeliveries = mergedDeliveries(stored, memory.newest());
+		// n8n answers 5xx when it could not start the execution after all (its database or queue
+		// failing under load); Sysevo retries such an answer, and the retry must start the run.
+		const response = this.getResponseObject();
+		response.once('finish', () => {
+			if (response.statusCode >= 500) forget();
+		});
 	}
+	let json: IDataObject | undefined;
+	try {
+		json = await runOutput.call(this, run, output);
+	} finally {
+		if (remembers && json === undefined) forget();
+	}
+	if (warnings.length > 0) json.payload_warnings = warnings;
 	return { workflowData: [this.helpers.returnJsonArray([json])] };
 }
