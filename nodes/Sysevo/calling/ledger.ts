@@ -238,7 +238,9 @@ export class DialLedger {
 	/** Gives back the dial `takeDial` gave this call when no trigger was sent for it after all. */
 	giveBackUnsentDial(call: ItemCall): void {
 		const calls = nodeCalls.get(this.nodeKey);
-		if (buckets.get(this.key)?.entries.has(callKeyOf(call))) return;
+		const entry = buckets.get(this.key)?.entries.get(callKeyOf(call));
+		// A result without a placed call (not dialled after all, e.g. outside calling hours) sent nothing.
+		if (entry && !(entry.state === 'done' && !entry.placed)) return;
 		if (calls?.holders.delete(`${this.key}\u0000${callKeyOf(call)}`)) calls.dials -= 1;
 	}
 
