@@ -61,7 +61,7 @@ module.exports = {
 				`${PROPERTY[0]}.*${TEST_FILE}`,
 				PROPERTY[1],
 			],
-			leakKinds: ['output', 'error', 'log'],
+			leakKinds: ['output', 'hint'],
 		}),
 		project('sandbox', { testRegex: `${SANDBOX}.*${TEST_FILE}`, leakKinds: [] }),
 		project('package', { testRegex: `${PACKAGE}.*${TEST_FILE}`, leakKinds: [] }),
