@@ -25,6 +25,27 @@ async function callAndWait(phone: string, options: IDataObject = {}) {
 	});
 }
 
+/** Simplify's row for an answered call of the renewal agent, transcript included, in order. */
+const SUMMARY_COLUMNS = [
+	'workflow_run_id',
+	'workflow_run_name',
+	'workflow_id',
+	'phone_number',
+	'called_at',
+	'run_status',
+	'disposition',
+	'duration_seconds',
+	'cost_usd',
+	'recording_url',
+	'transcript',
+	'timed_out',
+	'outcome_settled',
+	'extracted_appointment_confirmed',
+	'extracted_call_summary',
+	'extracted_callback_requested',
+	'context_customer_name',
+];
+
 describe('Simplify: one stable row per call', () => {
 	it('gives 20 calls, some failing, identical keys in identical order', async () => {
 		const kinds = [
@@ -53,17 +74,7 @@ describe('Simplify: one stable row per call', () => {
 
 		const keys = Object.keys(json[0]);
 		for (const row of json) expect(Object.keys(row)).toEqual(keys);
-		expect(keys.slice(0, 9)).toEqual([
-			'workflow_run_id',
-			'workflow_run_name',
-			'workflow_id',
-			'phone_number',
-			'called_at',
-			'run_status',
-			'disposition',
-			'duration_seconds',
-			'cost_usd',
-		]);
+		expect(keys.slice(0, 9)).toEqual(SUMMARY_COLUMNS.slice(0, 9));
 		expect(keys).toEqual(
 			expect.arrayContaining([
 				'extracted_appointment_confirmed',
@@ -114,25 +125,7 @@ describe('Simplify: one stable row per call', () => {
 			includeTranscript: true,
 		});
 		// QA results are written after the transcript, so they may or may not be there yet.
-		expect(Object.keys(json[0]).filter((key) => !key.startsWith('qa_'))).toEqual([
-			'workflow_run_id',
-			'workflow_run_name',
-			'workflow_id',
-			'phone_number',
-			'called_at',
-			'run_status',
-			'disposition',
-			'duration_seconds',
-			'cost_usd',
-			'recording_url',
-			'transcript',
-			'timed_out',
-			'outcome_settled',
-			'extracted_appointment_confirmed',
-			'extracted_call_summary',
-			'extracted_callback_requested',
-			'context_customer_name',
-		]);
+		expect(Object.keys(json[0]).filter((key) => !key.startsWith('qa_'))).toEqual(SUMMARY_COLUMNS);
 		const run = sandbox.current
 			.runs()
 			.find((candidate) => candidate.id === json[0].workflow_run_id);
