@@ -16,11 +16,20 @@ function scriptsNamed(parsed: Workflow): string[] {
 }
 
 describe('the GitHub Actions workflows', () => {
-	it('CI installs cleanly, lints, builds, runs the README test command and the scan', () => {
+	it('CI installs cleanly, lints, builds, runs the README test command, the other jest commands and the scan', () => {
 		const ci = workflow('ci.yml');
 		expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push']);
 		expect(runLines(ci)).toContain('npm ci --no-audit --no-fund');
-		expect(scriptsNamed(ci)).toEqual(['lint', 'typecheck', 'build', 'test', 'scan']);
+		expect(scriptsNamed(ci)).toEqual([
+			'lint',
+			'typecheck',
+			'build',
+			'test',
+			'test:slow',
+			'test:sandbox',
+			'test:package',
+			'scan',
+		]);
 	});
 
 	it('publish runs on a version tag, with an OIDC token, and releases with provenance', () => {
@@ -28,7 +37,14 @@ describe('the GitHub Actions workflows', () => {
 		expect(publish.on).toEqual({ push: { tags: ['*.*.*'] } });
 		const [job] = Object.values(publish.jobs);
 		expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
-		expect(scriptsNamed(publish)).toEqual(['test', 'scan', 'release']);
+		expect(scriptsNamed(publish)).toEqual([
+			'test',
+			'test:slow',
+			'test:sandbox',
+			'test:package',
+			'scan',
+			'release',
+		]);
 		// n8n-node release publishes with NPM_CONFIG_PROVENANCE=true inside GitHub Actions.
 		expect(packageJson.scripts.release).toBe('n8n-node release');
 	});

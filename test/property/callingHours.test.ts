@@ -9,6 +9,7 @@ import {
 	type CallingWindow,
 } from '../../nodes/Sysevo/helpers/callingHours';
 import { checkPhoneNumber } from '../../nodes/Sysevo/helpers/phone';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 /** Stems of numbers across many zones, split area codes, the date line and multi-zone countries. */
 const STEMS = [
@@ -156,7 +157,7 @@ describe('calling hours (property)', () => {
 					expect(inEvery(now + ((opening - now) * probe) / 8)).toBe(false);
 				}
 			}),
-			{ numRuns: 300 },
+			{ numRuns: propertyRuns(300) },
 		);
 	});
 });
