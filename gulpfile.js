@@ -51,4 +51,16 @@ function pruneInlinedModules(done) {
 	done();
 }
 
-exports.bundle = series(bundleNodes, pruneInlinedModules);
+// The time-zone table is generated from libphonenumber's map (Apache-2.0): its notice ships with
+// the package.
+function copyThirdPartyNotices(done) {
+	const notice = fs.readFileSync('data/libphonenumber/README.md', 'utf8');
+	const license = fs.readFileSync('data/libphonenumber/LICENSE', 'utf8');
+	fs.writeFileSync(
+		'dist/THIRD_PARTY_NOTICES.md',
+		`# Third-party notices\n\n${notice.replace(/^# /, '## ')}\n\`\`\`\n${license}\`\`\`\n`,
+	);
+	done();
+}
+
+exports.bundle = series(bundleNodes, pruneInlinedModules, copyThirdPartyNotices);

@@ -18,6 +18,7 @@ const { values: args } = parseArgs({
 		'call-seconds': { type: 'string', default: '2' },
 		'memory-case': { type: 'string' },
 		rounds: { type: 'string', default: '3' },
+		'validate-only': { type: 'boolean', default: false },
 	},
 });
 
@@ -270,9 +271,13 @@ async function peakMemory(sandbox: Sandbox) {
  * Validate Number over 10,000 items in n8n's engine. It sends no request; the credential points at
  * a closed port, so one would fail its item.
  */
-async function validateNumbers(count: number) {
+async function validateNumbers(
+	count: number,
+	options: INodeParameters = { allowedCountries: ['US', 'CA'] },
+	numbers = (n: number) => phones(n, 0).map(({ phone }) => phone),
+) {
 	const { runNode } = await loadEngine();
-	const items = phones(count, 0).map(({ phone }, i) => ({ phone: i % 10 === 9 ? '12' : phone }));
+	const items = numbers(count).map((phone, i) => ({ phone: i % 10 === 9 ? '12' : phone }));
 	const { ms, result } = await timed(
 		async () =>
 			await runNode({
@@ -280,19 +285,69 @@ async function validateNumbers(count: number) {
 					resource: 'number',
 					operation: 'validate',
 					phoneNumber: '={{ $json.phone }}',
-					options: { allowedCountries: ['US', 'CA'] },
+					options,
 				},
 				items,
 				credentials: { apiKey: '', baseUrl: 'http://127.0.0.1:9/api/v1' },
 			}),
 	);
 	const valid = result.json.filter((row) => row.valid === true).length;
-	return { ms, items: result.json.length, valid, failed: result.error ? 1 : 0 };
+	const callable = result.json.filter((row) => row.callable_now === true).length;
+	const opening = result.json.filter((row) => typeof row.next_call_at === 'string').length;
+	return { ms, items: result.json.length, valid, callable, opening, failed: result.error ? 1 : 0 };
+}
+
+/** Numbers of many countries and time zones (US, Canada, Australia, France, Russia, Brazil, ...). */
+const WORLD_NUMBER_STEMS = [
+	'+1212555',
+	'+1850555',
+	'+1208555',
+	'+1416555',
+	'+1671555',
+	'+61291',
+	'+61731',
+	'+61412',
+	'+33142',
+	'+33612',
+	'+49301',
+	'+44207',
+	'+81312',
+	'+74951',
+	'+79161',
+	'+55813',
+	'+55113',
+	'+91981',
+	'+97714',
+	'+1800555',
+];
+
+function worldNumbers(count: number): string[] {
+	return Array.from({ length: count }, (_, i) => {
+		const stem = WORLD_NUMBER_STEMS[i % WORLD_NUMBER_STEMS.length];
+		const digits = stem.startsWith('+1') ? 11 : stem.startsWith('+55') ? 12 : 11;
+		const rest = String(1000000 + i).slice(-(digits - (stem.length - 1)));
+		return `${stem}${rest}`;
+	});
+}
+
+/** Validate Number with Calling Hours: the same 10,000 items, once without and once with legal hours. */
+async function validateWithCallingHours(count: number) {
+	const options = { allowedCountries: [] };
+	const without = await validateNumbers(count, options, worldNumbers);
+	const legal = await validateNumbers(count, { ...options, callingHours: 'legal' }, worldNumbers);
+	return { without, legal };
 }
 
 async function main(): Promise<void> {
 	if (args['memory-case']) return await memoryChild(args['memory-case']);
 
+	if (args['validate-only']) {
+		const { without, legal } = await validateWithCallingHours(10_000);
+		console.log(
+			`Validate Number, 10,000 numbers of ${WORLD_NUMBER_STEMS.length} countries and zones: ${(without.ms / 1000).toFixed(2)} s with Calling Hours Any Time, ${(legal.ms / 1000).toFixed(2)} s with Legal (${legal.valid} valid, ${legal.callable} callable now, ${legal.opening} with next_call_at), no request sent`,
+		);
+		return;
+	}
 	const rounds = Number(args.rounds);
 	const callSeconds = Number(args['call-seconds']);
 	const sandbox = await startSandboxProcess();

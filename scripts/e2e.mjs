@@ -32,6 +32,7 @@ import { isDeepStrictEqual } from 'node:util';
 
 import { tsImport } from 'tsx/esm/api';
 
+import { AGENT_ENTRY, runAgentSuite } from './e2e/agent.mjs';
 import {
 	ROOT,
 	freePort,
@@ -56,6 +57,13 @@ import {
 	stopChildrenOnSignals,
 	writeCredentialFile,
 } from './lib/harness.mjs';
+import {
+	checkCell,
+	checkDials,
+	matrixCells,
+	matrixNumbers,
+	matrixWorkflows,
+} from './e2e/matrix.mjs';
 
 const SYSEVO = 'n8n-nodes-sysevo.sysevo';
 
@@ -150,7 +158,10 @@ function parseCsv(csv) {
 // EXECUTED: workflows run once each with `n8n execute --id`, in this order. Each entry names the
 // Sysevo nodes that must appear in the run, the numbers it sends to Sysevo (FINAL checks that each
 // was requested exactly once), and checks on the run: `check(ctx)` where ctx.items(node, output)
-// gives the json of the items a node sent to an output in its first run.
+// gives the json of the items a node sent to an output in its first run (ctx.entry is the entry,
+// ctx.runResult the whole run). Optional: `status` the run ends with (default "success"; "waiting"
+// for a run parked in a Wait node), `stage(workflow, entry)` to adjust the staged copy before it
+// is imported.
 // ---------------------------------------------------------------------------------------------
 
 const EXECUTED = [
@@ -354,6 +365,82 @@ const EXECUTED = [
 			},
 		],
 	},
+	{
+		// example: Calling Hours → Not Called → Wait until next_call_at → back to the call. The staged
+		// copy's custom window is set around the current hour of one of its two numbers (New York,
+		// Sydney; 14 to 16 hours apart), every day, so that number is dialled and the other waits.
+		id: 'sysevoExampleHours',
+		sysevoNodes: ['Call Within Hours'],
+		status: 'waiting',
+		stage: (workflow, entry) => {
+			const call = workflow.nodes.find((node) => node.name === 'Call Within Hours');
+			const customers = JSON.parse(
+				workflow.nodes.find((node) => node.name === 'Customers').parameters.jsonOutput,
+			).data;
+			const zones = { '+12125552671': 'America/New_York', '+61291234567': 'Australia/Sydney' };
+			const hourIn = (zone) =>
+				Number(
+					new Intl.DateTimeFormat('en-US', {
+						timeZone: zone,
+						hour: 'numeric',
+						hourCycle: 'h23',
+					}).format(new Date()),
+				);
+			const inside = customers.find(
+				({ phone }) => hourIn(zones[phone]) >= 1 && hourIn(zones[phone]) <= 21,
+			);
+			const outside = customers.find((customer) => customer !== inside);
+			const hour = hourIn(zones[inside.phone]);
+			const hh = (value) => `${String(value).padStart(2, '0')}:00`;
+			Object.assign(call.parameters.options, {
+				callingHoursFrom: hh(hour - 1),
+				callingHoursTo: hh(hour + 2),
+				callingDays: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'],
+			});
+			entry.dials = [inside.phone];
+			entry.expected = { inside, outside, zone: zones[outside.phone], from: hour - 1 };
+		},
+		checks: [
+			{
+				name: 'example call-within-calling-hours: the number inside its hours is called, the other is not dialled and waits until its window opens',
+				check: (ctx) => {
+					const { inside, outside, zone, from } = ctx.entry.expected;
+					const called = ctx.items('Call Within Hours', 0);
+					const notCalled = ctx.items('Call Within Hours', 5);
+					eq(
+						called.map((item) => item.phone_number),
+						[inside.phone],
+						'dialled (Completed output)',
+					);
+					eq(notCalled.length, 1, 'rows on Not Called');
+					const [row] = notCalled;
+					eq(
+						[row.phone_number, row.run_status, row.not_called_reason, row.context_customer_name],
+						[outside.phone, 'not_called', 'outside_calling_hours', outside.name],
+						'the not-called row',
+					);
+					eq(row.recipient_time_zones, [zone], 'recipient_time_zones');
+					// next_call_at is the next full minute at which the outside number's clock reads From.
+					const opening = new Date(row.next_call_at);
+					const local = new Intl.DateTimeFormat('en-GB', {
+						timeZone: zone,
+						hour: '2-digit',
+						minute: '2-digit',
+						hourCycle: 'h23',
+					});
+					eq(
+						local.format(opening),
+						`${String(from).padStart(2, '0')}:00`,
+						'local time at next_call_at',
+					);
+					const waitingUntil = new Date(ctx.runResult.waitTill).toISOString();
+					eq(waitingUntil, opening.toISOString(), 'the execution waits until next_call_at');
+					expect(!ctx.runData['Back to Customer'], 'the execution went on past the Wait node');
+					return `${inside.name} called; ${outside.name} waits until ${row.next_call_at}`;
+				},
+			},
+		],
+	},
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -496,11 +583,20 @@ const LIVE = [
 	{
 		name: 'example redial-not-connected: five outcome outputs, Voicemail and Not Connected loop back to the call',
 		check: (ctx) => {
-			const { workflow } = ctx.staged.find(({ file }) => file.endsWith('redial-not-connected.json'));
+			const { workflow } = ctx.staged.find(({ file }) =>
+				file.endsWith('redial-not-connected.json'),
+			);
 			const call = workflow.nodes.find((node) => node.type === 'n8n-nodes-sysevo.sysevo');
-			expect(call?.parameters?.options?.routeByOutcome === true, 'the call does not route by outcome');
+			expect(
+				call?.parameters?.options?.routeByOutcome === true,
+				'the call does not route by outcome',
+			);
 			const outputs = workflow.connections[call.name]?.main ?? [];
-			eq(outputs.length, 5, 'outputs wired (Completed, Voicemail, Not Connected, Failed, Still Running)');
+			eq(
+				outputs.length,
+				5,
+				'outputs wired (Completed, Voicemail, Not Connected, Failed, Still Running)',
+			);
 			const targets = outputs.map((links) => (links ?? []).map((link) => link.node));
 			eq(targets[1], targets[2], 'Voicemail and Not Connected go to the same retry branch');
 			const reachesCall = (start, seen = new Set()) => {
@@ -795,9 +891,14 @@ const FINAL = [
 		name: 'sandbox: every phone was dialled exactly once, invalid numbers never',
 		check: (ctx) => {
 			const { stats } = ctx;
-			const entries = [...EXECUTED, ...LIVE];
+			const entries = [...EXECUTED, ...LIVE, AGENT_ENTRY];
 			const expected = entries.flatMap((entry) => entry.dials ?? []);
-			const allowed = new Set([...expected, ...entries.flatMap((entry) => entry.mayRequest ?? [])]);
+			const allowed = new Set([
+				...expected,
+				...entries.flatMap((entry) => entry.mayRequest ?? []),
+				// The matrix checks its own numbers (scripts/e2e/matrix.mjs checkDials).
+				...matrixNumbers(ctx.matrix.cells),
+			]);
 			const twice = Object.entries(stats.triggerRequests).filter(([, count]) => count !== 1);
 			expect(twice.length === 0, `trigger requests != 1: ${JSON.stringify(twice)}`);
 			const dialledTwice = Object.entries(stats.dials).filter(([, count]) => count !== 1);
@@ -874,8 +975,31 @@ function loudFailure(message) {
 const NOT_LOADED = /Unrecognized node type|Unrecognized credential type/i;
 const NOT_STARTED = /No active execution found/;
 
-/** `n8n execute --id` and the parsed run, or a failed check with the reason. */
-async function execute(ctx, id) {
+/**
+ * The run `n8n execute --rawOutput` printed: after a few log lines, the JSON from the first `{`
+ * line. A failed run is printed pretty (`JSON.stringify(data, null, 2)`) and followed by the error,
+ * so the JSON ends at the first top-level `}` line that parses.
+ */
+function runOf(stdout) {
+	const lines = stdout.split('\n');
+	const start = lines.findIndex((line) => line.startsWith('{'));
+	if (start < 0) return null;
+	const ends = [
+		lines.length,
+		...lines.flatMap((line, k) => (k > start && line === '}' ? [k + 1] : [])),
+	];
+	for (const end of ends) {
+		try {
+			return JSON.parse(lines.slice(start, end).join('\n'));
+		} catch {
+			// not the end of the run's JSON yet
+		}
+	}
+	return null;
+}
+
+/** `n8n execute --id` and the parsed run (null when n8n printed none). */
+async function executeRaw(ctx, id) {
 	const { n8n, env } = ctx;
 	const result = await timed(`execute ${id}`, () =>
 		n8nCli(n8n, env, ['execute', `--id=${id}`, '--rawOutput']),
@@ -893,26 +1017,54 @@ async function execute(ctx, id) {
 				`node type it does not know: most likely THE PACKAGE DID NOT LOAD from ${env.N8N_USER_FOLDER}/.n8n/nodes/node_modules/n8n-nodes-sysevo`,
 		);
 	}
-	// --rawOutput still prints a few log lines first: the run is the JSON from the first `{` line.
-	const lines = result.stdout.split('\n');
-	const start = lines.findIndex((line) => line.startsWith('{'));
-	let runResult = null;
-	if (start >= 0) {
-		try {
-			runResult = JSON.parse(lines.slice(start).join('\n'));
-		} catch {
-			runResult = null;
-		}
-	}
+	return { result, runResult: runOf(result.stdout) };
+}
+
+/**
+ * `n8n execute --id` and the parsed run, or a failed check with the reason. A run that ends in a
+ * Wait node parked in the database has status "waiting" and is not finished.
+ */
+async function execute(ctx, id, status = 'success') {
+	const { result, runResult } = await executeRaw(ctx, id);
 	await check(`${id}: n8n execute succeeded`, () => {
 		expect(
-			result.code === 0 && runResult?.status === 'success' && runResult?.finished === true,
+			result.code === 0 &&
+				runResult?.status === status &&
+				Boolean(runResult?.finished) === (status === 'success'),
 			`exit ${result.code}, status ${runResult?.status}, finished ${runResult?.finished}\n` +
 				`--- stdout (tail) ---\n${result.stdout.slice(-2500)}\n--- stderr (tail) ---\n${result.stderr.slice(-2500)}`,
 		);
 		return `${(result.ms / 1000).toFixed(1)} s`;
 	});
-	return runResult?.data?.resultData?.runData ?? {};
+	return runResult;
+}
+
+/**
+ * The conformance matrix (scripts/e2e/matrix.mjs): runs its workflows and checks every cell, then
+ * that no number was dialled twice. Counted on its own line, `matrix: N passed, M failed`.
+ */
+async function runMatrix(ctx) {
+	const before = results.length;
+	for (const workflow of ctx.matrix.workflows) {
+		const { result, runResult } = await executeRaw(ctx, workflow.id);
+		const resultData = runResult?.data?.resultData;
+		const cells = ctx.matrix.cells.filter((cell) =>
+			workflow.nodes.some((node) => node.name === cell.node),
+		);
+		for (const cell of cells) {
+			await check(`matrix: ${cell.name}`, () => {
+				if (!resultData)
+					throw new Error(`n8n printed no run (exit ${result.code}): ${result.stderr.slice(-800)}`);
+				return checkCell(cell, resultData.runData?.[cell.node]?.[0], resultData.error);
+			});
+		}
+	}
+	await check('matrix: no number dialled twice, the skipped number never', async () =>
+		checkDials(await (await fetch(`${ctx.sandbox.origin}/__sandbox/runs`)).json()),
+	);
+	const own = results.slice(before);
+	ctx.matrixLine = `matrix: ${own.filter((r) => r.ok).length} passed, ${own.filter((r) => !r.ok).length} failed`;
+	console.log(ctx.matrixLine);
 }
 
 /** The items a node sent to one output in its first run. */
@@ -1003,15 +1155,28 @@ async function main(ctx) {
 	});
 	ctx.env = env;
 
+	const matrixCellsList = matrixCells();
+	ctx.matrix = { cells: matrixCellsList, workflows: matrixWorkflows(matrixCellsList) };
+	const matrixDir = path.join(tmp, 'matrix');
+	fs.mkdirSync(matrixDir, { recursive: true });
+	for (const workflow of ctx.matrix.workflows)
+		fs.writeFileSync(path.join(matrixDir, `${workflow.id}.json`), JSON.stringify(workflow));
+
 	const workflowDir = path.join(tmp, 'workflows');
 	ctx.staged = stageWorkflows(
 		[
 			...jsonFiles(path.join(ROOT, 'test/e2e/workflows')),
 			...jsonFiles(path.join(ROOT, 'examples')),
+			...jsonFiles(matrixDir),
 		],
 		workflowDir,
 		filesDir,
 	);
+	for (const entry of EXECUTED.filter((candidate) => candidate.stage)) {
+		const { workflow } = ctx.staged.find((staged) => staged.workflow.id === entry.id);
+		entry.stage(workflow, entry);
+		fs.writeFileSync(path.join(workflowDir, `${entry.id}.json`), JSON.stringify(workflow, null, 2));
+	}
 	const credentialFile = writeCredentialFile(tmp, ctx.sandbox.baseUrl, [WEBHOOK_CREDENTIAL]);
 	ctx.deliveries = await tsImport(
 		path.join(ROOT, 'test/trigger/platformDeliveries.ts'),
@@ -1042,12 +1207,23 @@ async function main(ctx) {
 
 	// ---- EXECUTED
 	for (const entry of EXECUTED) {
-		const runData = await execute(ctx, entry.id);
+		const runResult = await execute(ctx, entry.id, entry.status);
+		const runData = runResult?.data?.resultData?.runData ?? {};
 		await checkNodesRan(runData, entry.id, entry.sysevoNodes);
 		if (fatal) return; // nothing else can pass without the package
-		const runCtx = { ...ctx, runData, items: (node, output) => itemsOf(runData, node, output) };
+		const runCtx = {
+			...ctx,
+			entry,
+			runResult,
+			runData,
+			items: (node, output) => itemsOf(runData, node, output),
+		};
 		for (const item of entry.checks) await runEntry(runCtx, item);
 	}
+	await timed('conformance matrix', () => runMatrix(ctx));
+
+	// ---- an AI Agent calling the Sysevo tool (scripts/e2e/agent.mjs)
+	await runAgentSuite(ctx, { check, execute, results });
 
 	// ---- ACTIVATED, then LIVE against `n8n start`
 	for (const id of ACTIVATED) {
@@ -1113,6 +1289,7 @@ console.log('\ntimings:');
 for (const [label, seconds] of timings) console.log(`  ${seconds.padStart(6)} s  ${label}`);
 if (ctx.n8n) console.log(`\nn8n ${ctx.n8n.N8N_VERSION} on Node ${ctx.nodeVersion}`);
 for (const { name, reason } of skipped) console.log(`skipped on this line: ${name} (${reason})`);
+if (ctx.matrixLine) console.log(ctx.matrixLine);
 console.log(
 	`e2e: ${passed} passed, ${failed} failed${skipped.length ? `, ${skipped.length} skipped` : ''}`,
 );

@@ -9,8 +9,9 @@
 //     call runs" and "Validate a phone number";
 //   - a Trigger Call added from the panel and filled in from scratch (credential, agent from the
 //     list, phone number, a context pair) runs against the sandbox and shows its output row;
-//   - the Sysevo Trigger added after another node loads its agent list, and its webhook mode shows
-//     the payload template;
+//   - in a freshly loaded editor, the Sysevo Trigger added on an empty canvas lists the agents
+//     when its agent field is opened after the credential is filled in, with no refresh; its
+//     webhook mode shows the payload template and hides the agents;
 //   - in the CSV example, the Agent list is loaded from the sandbox and "Identify Agent By: API
 //     Trigger UUID" shows the "API Trigger UUID" field.
 // Screenshots go to test-results/ui/ (README.md uses some of them, copied to docs/). Ends with
@@ -162,13 +163,38 @@ async function closeNdv(page) {
 	await page.locator(NDV).waitFor({ state: 'hidden' });
 }
 
-/** Opens the multi-select of the trigger's agents and returns the agent names it lists. */
+/** The trigger's Agents rows (version 2): a resource locator per row. */
+const TRIGGER_AGENTS = `${NDV} [data-test-id="fixed-collection-agents"]`;
+
+/**
+ * Opens the first row's agent list and returns the agent names it shows. Never presses refresh:
+ * the list has to load by itself.
+ */
 async function triggerAgentNames(page) {
-	await page.locator(`${NDV} [data-test-id="parameter-input-agentIds"]`).click();
-	const options = page.locator('.el-select-dropdown__item:visible');
-	await options.first().waitFor({ timeout: 15_000 });
-	const names = (await options.allInnerTexts()).map((t) => t.split('\n')[0].trim());
-	return names;
+	await page.locator(`${TRIGGER_AGENTS} [data-test-id="rlc-input"]`).first().click();
+	const items = page.locator('[data-test-id="rlc-item"]:visible');
+	await items.first().waitFor({ timeout: 15_000 });
+	return (await items.allInnerTexts()).map((t) => t.split('\n')[0].trim());
+}
+
+/** Makes sure the open node uses the sandbox credential (n8n fills in the only one itself). */
+async function chooseCredential(page) {
+	const credential = page.locator(`${NDV} [data-test-id="node-credentials-select"]`);
+	await credential.waitFor();
+	const shown = [
+		await credential.innerText().catch(() => ''),
+		await credential
+			.locator('input')
+			.inputValue()
+			.catch(() => ''),
+	];
+	if (shown.some((text) => text.includes(CREDENTIAL.name))) return 'filled in by n8n';
+	await credential.click();
+	await page
+		.locator('.el-select-dropdown__item:visible', { hasText: CREDENTIAL.name })
+		.first()
+		.click();
+	return 'chosen';
 }
 
 const results = [];
@@ -341,22 +367,7 @@ async function main() {
 		const filled =
 			added &&
 			(await step('fill in a Trigger Call from scratch', async () => {
-				const credential = page.locator(`${NDV} [data-test-id="node-credentials-select"]`);
-				if (
-					!(await credential.innerText().catch(() => '')).includes(CREDENTIAL.name) &&
-					!(
-						(await credential
-							.locator('input')
-							.inputValue()
-							.catch(() => '')) === CREDENTIAL.name
-					)
-				) {
-					await credential.click();
-					await page
-						.locator('.el-select-dropdown__item:visible', { hasText: CREDENTIAL.name })
-						.first()
-						.click();
-				}
+				await chooseCredential(page);
 				await page.click(
 					`${NDV} [data-test-id="resource-locator-agent"] [data-test-id="rlc-input"]`,
 				);
@@ -403,48 +414,39 @@ async function main() {
 				return `status ${row[headers.indexOf('status')]}, workflow_run_id ${id}`;
 			});
 
-		const triggerAdded = await step('add the Sysevo Trigger after another node', async () => {
-			if (await page.locator(NDV).isVisible()) await closeNdv(page);
-			await searchPanel(page, plusAfterNode, 'Sysevo');
-			await sysevoDetails(page);
-			await page.locator(PANEL).getByText('On call ended', { exact: true }).click();
-			await page.locator(`${NDV} [data-test-id="parameter-input-agentIds"]`).waitFor();
-			return 'Sysevo Trigger open';
-		});
+		const triggerAdded = await step(
+			'in a freshly loaded editor, add the Sysevo Trigger on an empty canvas',
+			async () => {
+				if (await page.locator(NDV).isVisible()) await closeNdv(page);
+				// A full page load: the editor starts with nothing cached (node types, credentials).
+				await page.goto(`${url}/workflow/new`);
+				await page.locator(canvasAdd).waitFor({ timeout: 60_000 });
+				await searchPanel(page, canvasAdd, 'Sysevo');
+				await sysevoDetails(page);
+				await page.locator(PANEL).getByText('On call ended', { exact: true }).click();
+				await page.locator(`${TRIGGER_AGENTS} [data-test-id="rlc-input"]`).first().waitFor();
+				return 'Sysevo Trigger open';
+			},
+		);
 
 		if (triggerAdded)
-			await step("the trigger's agent list loads", async () => {
-				const field = page.locator(`${NDV} [data-test-id="parameter-input-agentIds"]`);
-				await page.waitForTimeout(1500);
-				let note = '';
-				// n8n asks for options once when the node opens; if that was before it filled in the
-				// credential, the field says so and its refresh icon loads the list.
-				if (
-					(await field.innerText().catch(() => '')).includes('Error fetching') ||
-					(
-						await field
-							.locator('input')
-							.getAttribute('placeholder')
-							.catch(() => '')
-					)?.includes('Error fetching')
-				) {
-					await field.hover();
-					await field
-						.locator(
-							'[data-test-id="parameter-options-container"], .el-input__suffix, [class*="refresh"]',
-						)
+			await step(
+				"the trigger's agent list shows the agents once the credential is in, without refresh",
+				async () => {
+					const credential = await chooseCredential(page);
+					const names = await triggerAgentNames(page);
+					await shot('11-trigger-agents');
+					for (const agent of AGENTS)
+						if (!names.includes(agent)) throw new Error(`agent list: ${JSON.stringify(names)}`);
+					await page.getByText(AGENTS[0], { exact: true }).last().click();
+					const chosen = await page
+						.locator(`${TRIGGER_AGENTS} [data-test-id="rlc-input"]`)
 						.first()
-						.click()
-						.catch(() => {});
-					note = ' (after the refresh icon)';
-				}
-				const names = await triggerAgentNames(page);
-				await shot('11-trigger-agents');
-				await page.keyboard.press('Escape');
-				for (const agent of AGENTS)
-					if (!names.includes(agent)) throw new Error(`agent list: ${JSON.stringify(names)}`);
-				return `${names.join(', ')}${note}`;
-			});
+						.inputValue();
+					if (chosen !== AGENTS[0]) throw new Error(`chosen agent shows as "${chosen}"`);
+					return `credential ${credential}; ${names.join(', ')}`;
+				},
+			);
 
 		if (triggerAdded)
 			await step('webhook mode shows the URL above and the payload template', async () => {
@@ -469,7 +471,7 @@ async function main() {
 					.first()
 					.innerText();
 				if (!/shown above/.test(notice)) throw new Error(`notice: ${notice}`);
-				if ((await page.locator(`${NDV} [data-test-id="parameter-input-agentIds"]`).count()) > 0)
+				if ((await page.locator(TRIGGER_AGENTS).count()) > 0)
 					throw new Error('the polling agent list is still shown in webhook mode');
 				await page.waitForTimeout(300);
 				await shot('12-trigger-webhook');

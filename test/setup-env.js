@@ -3,7 +3,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { leakDir, mirrorConsole } = require('./helpers/leaks');
+const { leakDir, mirrorConsole, noteRequiredKinds } = require('./helpers/leaks');
 
 process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'sysevo-n8n-'));
 
@@ -20,3 +20,7 @@ if (!process.env.N8N_LOG_OUTPUT) {
 
 // Key-leak check: every console call and stdout/stderr write goes to the leak dir too.
 mirrorConsole(console, process);
+
+// The artifact kinds this suite's jest project must record (jest.config.js); the teardown
+// requires every kind some suite of the run asked for.
+noteRequiredKinds(global.SYSEVO_LEAK_KINDS ?? []);

@@ -10,6 +10,7 @@ import * as call from './actions/call';
 import * as number from './actions/number';
 import { configuredOutputs } from './actions/outputs';
 import { router } from './actions/router';
+import { toolDescriptionProperties } from './actions/toolDescription';
 import { listSearch, loadOptions } from './methods';
 
 export class Sysevo implements INodeType {
@@ -36,6 +37,7 @@ export class Sysevo implements INodeType {
 			{ name: 'sysevoApi', required: true, displayOptions: { hide: { resource: ['number'] } } },
 		],
 		properties: [
+			...toolDescriptionProperties,
 			{
 				displayName: 'Resource',
 				name: 'resource',

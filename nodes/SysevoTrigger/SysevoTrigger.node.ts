@@ -16,6 +16,7 @@ import {
 } from 'n8n-workflow';
 
 import { properties } from './description';
+import { agentIdSearch } from '../Sysevo/methods/listSearch';
 import { getAgents } from './methods/loadOptions';
 import { pollRuns } from './poll/pollRuns';
 import { secretSetting } from './webhook/auth';
@@ -47,7 +48,9 @@ export class SysevoTrigger implements INodeType {
 		name: 'sysevoTrigger',
 		icon: { light: 'file:../../icons/sysevo.svg', dark: 'file:../../icons/sysevo.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 2: agents are picked from resource locators (see the Agents parameter in description.ts).
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["mode"] === "webhook" ? "Webhook" : "Polling" }}',
 		// n8n's node panel merges this trigger into the Sysevo node's entry and shows this text for
 		// both, so it names what each does.
@@ -80,6 +83,7 @@ export class SysevoTrigger implements INodeType {
 
 	methods = {
 		loadOptions: { getAgents },
+		listSearch: { agentIdSearch },
 		credentialTest: {
 			// Nothing to call: Sysevo sends the secret, so the test checks that it can be used.
 			async sysevoWebhookSecretTest(

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import {
+	agentIdLocator,
 	callSourcesFilter,
 	includeTranscriptOption,
 	outcomesFilter,
@@ -9,7 +10,6 @@ import {
 	sortedByName,
 } from '../Sysevo/shared/descriptions';
 
-const whenPolling = { show: { mode: ['polling'] } };
 const whenWebhook = { show: { mode: ['webhook'] } };
 
 export const DEFAULT_SECRET_HEADER = 'X-Sysevo-Secret';
@@ -120,7 +120,27 @@ export const properties: INodeProperties[] = [
 		required: true,
 		description:
 			'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		displayOptions: whenPolling,
+		displayOptions: { show: { '@version': [1], mode: ['polling'] } },
+	},
+	// Version 2: one agent list per row. n8n loads a resource locator's list when it is opened,
+	// with the credential chosen by then; version 1's multi-select loads once when the node opens,
+	// which in a freshly loaded editor can be before the credential is filled in.
+	{
+		displayName: 'Agents',
+		name: 'agents',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Agent',
+		default: { agent: [{ id: { __rl: true, mode: 'list', value: '' } }] },
+		description: 'The agents whose calls start the workflow',
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }], mode: ['polling'] } },
+		options: [
+			{
+				displayName: 'Agent',
+				name: 'agent',
+				values: [{ ...agentIdLocator, name: 'id', description: 'An agent whose calls to watch' }],
+			},
+		],
 	},
 	{
 		displayName:

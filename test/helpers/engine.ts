@@ -193,6 +193,11 @@ export interface RunOptions {
 	settings?: NodeSettings;
 	/** Defaults to 'exec-1'; executions that overlap need their own. */
 	executionId?: string;
+	/**
+	 * Input items of further runs of the node in the same execution, one list per run: how an AI
+	 * agent runs its tool node once per tool call.
+	 */
+	laterRuns?: IDataObject[][];
 }
 
 export interface RunResult {
@@ -201,6 +206,8 @@ export interface RunResult {
 	outputs: INodeExecutionData[][];
 	/** Items of the first output, as plain JSON. */
 	json: IDataObject[];
+	/** Items of the first output of every run of the node (the first run, then `laterRuns`). */
+	runs: IDataObject[][];
 	error?: Error & { httpCode?: string | null; description?: string | null; context?: IDataObject };
 }
 
@@ -228,9 +235,15 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		executionId,
 	);
 
-	const items = (options.items ?? [{}]).map((json) => ({ json }));
+	const inputs = [options.items ?? [{}], ...(options.laterRuns ?? [])];
 	const runData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node, data: { main: [items] }, source: null }] },
+		executionData: {
+			nodeExecutionStack: inputs.map((input) => ({
+				node,
+				data: { main: [input.map((json) => ({ json }))] },
+				source: null,
+			})),
+		},
 	});
 	let run: IRun;
 	try {
@@ -248,16 +261,18 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 			run: undefined as unknown as IRun,
 			outputs: [],
 			json: [],
+			runs: [],
 			error: error as RunResult['error'],
 		});
 	}
 
-	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
-	const outputs = (taskData?.data?.main ?? []).map((output) => output ?? []);
+	const tasks = run.data.resultData.runData[NODE_NAME] ?? [];
+	const outputs = (tasks[0]?.data?.main ?? []).map((output) => output ?? []);
 	return recorded({
 		run,
 		outputs,
 		json: (outputs[0] ?? []).map((item) => item.json),
+		runs: tasks.map((task) => (task.data?.main?.[0] ?? []).map((item) => item.json)),
 		error: run.data.resultData.error as RunResult['error'],
 	});
 }

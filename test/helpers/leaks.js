@@ -80,6 +80,25 @@ function append(file, artifacts) {
 	fs.appendFileSync(path.join(dir, `${file}-${process.pid}.jsonl`), lines);
 }
 
+const REQUIRED_PREFIX = 'required-';
+
+/** Notes, for the teardown, artifact kinds the run must record (one empty file per kind). */
+function noteRequiredKinds(kinds) {
+	const dir = leakDir();
+	if (!dir) return;
+	for (const kind of kinds) fs.writeFileSync(path.join(dir, `${REQUIRED_PREFIX}${kind}`), '');
+}
+
+/** The kinds noted by noteRequiredKinds during the run. */
+function requiredKinds(dir) {
+	if (!fs.existsSync(dir)) return [];
+	return fs
+		.readdirSync(dir)
+		.filter((file) => file.startsWith(REQUIRED_PREFIX))
+		.map((file) => file.slice(REQUIRED_PREFIX.length))
+		.sort();
+}
+
 /** Records one RunResult: each output item, the error, and each execution hint. */
 function recordRun(result) {
 	const artifacts = [];
@@ -238,9 +257,11 @@ module.exports = {
 	leakDir,
 	makeArtifactDir,
 	mirrorConsole,
+	noteRequiredKinds,
 	recordLog,
 	recordRun,
 	removeDir,
+	requiredKinds,
 	scanForLeaks,
 	secretVariants,
 	suiteSecrets,

@@ -50,6 +50,8 @@ describe('On Error → Continue (using error output)', () => {
 		expect(success[0].json.workflow_run_id).toEqual(expect.any(Number));
 		expect(failed).toHaveLength(1);
 		expect(pairedIndex(failed[0])).toBe(1);
+		// The row is the error alone, so n8n merges its input row into it on the Error output.
+		expect(Object.keys(failed[0].json)).toEqual(['error']);
 		expect(failed[0].json.error).toMatch(/country code/);
 		expect(dialled()).toEqual([GOOD]);
 	});

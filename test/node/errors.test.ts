@@ -79,7 +79,7 @@ describe('every API error reaches the user as a clear message with a next step',
 			'an unknown telephony configuration',
 			triggerParameters({ options: { telephonyConfigurationId: 999 } }),
 			'Not found: Telephony configuration not found',
-			'Telephony Configuration ID',
+			'Options → Telephony Configuration',
 		],
 		[
 			"another organisation's trigger",

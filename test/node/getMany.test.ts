@@ -164,19 +164,29 @@ describe('Get Many Runs', () => {
 		});
 	});
 
-	it('routes by outcome like Get Run', async () => {
+	it('routes by outcome like Get Run, every run to the output of its status', async () => {
 		await placeAndWait([OUTCOMES.answered.examplePhone, OUTCOMES.voicemail.examplePhone]);
+		const seeded = new Set<number>(Object.values(SEED.runs));
+		const placed = (phone: string) =>
+			sandbox.current.runs().find((run) => run.phone_number === phone && !seeded.has(run.id))!.id;
 		const { outputs } = await getMany({
 			filters: { callSources: ['api'] },
 			options: { routeByOutcome: true, fetchFullRuns: false },
 		});
-		expect(outputs).toHaveLength(6);
-		expect(new Set(outputs[0].map((item) => item.json.run_status))).toEqual(new Set(['completed']));
-		expect(new Set(outputs[1].map((item) => item.json.run_status))).toEqual(new Set(['voicemail']));
-		const phonesOf = (k: number) =>
-			outputs[k].map((item) => (item.json.initial_context as IDataObject).called_number);
-		expect(phonesOf(0)).toContain(OUTCOMES.answered.examplePhone);
-		expect(phonesOf(1)).toContain(OUTCOMES.voicemail.examplePhone);
+		// Completed, Voicemail, Not Connected, Failed (item errors only), Still Running, Not Called
+		// (skipped items only); newest first.
+		const R = SEED.runs;
+		expect(outputs.map((items) => items.map((item) => item.json.id))).toEqual([
+			[placed(OUTCOMES.answered.examplePhone), R.answered, R.answeredOlder],
+			[placed(OUTCOMES.voicemail.examplePhone), R.voicemail],
+			[R.busy, R.noAnswer, R.failedBeforeStart],
+			[],
+			[R.stuckInProgress],
+			[],
+		]);
+		expect(outputs.map((items) => [...new Set(items.map((item) => item.json.run_status))])).toEqual(
+			[['completed'], ['voicemail'], ['not_connected'], [], ['in_progress'], []],
+		);
 	});
 
 	it('refuses a phone number filter that is not a number, before any request', async () => {

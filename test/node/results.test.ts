@@ -25,6 +25,32 @@ async function callAndWait(phone: string, options: IDataObject = {}) {
 	});
 }
 
+/** Simplify's row for an answered call of the renewal agent, transcript included, in order. */
+const SUMMARY_COLUMNS = [
+	'workflow_run_id',
+	'workflow_run_name',
+	'workflow_id',
+	'phone_number',
+	'called_at',
+	'run_status',
+	'disposition',
+	'duration_seconds',
+	'cost_usd',
+	'recording_url',
+	'transcript',
+	'timed_out',
+	'outcome_settled',
+	'not_called_reason',
+	'not_called_detail',
+	'next_call_at',
+	'earlier_run_id',
+	'earlier_run_created_at',
+	'extracted_appointment_confirmed',
+	'extracted_call_summary',
+	'extracted_callback_requested',
+	'context_customer_name',
+];
+
 describe('Simplify: one stable row per call', () => {
 	it('gives 20 calls, some failing, identical keys in identical order', async () => {
 		const kinds = [
@@ -53,17 +79,7 @@ describe('Simplify: one stable row per call', () => {
 
 		const keys = Object.keys(json[0]);
 		for (const row of json) expect(Object.keys(row)).toEqual(keys);
-		expect(keys.slice(0, 9)).toEqual([
-			'workflow_run_id',
-			'workflow_run_name',
-			'workflow_id',
-			'phone_number',
-			'called_at',
-			'run_status',
-			'disposition',
-			'duration_seconds',
-			'cost_usd',
-		]);
+		expect(keys.slice(0, 9)).toEqual(SUMMARY_COLUMNS.slice(0, 9));
 		expect(keys).toEqual(
 			expect.arrayContaining([
 				'extracted_appointment_confirmed',
@@ -108,31 +124,31 @@ describe('Simplify: one stable row per call', () => {
 			);
 	});
 
-	it('takes the phone number from called_number and the cost in US dollars', async () => {
-		const { json } = await callAndWait(OUTCOMES.answered.examplePhone, { simplify: true });
+	it('has exactly the summary columns, the phone number from called_number and the cost in US dollars', async () => {
+		const { json } = await callAndWait(OUTCOMES.answered.examplePhone, {
+			simplify: true,
+			includeTranscript: true,
+		});
+		// QA results are written after the transcript, so they may or may not be there yet.
+		expect(Object.keys(json[0]).filter((key) => !key.startsWith('qa_'))).toEqual(SUMMARY_COLUMNS);
 		const run = sandbox.current
 			.runs()
 			.find((candidate) => candidate.id === json[0].workflow_run_id);
-		expect(json[0].phone_number).toBe(run!.initial_context!.called_number);
-		expect(json[0].cost_usd).toEqual(expect.any(Number));
-		expect(json[0].called_at).toBe(run!.created_at);
-	});
-
-	it('without Simplify keeps the raw run and names the trigger answer trigger_status', async () => {
-		const { json } = await callAndWait(OUTCOMES.answered.examplePhone);
 		expect(json[0]).toMatchObject({
-			trigger_status: 'initiated',
 			run_status: 'completed',
+			workflow_id: SEED.agents.renewal.id,
+			phone_number: run!.initial_context!.called_number,
+			called_at: run!.created_at,
 			cost_usd: expect.any(Number),
-			gathered_context: expect.any(Object),
+			transcript: expect.stringContaining('assistant: '),
 		});
-		expect(json[0]).not.toHaveProperty('status');
 	});
 });
 
 describe('Include Public Links', () => {
 	it('is on by default', async () => {
-		const { json } = await callAndWait(OUTCOMES.answered.examplePhone);
+		// The links come with the artifacts, which are waited for with a transcript asked for.
+		const { json } = await callAndWait(OUTCOMES.answered.examplePhone, { includeTranscript: true });
 		expect(json[0].recording_public_url).toEqual(expect.stringContaining('/public/download/'));
 	});
 
@@ -324,13 +340,18 @@ describe('Trigger Call options', () => {
 			unit: 'seconds over the old value',
 		},
 	])('spaces dials by Delay Between Calls $unit', async ({ options }) => {
+		// Four calls at once (Max Concurrent Calls defaults to 5): only the delay spaces them.
 		await runNode({
 			parameters: triggerParameters({ options }),
-			items: [0, 1, 2].map((i) => ({ phone: `+1415555${2680 + i}`, name: 'Jane' })),
+			items: [0, 1, 2, 3].map((i) => ({ phone: `+1415555${2680 + i}`, name: 'Jane' })),
 			credentials: credentialsFor(sandbox.current),
 		});
 		const at = triggerRequests(sandbox.current).map((request) => request.at);
-		expect(at).toHaveLength(3);
-		for (let k = 1; k < at.length; k++) expect(at[k] - at[k - 1]).toBeGreaterThanOrEqual(280);
+		expect(at).toHaveLength(4);
+		// Times are taken where the sandbox receives each request: a request that leaves late (the
+		// first does, n8n's HTTP client starts up on it) shortens the gap after it. 300 ms read in
+		// the wrong unit would give gaps of 0.3 ms, or of 300 s and a timeout.
+		const gaps = at.slice(1).map((time, k) => time - at[k]);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(200);
 	});
 });

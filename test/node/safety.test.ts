@@ -4,24 +4,12 @@ import { byTriggerPath, getRunParameters, triggerParameters } from './params';
 
 const sandbox = useSandbox();
 
-const ATTACKS = [
-	'../workflow/1',
-	'%2e%2e/',
-	'x?y=1',
-	'a/b',
-	' a b ',
-	'ａｂｃ',
-	'abc\u200b',
-	'a#b',
-	'..',
-	'a%2Fb',
-	'a\\b',
-	'\t',
-	'1 OR 1=1',
-];
-
+// Which values each check refuses is test/unit/identifiers.test.ts's (every one of
+// test/helpers/identifierAttacks.ts); here, that the node checks each identifier before sending.
 describe('identifiers cannot steer a request', () => {
-	it.each(ATTACKS)('trigger path %j is refused before any request', async (attack) => {
+	const attack = '../workflow/1';
+
+	it('a trigger path is refused before any request', async () => {
 		const { json } = await runNode({
 			parameters: byTriggerPath('={{ $json.trigger }}'),
 			items: [{ phone: '+14155552671', name: 'x', trigger: attack }],
@@ -32,7 +20,7 @@ describe('identifiers cannot steer a request', () => {
 		expect(sandbox.current.requests).toHaveLength(0);
 	});
 
-	it.each(ATTACKS)('workflow UUID %j is refused before any request', async (attack) => {
+	it('a workflow UUID is refused before any request', async () => {
 		const { json } = await runNode({
 			parameters: triggerParameters({
 				agent: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
@@ -45,7 +33,7 @@ describe('identifiers cannot steer a request', () => {
 		expect(sandbox.current.requests).toHaveLength(0);
 	});
 
-	it.each(ATTACKS)('run id %j is refused before any request', async (attack) => {
+	it('a run ID is refused before any request', async () => {
 		const { json } = await runNode({
 			parameters: getRunParameters(),
 			items: [{ workflow_id: 312, workflow_run_id: attack }],

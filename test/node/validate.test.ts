@@ -2,7 +2,7 @@ import { NodeHelpers, type INode } from 'n8n-workflow';
 
 import { Sysevo } from '../../nodes/Sysevo/Sysevo.node';
 import { runNode } from '../helpers/engine';
-import { useSandbox } from '../helpers/sandbox';
+import { credentialsFor, useSandbox } from '../helpers/sandbox';
 
 const sandbox = useSandbox();
 
@@ -23,8 +23,8 @@ describe('Validate Number', () => {
 		const { json, error } = await runNode({
 			parameters,
 			items,
-			// A credential that could not work: none is needed.
-			credentials: { apiKey: '', baseUrl: 'http://127.0.0.1:9/api/v1' },
+			// A working credential, so a request the operation sent would reach the sandbox and count.
+			credentials: credentialsFor(sandbox.current),
 		});
 		expect(error).toBeUndefined();
 		expect(json.map((row) => [row.name, row.valid, row.allowed, row.e164])).toEqual([

@@ -67,6 +67,8 @@ describe('the built package, loaded the way n8n loads a community package', () =
 				),
 			).toBe(true);
 			expect(packed.files).toContain('dist/nodes/Sysevo/Sysevo.node.js');
+			// The time-zone table is generated from libphonenumber's map (Apache-2.0).
+			expect(packed.files).toContain('dist/THIRD_PARTY_NOTICES.md');
 			// crypto is Node's own module (the trigger compares webhook secrets in constant time).
 			expect(packed.requiredModules).toEqual(['crypto', 'n8n-workflow']);
 			const manifest = (await import(`${packed.packageDir}/package.json`)) as {

@@ -5,6 +5,7 @@ import {
 	contextFromJson,
 	MAX_CONTEXT_BYTES,
 } from '../../nodes/Sysevo/helpers/context';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
 const KEYS = [
@@ -90,7 +91,7 @@ describe('contextFromJson', () => {
 					}
 				}
 			}),
-			{ numRuns: 3000 },
+			{ numRuns: propertyRuns(3000) },
 		);
 	});
 
@@ -110,7 +111,7 @@ describe('contextFromJson', () => {
 						reason: expect.stringContaining('not valid JSON'),
 					});
 			}),
-			{ numRuns: 2000 },
+			{ numRuns: propertyRuns(2000) },
 		);
 	});
 
@@ -131,7 +132,7 @@ describe('contextFromJson', () => {
 						);
 				},
 			),
-			{ numRuns: 300 },
+			{ numRuns: propertyRuns(300) },
 		);
 	});
 
@@ -208,7 +209,7 @@ describe('contextFromEntries', () => {
 					),
 				);
 			}),
-			{ numRuns: 3000 },
+			{ numRuns: propertyRuns(3000) },
 		);
 	});
 
@@ -232,7 +233,7 @@ describe('contextFromEntries', () => {
 					expect(() => contextFromJson(list[0]?.value)).not.toThrow();
 				},
 			),
-			{ numRuns: 1000 },
+			{ numRuns: propertyRuns(1000) },
 		);
 	});
 
@@ -255,7 +256,7 @@ describe('contextFromEntries', () => {
 					});
 				},
 			),
-			{ numRuns: 100 },
+			{ numRuns: propertyRuns(100) },
 		);
 	});
 });

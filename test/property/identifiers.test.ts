@@ -5,6 +5,7 @@ import {
 	checkTriggerPath,
 	checkWorkflowUuid,
 } from '../../nodes/Sysevo/helpers/identifiers';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const BASE = 'http://h/api/v1/public/agent/';
 const BASE_SEGMENTS = new URL(BASE).pathname.split('/').slice(0, -1);
@@ -167,7 +168,7 @@ describe('an accepted identifier can only ever be one plain path segment', () =>
 				expect(check.value).toBe((input as string).trim());
 				expectOneSegment(check.value);
 			}),
-			{ numRuns: 5000 },
+			{ numRuns: propertyRuns(5000) },
 		);
 	});
 
@@ -185,7 +186,7 @@ describe('an accepted identifier can only ever be one plain path segment', () =>
 				);
 				expectOneSegment(check.value);
 			}),
-			{ numRuns: 5000 },
+			{ numRuns: propertyRuns(5000) },
 		);
 	});
 
@@ -201,7 +202,7 @@ describe('an accepted identifier can only ever be one plain path segment', () =>
 				expect(check.value).toBe(Number(String(input).trim()));
 				expectOneSegment(String(check.value));
 			}),
-			{ numRuns: 5000 },
+			{ numRuns: propertyRuns(5000) },
 		);
 	});
 
@@ -220,7 +221,7 @@ describe('an accepted identifier can only ever be one plain path segment', () =>
 					expect(checkTriggerPath(input).valid).toBe(false);
 				}
 			}),
-			{ numRuns: 3000 },
+			{ numRuns: propertyRuns(3000) },
 		);
 	});
 });

@@ -8,6 +8,7 @@ import {
 } from 'libphonenumber-js/max';
 
 import { checkPhoneNumber } from '../../nodes/Sysevo/helpers/phone';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const COUNTRIES = getCountries();
@@ -99,7 +100,7 @@ describe('checkPhoneNumber, for any input', () => {
 				if (result.valid) expect(result.e164).toMatch(E164);
 				else expect(result.reason.length).toBeGreaterThan(0);
 			}),
-			{ numRuns: 3000 },
+			{ numRuns: propertyRuns(3000) },
 		);
 	});
 
@@ -114,7 +115,7 @@ describe('checkPhoneNumber, for any input', () => {
 					e164: result.e164,
 				});
 			}),
-			{ numRuns: 3000 },
+			{ numRuns: propertyRuns(3000) },
 		);
 	});
 
@@ -125,7 +126,7 @@ describe('checkPhoneNumber, for any input', () => {
 				const theirs = isValidPhoneNumber(input.trim(), country as CountryCode | undefined);
 				expect({ input, country, valid: ours }).toEqual({ input, country, valid: theirs });
 			}),
-			{ numRuns: 3000 },
+			{ numRuns: propertyRuns(3000) },
 		);
 	});
 });
@@ -179,7 +180,7 @@ describe('national formats of real numbers', () => {
 					result: { valid: true, e164 },
 				});
 			}),
-			{ numRuns: 2000 },
+			{ numRuns: propertyRuns(2000) },
 		);
 	});
 
@@ -191,7 +192,7 @@ describe('national formats of real numbers', () => {
 					e164: sample.number.number,
 				});
 			}),
-			{ numRuns: 1000 },
+			{ numRuns: propertyRuns(1000) },
 		);
 	});
 });

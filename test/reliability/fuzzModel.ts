@@ -13,6 +13,7 @@ import {
 	type Sandbox,
 } from '../../sandbox';
 import { runNode, type RunResult } from '../helpers/engine';
+import { IDENTIFIER_ATTACKS } from '../helpers/identifierAttacks';
 
 export const KEYS = [SEED.apiKey, SEED.otherOrgApiKey, SEED.archivedApiKey];
 const KEY_FORMS = KEYS.flatMap((key) => [
@@ -40,42 +41,17 @@ const GOOD_PATHS = [
 	SEED.otherOrgAgent.triggerPath,
 ];
 
-/** Identifier attacks: traversal, separators, encodings, look-alikes, invisibles. */
+/** Identifier attacks: the shared list, plus empty values, object keys and seed look-alikes. */
 export const ATTACKS = [
-	'../workflow/1',
-	'..',
-	'%2e%2e/',
-	'%2e%2e%2fworkflow',
-	'x?y=1',
-	'a/b',
-	'a#b',
-	'a%2Fb',
-	'a\\b',
-	' a b ',
-	'\t',
+	...IDENTIFIER_ATTACKS,
 	'',
 	' ',
-	'ａｂｃ',
-	'abc\u200b',
-	'\u200b',
-	'abc\u202e',
-	'1 OR 1=1',
-	'workflow/../../admin',
-	'//evil.example/x',
-	'http://evil.example',
 	`${A.renewal.workflowUuid}/../x`,
 	`${A.renewal.workflowUuid}?`,
 	`${A.renewal.triggerPath}#`,
 	'a'.repeat(37),
 	'__proto__',
 	'constructor',
-	'%00',
-	'a\u0000b',
-	'😀',
-	'é',
-	'İ',
-	'\uff0e\uff0e\uff0f',
-	'test/workflow/x',
 ];
 
 const PART = fc.constantFrom(

@@ -1,4 +1,6 @@
-import type { INode } from 'n8n-workflow';
+import type { INode, INodeProperties } from 'n8n-workflow';
+
+import { SysevoTrigger } from '../../nodes/SysevoTrigger/SysevoTrigger.node';
 
 import { getAgents } from '../../nodes/SysevoTrigger/methods/loadOptions';
 import { loadOptionsContext } from '../helpers/engine';
@@ -23,5 +25,32 @@ describe("the Sysevo Trigger's agent list", () => {
 		delete (context as unknown as { node: INode }).node.credentials;
 		await expect(getAgents.call(context)).rejects.toThrow('Select a Sysevo credential first');
 		expect(sandbox.current.requests).toHaveLength(0);
+	});
+
+	describe('version 2 (the default for new nodes)', () => {
+		const trigger = new SysevoTrigger();
+		const property = (name: string) =>
+			trigger.description.properties.find((candidate) => candidate.name === name);
+
+		it('picks agents with resource locators whose list the node lists by numeric id', async () => {
+			expect(trigger.description.version).toEqual([1, 2]);
+			expect(trigger.description.defaultVersion).toBe(2);
+			expect(property('agentIds')?.displayOptions?.show?.['@version']).toEqual([1]);
+			const agents = property('agents');
+			expect(agents?.displayOptions?.show?.['@version']).toEqual([{ _cnd: { gte: 2 } }]);
+			const [locator] = (agents?.options?.[0] as { values: INodeProperties[] }).values;
+			const listMode = locator.modes?.find((mode) => mode.type === 'list');
+			const method = listMode?.typeOptions?.searchListMethod ?? '';
+			expect(Object.keys(trigger.methods.listSearch)).toEqual([method]);
+
+			const { results } = await trigger.methods.listSearch[method as 'agentIdSearch'].call(
+				loadOptionsContext(credentialsFor(sandbox.current)),
+			);
+			expect(results).toContainEqual({
+				name: SEED.agents.renewal.name,
+				value: String(SEED.agents.renewal.id),
+			});
+			expect(results.map((result) => result.name)).not.toContain(SEED.agents.archived.name);
+		});
 	});
 });

@@ -8,6 +8,7 @@ import {
 	type RunListItem,
 	type RunSource,
 } from '../../nodes/SysevoTrigger/poll/cursor';
+import { propertyRuns } from '../helpers/propertyRuns';
 
 /**
  * A model of the list-runs API over simulated time: runs become visible a little after their
@@ -166,7 +167,7 @@ describe('the polling cursor, against a model of the API', () => {
 					expect([...emitted].sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
 				},
 			),
-			{ numRuns: 500 },
+			{ numRuns: propertyRuns(500) },
 		);
 	});
 

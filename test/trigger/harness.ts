@@ -36,12 +36,19 @@ export function triggerParameters(overrides: INodeParameters = {}): INodeParamet
 	};
 }
 
-function triggerNode(parameters: INodeParameters): INode {
+/** Version 2's Agents parameter: one row per agent, each a resource locator value. */
+export function agentRows(
+	...agents: Array<{ mode: 'list' | 'id'; value: string }>
+): INodeParameters {
+	return { agent: agents.map((agent) => ({ id: { __rl: true, ...agent } })) };
+}
+
+function triggerNode(parameters: INodeParameters, typeVersion: number): INode {
 	return {
 		id: 'c4b2e6d3-0000-4000-8000-000000000002',
 		name: TRIGGER_NAME,
 		type: TRIGGER_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters,
 		webhookId: '9f3c1a2b-0000-4000-8000-000000000003',
@@ -84,8 +91,9 @@ export class PollingTrigger {
 		private readonly credentials: TestCredentials,
 		/** The node type under test: the source by default, or one loaded from the built package. */
 		private readonly trigger: INodeType = new SysevoTrigger(),
+		typeVersion = 1,
 	) {
-		this.node = triggerNode(triggerParameters(parameters));
+		this.node = triggerNode(triggerParameters(parameters), typeVersion);
 		this.workflow = workflowOf(this.node, {}, trigger);
 	}
 
@@ -138,7 +146,7 @@ export async function webhookTrigger(
 	parameters: INodeParameters,
 	{ credential, mode = 'webhook', startFails = () => false }: WebhookTriggerOptions = {},
 ) {
-	const node = triggerNode(triggerParameters({ mode: 'webhook', ...parameters }));
+	const node = triggerNode(triggerParameters({ mode: 'webhook', ...parameters }), 1);
 	if (credential)
 		node.credentials = {
 			...node.credentials,

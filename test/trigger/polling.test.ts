@@ -1,5 +1,6 @@
 import { credentialsFor, SEED, useSandbox } from '../helpers/sandbox';
 import {
+	agentRows,
 	allCompleted,
 	idsOf,
 	PHONES,
@@ -298,6 +299,51 @@ describe('Sysevo Trigger, polling', () => {
 	it('asks for an agent when none is chosen', async () => {
 		const { error } = await trigger({ agentIds: [] }).poll();
 		expect(error?.message).toBe('Choose at least one agent to watch');
+	});
+
+	describe('version 2: agents picked in rows', () => {
+		const version2 = (parameters = {}) =>
+			new PollingTrigger(parameters, credentialsFor(sandbox.current), undefined, 2);
+		const listedAgents = () =>
+			sandbox.current.requests.flatMap(
+				(request) => /\/workflow\/(\d+)\/runs$/.exec(request.path)?.[1] ?? [],
+			);
+
+		it("polls the agents of the rows, chosen from the list or typed, and ignores version 1's parameter", async () => {
+			sandbox.current.clearRequests();
+			const polling = version2({
+				agentIds: [String(SEED.agents.appointment.id)],
+				agents: agentRows(
+					{ mode: 'list', value: String(SEED.agents.renewal.id) },
+					{ mode: 'id', value: ` ${SEED.agents.leadQualifier.id} ` },
+				),
+			});
+			expectNoError(await polling.poll());
+			expect([...new Set(listedAgents())].sort()).toEqual(
+				[String(SEED.agents.renewal.id), String(SEED.agents.leadQualifier.id)].sort(),
+			);
+
+			const test = expectNoError(await polling.poll('manual'));
+			expect(test.items[0]).toMatchObject({
+				id: SEED.runs.answered,
+				workflow_id: SEED.agents.renewal.id,
+			});
+		});
+
+		it('asks for an agent under Agents when no row names one', async () => {
+			for (const agents of [{}, agentRows({ mode: 'list', value: '' })]) {
+				const { error } = await version2({ agents }).poll();
+				expect(error?.message).toBe('Choose at least one agent to watch');
+				expect(error?.description).toContain('"Agents"');
+			}
+		});
+
+		it('refuses an agent ID that is not a whole number before asking Sysevo', async () => {
+			sandbox.current.clearRequests();
+			const { error } = await version2({ agents: agentRows({ mode: 'id', value: '31/2' }) }).poll();
+			expect(error?.message).toMatch(/agent ID/);
+			expect(sandbox.current.requests).toEqual([]);
+		});
 	});
 
 	it('does nothing in webhook mode', async () => {

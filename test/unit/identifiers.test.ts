@@ -3,22 +3,7 @@ import {
 	checkTriggerPath,
 	checkWorkflowUuid,
 } from '../../nodes/Sysevo/helpers/identifiers';
-
-const ATTACKS = [
-	'../workflow/1',
-	'%2e%2e/',
-	'x?y=1',
-	'a/b',
-	'a b',
-	'ａｂｃ',
-	'abc\u200b',
-	'a#b',
-	'..',
-	'.',
-	'a\\b',
-	'a%2Fb',
-	'\n',
-];
+import { IDENTIFIER_ATTACKS } from '../helpers/identifierAttacks';
 
 describe('checkWorkflowUuid', () => {
 	it('accepts a UUID, trimmed and lower-cased', () => {
@@ -28,7 +13,7 @@ describe('checkWorkflowUuid', () => {
 		});
 	});
 
-	it.each([...ATTACKS, '', undefined, 42, '0b6f9c1e7a2d4f0e9a551c2b3d4e5f60'])(
+	it.each([...IDENTIFIER_ATTACKS, '', undefined, 42, '0b6f9c1e7a2d4f0e9a551c2b3d4e5f60'])(
 		'rejects %p',
 		(value) => {
 			const result = checkWorkflowUuid(value);
@@ -48,7 +33,7 @@ describe('checkTriggerPath', () => {
 		expect(checkTriggerPath(path)).toEqual({ valid: true, value: path });
 	});
 
-	it.each([...ATTACKS, 'A'.repeat(37), '', null])('rejects %p', (value) => {
+	it.each([...IDENTIFIER_ATTACKS, 'A'.repeat(37), '', null])('rejects %p', (value) => {
 		const result = checkTriggerPath(value);
 		expect(result.valid).toBe(false);
 		expect(result.valid ? '' : result.reason).toContain('letters, digits');
@@ -65,6 +50,7 @@ describe('checkPositiveInteger', () => {
 	});
 
 	it.each([
+		...IDENTIFIER_ATTACKS,
 		0,
 		-1,
 		1.5,

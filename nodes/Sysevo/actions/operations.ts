@@ -6,6 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import type { CallSession, Lane } from '../calling/session';
+import type { OutputRow } from '../shared/runOutput';
 import * as call from './call';
 import * as number from './number';
 
@@ -20,11 +21,10 @@ export interface Operation {
 	 */
 	failedItemFields?(this: IExecuteFunctions, i: number, error: Error): IDataObject;
 	/**
-	 * Shapes the whole execution's output once every item has finished: success and error rows in
-	 * input order (an error row carries `error` on the item). Returns one item for each item given,
-	 * in the same order.
+	 * Shapes the whole execution's output once every item has finished: its rows in input order,
+	 * each marked failed or not. Returns one row for each row given, in the same order.
 	 */
-	finalize?(this: IExecuteFunctions, items: INodeExecutionData[]): INodeExecutionData[];
+	finalize?(this: IExecuteFunctions, rows: OutputRow[]): OutputRow[];
 }
 
 const OPERATIONS: Record<string, Record<string, Operation>> = {

@@ -9,18 +9,25 @@ import {
 import { runPool } from '../calling/pool';
 import { CallSession, type PacingOptions } from '../calling/session';
 import { operationOf, type Operation } from './operations';
+import { errorText, type OutputRow } from '../shared/runOutput';
 import { configuredOutputs, outputIndexFor } from './outputs';
 
 /**
- * A failed item's row: what the item was about and the error, with the error also on the item
- * (`error`), which marks the row as failed until the router hands it to n8n.
+ * A failed item's row. With On Error → "Continue (using error output)" it is `{ error }` alone, the
+ * message with what to do next: n8n moves such an item to the Error output and merges its input
+ * row into it (n8n-core `WorkflowExecute.handleNodeErrorOutput`). An item carrying `error` would
+ * move too, but n8n then reduces its JSON to the bare message, input fields lost
+ * (`normalizeNodeErrors`, after the move, on both lines). With any other setting the row keeps
+ * what the item was about next to the error, and stays on the node's outputs.
  */
 function errorItem(
 	context: IExecuteFunctions,
 	operation: Operation,
 	error: NodeApiError | NodeOperationError,
 	i: number,
+	toErrorOutput: boolean,
 ): INodeExecutionData {
+	if (toErrorOutput) return { json: { error: errorText(error) }, pairedItem: { item: i } };
 	const { description, httpCode } = error as {
 		description?: string | null;
 		httpCode?: string | null;
@@ -38,7 +45,6 @@ function errorItem(
 			...(description ? { description } : {}),
 			...(httpCode ? { http_code: httpCode } : {}),
 		},
-		error,
 		pairedItem: { item: i },
 	};
 }
@@ -95,7 +101,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const operation = operationOf(this);
 	const session = new CallSession(this, this.getNodeParameter('options', 0, {}) as PacingOptions);
-	const continueOnFail = this.continueOnFail();
+	// As an AI tool a failed item is a result the model reads and acts on; n8n 1.x would fail the
+	// whole execution on a thrown error (docs/ai-agent.md).
+	const continueOnFail = session.asTool || this.continueOnFail();
 
 	const results = await runPool(
 		items.length,
@@ -116,29 +124,35 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (firstRealFailure && !continueOnFail)
 		throw asNodeError(this, firstRealFailure.error, firstRealFailure.i);
 
-	const outputConfiguration = configuredOutputs({
-		operation: this.getNodeParameter('operation', 0) as string,
-		waitForCompletion: this.getNodeParameter('waitForCompletion', 0, false) as boolean,
-		options: this.getNodeParameter('options', 0, {}) as { routeByOutcome?: boolean },
-	});
-	const produced: INodeExecutionData[] = [];
+	// n8n hands an AI agent the first output only: as a tool every item stays on it.
+	const outputConfiguration = session.asTool
+		? [{ type: 'main' as const }]
+		: configuredOutputs({
+				operation: this.getNodeParameter('operation', 0) as string,
+				waitForCompletion: this.getNodeParameter('waitForCompletion', 0, false) as boolean,
+				options: this.getNodeParameter('options', 0, {}) as { routeByOutcome?: boolean },
+			});
+	// An AI tool has no Error output: the model reads the row.
+	const toErrorOutput = !session.asTool && this.getNode().onError === 'continueErrorOutput';
+	const rows: OutputRow[] = [];
 	for (const [i, result] of results.entries()) {
 		if (!result) continue;
-		if (result.ok) produced.push(...result.value);
-		else produced.push(errorItem(this, operation, asNodeError(this, result.error, i), i));
+		if (result.ok) rows.push(...result.value.map((item) => ({ item, failed: false })));
+		else
+			rows.push({
+				item: errorItem(this, operation, asNodeError(this, result.error, i), i, toErrorOutput),
+				failed: true,
+			});
 	}
-	const shaped = operation.finalize ? operation.finalize.call(this, produced) : produced;
+	// A row bound for the Error output must stay `{ error }` alone (see errorItem): not shaped.
+	const shapeable = rows.filter((row) => !(toErrorOutput && row.failed));
+	const shaped = operation.finalize ? operation.finalize.call(this, shapeable) : shapeable;
+	let next = 0;
+	const final = rows.map((row) => (toErrorOutput && row.failed ? row : shaped[next++]));
 
-	// n8n moves an item to the Error output (On Error → "Continue (using error output)") only when
-	// the item has `error`, or its JSON holds nothing but error fields: this row names its customer
-	// (n8n-core `WorkflowExecute.handleNodeErrorOutput`). n8n 2.x also reduces the JSON of an item
-	// with `error` to the message (`normalizeNodeErrors`), so with any other setting the row keeps
-	// its fields and no `error` on the item.
-	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 	const outputs: INodeExecutionData[][] = outputConfiguration.map(() => []);
-	for (const item of shaped) {
-		const status = item.error ? 'failed' : item.json.run_status;
-		if (!toErrorOutput) delete item.error;
+	for (const { item, failed } of final) {
+		const status = failed ? 'failed' : item.json.run_status;
 		outputs[outputIndexFor(outputConfiguration, status)].push(item);
 	}
 	addHints(this, outputs.flat());

@@ -37,10 +37,24 @@ export type LedgerEntry =
 	| { state: 'done'; placed?: IDataObject; json: IDataObject };
 
 interface Bucket {
+	/** The execution and node this run of the node belongs to (a key of `nodeCalls`). */
+	nodeKey: string;
 	entries: Map<string, LedgerEntry>;
 	keptChars: number;
 	lastUsed: number;
 	itemsInProgress: number;
+}
+
+/**
+ * What one node dialled in one execution across all its runs: an AI agent's tool calls are runs
+ * of the tool node in the same execution, each with its own bucket.
+ */
+interface NodeCalls {
+	dials: number;
+	/** Calls holding one of the dials (bucket key + call key), so a send that placed nothing gives it back. */
+	holders: Set<string>;
+	/** The first call to each agent and number: where its ledger entry lives. */
+	firstCalls: Map<string, { bucketKey: string; callKey: string }>;
 }
 
 /** Most items held for running executions in one n8n process. */
@@ -51,6 +65,7 @@ const MAX_KEPT_RESULT_CHARS = 50_000_000;
 const IDLE_TTL_MS = 60 * 60 * 1000;
 
 const buckets = new Map<string, Bucket>();
+const nodeCalls = new Map<string, NodeCalls>();
 let entryCount = 0;
 let keptChars = 0;
 
@@ -68,6 +83,8 @@ function dropBucket(key: string): void {
 	entryCount -= bucket.entries.size;
 	keptChars -= bucket.keptChars;
 	buckets.delete(key);
+	if (![...buckets.values()].some((other) => other.nodeKey === bucket.nodeKey))
+		nodeCalls.delete(bucket.nodeKey);
 }
 
 function sweepIdle(now: number): void {
@@ -107,6 +124,10 @@ function callKeyOf(call: ItemCall): string {
 	return `${call.itemIndex}\u0000${call.e164}\u0000${call.agent}`;
 }
 
+function numberKeyOf(call: ItemCall): string {
+	return `${call.e164}\u0000${call.agent}`;
+}
+
 /**
  * The dial ledger of one run of the node in one execution. When n8n runs the node again for the
  * same items (Retry On Fail), an item already dialled gets its earlier result, an item whose
@@ -115,14 +136,17 @@ function callKeyOf(call: ItemCall): string {
  */
 export class DialLedger {
 	private readonly key: string;
+	private readonly nodeKey: string;
 
 	constructor(private readonly context: IExecuteFunctions) {
 		const node = context.getNode();
-		this.key = `${executionKeyOf(context)}\u0000${node.name}\u0000${runIndexOf(context)}`;
+		this.nodeKey = `${executionKeyOf(context)}\u0000${node.name}`;
+		this.key = `${this.nodeKey}\u0000${runIndexOf(context)}`;
 		const now = Date.now();
 		sweepIdle(now);
 		if (!buckets.has(this.key)) {
 			buckets.set(this.key, {
+				nodeKey: this.nodeKey,
 				entries: new Map(),
 				keptChars: 0,
 				lastUsed: now,
@@ -167,6 +191,36 @@ export class DialLedger {
 			);
 		}
 		this.set(call, { state: 'sending' });
+		const calls = this.nodeCalls();
+		const numberKey = numberKeyOf(call);
+		if (!calls.firstCalls.has(numberKey))
+			calls.firstCalls.set(numberKey, { bucketKey: this.key, callKey: callKeyOf(call) });
+	}
+
+	/**
+	 * Takes one of the node's dials in this execution, counted across its runs and items; false when
+	 * `limit` dials are taken already. A call never sent gives it back (`giveBackUnsentDial`).
+	 */
+	takeDial(call: ItemCall, limit: number | undefined): boolean {
+		const calls = this.nodeCalls();
+		const holder = `${this.key}\u0000${callKeyOf(call)}`;
+		if (calls.holders.has(holder)) return true;
+		if (limit !== undefined && calls.dials >= limit) return false;
+		calls.dials += 1;
+		calls.holders.add(holder);
+		return true;
+	}
+
+	/**
+	 * The entry of the first call this node made to the call's number and agent in any of its runs
+	 * in this execution, unless that is this very call.
+	 */
+	firstCallTo(call: ItemCall): LedgerEntry | undefined {
+		const first = nodeCalls.get(this.nodeKey)?.firstCalls.get(numberKeyOf(call));
+		if (!first || (first.bucketKey === this.key && first.callKey === callKeyOf(call)))
+			return undefined;
+		const entry = buckets.get(first.bucketKey)?.entries.get(first.callKey);
+		return entry ? deepCopy(entry) : undefined;
 	}
 
 	/** The send failed with an answer that says no call was placed: the item may be dialled again. */
@@ -176,6 +230,18 @@ export class DialLedger {
 		if (bucket?.entries.get(key)?.state !== 'sending') return;
 		bucket.entries.delete(key);
 		entryCount -= 1;
+		const first = nodeCalls.get(this.nodeKey)?.firstCalls.get(numberKeyOf(call));
+		if (first?.bucketKey === this.key && first.callKey === key)
+			nodeCalls.get(this.nodeKey)?.firstCalls.delete(numberKeyOf(call));
+	}
+
+	/** Gives back the dial `takeDial` gave this call when no trigger was sent for it after all. */
+	giveBackUnsentDial(call: ItemCall): void {
+		const calls = nodeCalls.get(this.nodeKey);
+		const entry = buckets.get(this.key)?.entries.get(callKeyOf(call));
+		// A result without a placed call (not dialled after all, e.g. outside calling hours) sent nothing.
+		if (entry && !(entry.state === 'done' && !entry.placed)) return;
+		if (calls?.holders.delete(`${this.key}\u0000${callKeyOf(call)}`)) calls.dials -= 1;
 	}
 
 	mayHaveDialed(call: ItemCall, error: MayHaveDialedError): void {
@@ -215,11 +281,27 @@ export class DialLedger {
 		});
 	}
 
+	private nodeCalls(): NodeCalls {
+		this.bucket();
+		let calls = nodeCalls.get(this.nodeKey);
+		if (!calls) {
+			calls = { dials: 0, holders: new Set(), firstCalls: new Map() };
+			nodeCalls.set(this.nodeKey, calls);
+		}
+		return calls;
+	}
+
 	private bucket(): Bucket {
 		let bucket = buckets.get(this.key);
 		if (!bucket) {
 			// Swept while idle or ended with its execution: start an empty one.
-			bucket = { entries: new Map(), keptChars: 0, lastUsed: Date.now(), itemsInProgress: 0 };
+			bucket = {
+				nodeKey: this.nodeKey,
+				entries: new Map(),
+				keptChars: 0,
+				lastUsed: Date.now(),
+				itemsInProgress: 0,
+			};
 			buckets.set(this.key, bucket);
 		}
 		bucket.lastUsed = Date.now();

@@ -8,17 +8,20 @@ import {
 } from 'n8n-workflow';
 
 import type { TriggerPlan } from '../actions/call/triggerPlan';
+import { callingStateOf, type CallingState } from '../helpers/callingHours';
+import { now } from '../helpers/clock';
 import { MAY_HAVE_DIALED } from '../helpers/errors';
 import { checkPositiveInteger } from '../helpers/identifiers';
+import { contextColumns } from '../helpers/runSummary';
 import { settled } from '../helpers/settled';
 import { runItem } from '../shared/runOutput';
 import { apiBaseUrl, MayHaveDialedError } from '../transport';
 import { triggerCall } from '../transport/api';
 import { earlierCallFields, type EarlierCall } from './callHistory';
-import type { ItemCall } from './ledger';
+import type { ItemCall, LedgerEntry } from './ledger';
 import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from './rateLimit';
 import { notCalledRow } from './notCalled';
-import type { CallSession, CallSlot } from './session';
+import type { CallSession, CallSlot, NotDialled } from './session';
 import { waitForCallEnd, waitForOutcome, waitSettingsOf } from './waitForRun';
 
 async function dial(
@@ -201,6 +204,62 @@ function earlierCallOf(i: number, json: IDataObject | undefined): EarlierCall {
 	};
 }
 
+/** The item's calling-hours state when Options → Calling Hours keeps it from being dialled now. */
+function outsideCallingHours(plan: TriggerPlan): CallingState | undefined {
+	if (plan.callingHours.mode === 'anytime') return undefined;
+	const state = callingStateOf(plan.callingHours, plan.recipient, now().getTime());
+	return state.callableNow ? undefined : state;
+}
+
+/** Why an earlier try of this node did not dial an item, for the execution hints. */
+function notDialledWhy(json: IDataObject): NotDialled {
+	const reason = json.not_called_reason;
+	return reason === 'outside_calling_hours' || reason === 'time_zone_unknown'
+		? 'outsideCallingHours'
+		: 'skippedRecent';
+}
+
+/** One sentence on why a number is not dialled under its calling hours, and what next. */
+function callingHoursDetail(e164: string, state: CallingState): string {
+	if (state.zones.length === 0) {
+		return `The time zone of ${e164} cannot be told from the number, so it is not dialled under Options → Calling Hours.`;
+	}
+	if (state.nextCallAt === null) {
+		return `${e164} may be in any of ${state.zones.length} time zones (${state.zones.join(', ')}), which share no moment inside Options → Calling Hours in the next days, so it is not dialled.`;
+	}
+	return `It is ${state.localTime} where ${e164} is (${state.zones.join(', ')}), outside Options → Calling Hours; its window opens at ${state.nextCallAt}.`;
+}
+
+/** The row of an item not dialled because of its calling hours; no request was sent for it. */
+function notCalledForHours(
+	session: CallSession,
+	i: number,
+	plan: TriggerPlan,
+	call: ItemCall,
+	state: CallingState,
+): INodeExecutionData {
+	const initialContext = plan.body.initial_context;
+	const json = notCalledRow(
+		plan.e164,
+		{
+			reason: state.reason ?? 'outside_calling_hours',
+			detail: callingHoursDetail(plan.e164, state),
+			nextCallAt: state.nextCallAt,
+		},
+		{
+			recipient_time_zones: state.zones,
+			recipient_local_time: state.localTime,
+			draft: plan.draft,
+			initial_context: initialContext,
+			// Simplify keeps context_ columns, so a loop back to this node still has the context.
+			...(plan.options.simplify ? contextColumns(initialContext) : {}),
+		},
+	);
+	session.ledger.done(call, json);
+	session.noteNotDialled('outsideCallingHours');
+	return { json, pairedItem: { item: i } };
+}
+
 /** Dials the item (or, on a retry, takes the call an earlier try placed) and shapes its result. */
 async function callAndWait(
 	context: IExecuteFunctions,
@@ -216,6 +275,12 @@ async function callAndWait(
 	try {
 		let placed = placedBefore;
 		if (!placed) {
+			// Checked again once the slot is held: the wait for it may have taken the window's end.
+			const outside = outsideCallingHours(plan);
+			if (outside) {
+				settle(undefined);
+				return notCalledForHours(session, i, plan, call, outside);
+			}
 			session.ledger.sending(call);
 			const sent = await settled(dial(context, i, session, plan));
 			if (!sent.ok) {
@@ -250,8 +315,28 @@ async function callAndWait(
 }
 
 /**
+ * An AI agent asked for a number this node already called in this execution (a model repeating
+ * itself): the first call's result, or its error when that call may have been placed.
+ */
+function repeatedCall(
+	context: IExecuteFunctions,
+	i: number,
+	e164: string,
+	first: LedgerEntry,
+): INodeExecutionData {
+	if (first.state === 'done') return { json: first.json, pairedItem: { item: i } };
+	if (first.state === 'placed') return { json: first.placed, pairedItem: { item: i } };
+	throw new MayHaveDialedError(context.getNode(), {} as JsonObject, {
+		message: `${e164} was already called in this execution and is not dialled again`,
+		description: `An earlier tool call of this execution sent the call to ${e164}; ${first.state === 'sending' ? 'it is still going out' : 'it may have been placed'}. Do not call this number again.`,
+		itemIndex: i,
+	});
+}
+
+/**
  * Places item i's call once: the dial ledger answers first when n8n runs the node again in the
- * same execution, then Skip If Called Within, then the call itself (and the wait, when asked).
+ * same execution, then Calling Hours (no request), then Skip If Called Within, then the call
+ * itself (and the wait, when asked).
  */
 export async function placeCall(
 	this: IExecuteFunctions,
@@ -268,7 +353,7 @@ export async function placeCall(
 	try {
 		const earlier = ledger.lookup(call);
 		if (earlier?.state === 'done') {
-			session.noteNotDialled(earlier.placed ? 'ledgerResult' : 'skippedRecent');
+			session.noteNotDialled(earlier.placed ? 'ledgerResult' : notDialledWhy(earlier.json));
 			settle(earlier.placed ? earlierCallOf(i, earlier.json) : undefined);
 			return { json: earlier.json, pairedItem: { item: i } };
 		}
@@ -282,6 +367,20 @@ export async function placeCall(
 						description: MAY_HAVE_DIALED,
 						itemIndex: i,
 					});
+		}
+		if (session.asTool && !earlier) {
+			const first = ledger.firstCallTo(call);
+			if (first) {
+				session.noteNotDialled('repeatedNumber');
+				return repeatedCall(this, i, e164, first);
+			}
+		}
+		if (earlier?.state !== 'placed') {
+			const outside = outsideCallingHours(plan);
+			if (outside) {
+				settle(undefined);
+				return notCalledForHours(session, i, plan, call, outside);
+			}
 		}
 		const hours = plan.skipHours;
 		if (earlier?.state !== 'placed' && hours > 0) {
@@ -306,7 +405,19 @@ export async function placeCall(
 			}
 		}
 		const placedBefore = earlier?.state === 'placed' ? earlier.placed : undefined;
-		return await callAndWait(this, i, session, plan, call, placedBefore, settle);
+		if (placedBefore) return await callAndWait(this, i, session, plan, call, placedBefore, settle);
+		if (!ledger.takeDial(call, session.callBudget)) {
+			session.noteNotDialled('budgetReached');
+			settle(undefined);
+			const detail = `Not called: this node already placed ${session.callBudget} call(s) in this execution, the most Options → Max Calls per Execution allows`;
+			const json = notCalledRow(e164, { reason: 'call_budget_reached', detail }, { draft });
+			return { json, pairedItem: { item: i } };
+		}
+		try {
+			return await callAndWait(this, i, session, plan, call, undefined, settle);
+		} finally {
+			ledger.giveBackUnsentDial(call);
+		}
 	} finally {
 		settle(undefined);
 		ledger.leave();

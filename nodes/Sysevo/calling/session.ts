@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
 import { AgentDirectory } from '../shared/agentDirectory';
+import { runsAsTool } from '../shared/toolMode';
 import { pause } from '../transport/backoff';
 import { CallHistory } from './callHistory';
 import { DialPacer } from './dialPacer';
@@ -12,6 +13,8 @@ import { followUntilEnded, type RunRef, type WaitSettings } from './waitForRun';
 
 export interface PacingOptions {
 	maxConcurrentCalls?: number;
+	/** Most dials of the node in one execution, across its runs; 0 means no limit. */
+	maxCallsPerExecution?: number;
 	delayBetweenCallsSeconds?: number;
 	/** The option's old name and unit, still honoured for saved workflows. */
 	delayBetweenCallsMs?: number;
@@ -24,6 +27,16 @@ function dialSpacingMs(pacing: PacingOptions): number {
 }
 
 export const DEFAULT_MAX_CONCURRENT_CALLS = 5;
+/** Max Calls per Execution when the node runs as an AI agent's tool and the option is not set. */
+export const DEFAULT_TOOL_CALL_BUDGET = 5;
+
+/** Max Calls per Execution: the option (0 = no limit), else 5 as an AI tool, else no limit. */
+export function callBudgetOf(pacing: PacingOptions, asTool: boolean): number | undefined {
+	const limit = pacing.maxCallsPerExecution;
+	if (typeof limit === 'number' && Number.isFinite(limit))
+		return limit > 0 ? Math.floor(limit) : undefined;
+	return asTool ? DEFAULT_TOOL_CALL_BUDGET : undefined;
+}
 
 /**
  * How an operation's items run side by side:
@@ -50,7 +63,15 @@ export interface CallSlot {
 }
 
 /** Items that were not dialled, by why. */
-export type NotDialled = 'ledgerResult' | 'ledgerMayHaveDialed' | 'skippedRecent';
+export type NotDialled =
+	| 'ledgerResult'
+	| 'ledgerMayHaveDialed'
+	| 'skippedRecent'
+	| 'budgetReached'
+	| 'repeatedNumber'
+	| 'outsideCallingHours';
+
+type HintKind = 'ledger' | 'skipped' | 'budget' | 'repeated' | 'callingHours';
 
 /**
  * Everything about calling that the items of one execution share: live-call slots, dial pacing,
@@ -59,6 +80,10 @@ export type NotDialled = 'ledgerResult' | 'ledgerMayHaveDialed' | 'skippedRecent
  */
 export class CallSession {
 	readonly agents: AgentDirectory;
+	/** Whether the node runs as an AI agent's tool (`shared/toolMode.ts`). */
+	readonly asTool: boolean;
+	/** Most dials of this node in this execution, across its runs; undefined when unlimited. */
+	readonly callBudget: number | undefined;
 	private readonly callSlots: Semaphore;
 	private readonly dialPacer: DialPacer;
 	private readonly state = new Map<string, unknown>();
@@ -66,8 +91,11 @@ export class CallSession {
 		ledgerResult: 0,
 		ledgerMayHaveDialed: 0,
 		skippedRecent: 0,
+		budgetReached: 0,
+		repeatedNumber: 0,
+		outsideCallingHours: 0,
 	};
-	private readonly hints: { ledger?: NodeExecutionHint; skipped?: NodeExecutionHint } = {};
+	private readonly hints: Partial<Record<HintKind, NodeExecutionHint>> = {};
 	private dialLedger?: DialLedger;
 	private callHistory?: CallHistory;
 	private stopReason?: string;
@@ -79,6 +107,8 @@ export class CallSession {
 		pacing: PacingOptions,
 	) {
 		this.agents = new AgentDirectory(context);
+		this.asTool = runsAsTool(context);
+		this.callBudget = callBudgetOf(pacing, this.asTool);
 		const maxConcurrentCalls = pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
 		this.callSlots = new Semaphore(maxConcurrentCalls);
 		this.dialPacer = new DialPacer(dialSpacingMs(pacing), maxConcurrentCalls);
@@ -115,7 +145,38 @@ export class CallSession {
 	/** Counts an item that was not dialled, for the execution hints. */
 	noteNotDialled(why: NotDialled): void {
 		this.notDialled[why] += 1;
-		const { ledgerResult, ledgerMayHaveDialed, skippedRecent } = this.notDialled;
+		const {
+			ledgerResult,
+			ledgerMayHaveDialed,
+			skippedRecent,
+			budgetReached,
+			repeatedNumber,
+			outsideCallingHours,
+		} = this.notDialled;
+		if (why === 'outsideCallingHours') {
+			this.updateHint(
+				'callingHours',
+				`${outsideCallingHours} item(s) were not dialled because it is outside Options → Calling Hours where the number is, or its time zone cannot be told (run_status "not_called"; next_call_at says when its window opens).`,
+				'info',
+			);
+			return;
+		}
+		if (why === 'budgetReached') {
+			this.updateHint(
+				'budget',
+				`${budgetReached} item(s) were not dialled because this node already placed ${this.callBudget} call(s) in this execution (Options → Max Calls per Execution; not_called_reason "call_budget_reached").`,
+				'warning',
+			);
+			return;
+		}
+		if (why === 'repeatedNumber') {
+			this.updateHint(
+				'repeated',
+				`${repeatedNumber} tool call(s) asked for a number this node had already called in this execution; they were not dialled again and returned the first call's result.`,
+				'info',
+			);
+			return;
+		}
 		if (why === 'skippedRecent') {
 			this.updateHint(
 				'skipped',
@@ -138,11 +199,7 @@ export class CallSession {
 	}
 
 	// A hint is added once and its text kept current: n8n reads a node's hints after it returns.
-	private updateHint(
-		which: 'ledger' | 'skipped',
-		message: string,
-		type: NodeExecutionHint['type'],
-	): void {
+	private updateHint(which: HintKind, message: string, type: NodeExecutionHint['type']): void {
 		const existing = this.hints[which];
 		if (existing) {
 			existing.message = message;

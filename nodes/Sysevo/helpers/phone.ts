@@ -8,7 +8,7 @@ import {
 } from 'libphonenumber-js/max';
 
 export type PhoneCheck =
-	| { valid: true; e164: string; country?: string; type?: NumberType }
+	| { valid: true; e164: string; country?: string; type?: NumberType; callingCode: string }
 	| { valid: false; reason: string };
 
 const LENGTH_PROBLEMS: Record<string, string> = {
@@ -62,7 +62,13 @@ export function checkPhoneNumber(input: string, defaultCountry?: string): PhoneC
 		const where = region ? ` for ${region}` : ` for country code +${parsed.countryCallingCode}`;
 		return { valid: false, reason: `"${text}" is not a valid phone number${where}` };
 	}
-	return { valid: true, e164: parsed.number, country: parsed.country, type: parsed.getType() };
+	return {
+		valid: true,
+		e164: parsed.number,
+		country: parsed.country,
+		type: parsed.getType(),
+		callingCode: parsed.countryCallingCode,
+	};
 }
 
 /** Every supported country as `{ name, value }`, named in English and sorted by name. */

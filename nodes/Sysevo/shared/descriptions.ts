@@ -69,13 +69,13 @@ export const optionalWorkflowIdLocator: INodeProperties = {
 	],
 };
 
-export const workflowIdLocator: INodeProperties = {
+/** An agent by its numeric ID, from the list or typed: what the runs routes take. */
+export const agentIdLocator: INodeProperties = {
 	displayName: 'Agent',
-	name: 'workflowId',
+	name: 'agentId',
 	type: 'resourceLocator',
-	default: { mode: 'id', value: '={{ $json.workflow_id }}' },
+	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The agent (workflow) whose calls to read',
 	modes: [
 		{
 			displayName: 'From List',
@@ -100,6 +100,13 @@ export const workflowIdLocator: INodeProperties = {
 			],
 		},
 	],
+};
+
+export const workflowIdLocator: INodeProperties = {
+	...agentIdLocator,
+	name: 'workflowId',
+	default: { mode: 'id', value: '={{ $json.workflow_id }}' },
+	description: 'The agent (workflow) whose calls to read',
 };
 
 export const defaultCountryOption: INodeProperties = {
@@ -200,7 +207,7 @@ export const includePublicLinksOption: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether to keep the public recording and transcript links in the output. These links never expire and let anyone who has them play the call.',
+		"Whether to keep the public recording and transcript links in the output. These links never expire and let anyone who has them play the call. As an AI agent's tool the node leaves them out (they would reach the model provider) unless this option is added and on.",
 };
 
 export const downloadRecordingOption: INodeProperties = {
@@ -319,3 +326,72 @@ export const blockPremiumNumbersOption: INodeProperties = {
 	description:
 		'Whether to refuse premium-rate, shared-cost, personal, pager, UAN and voicemail-access numbers, which cost extra or reach no person',
 };
+
+/**
+ * Calling Hours (docs/calling-hours.md): the window in the recipient's local time, with From, To
+ * and Days for custom hours. Trigger Call and Validate Number share these.
+ */
+export const callingHoursOptions: INodeProperties[] = [
+	{
+		displayName: 'Calling Hours',
+		name: 'callingHours',
+		type: 'options',
+		default: 'anytime',
+		options: [
+			{
+				name: 'Any Time',
+				value: 'anytime',
+				description: 'Call whatever the time is where the recipient is',
+			},
+			{
+				name: 'Legal Hours of the Recipient’s Country',
+				value: 'legal',
+				description:
+					'The hours the table in the docs gives for where the number is (US TCPA and state rules, Canada, France, Australia, UK, Germany; 09:00–20:00 Monday to Saturday elsewhere). Guidance, not legal advice.',
+			},
+			{
+				name: 'Custom',
+				value: 'custom',
+				description: 'From, To and Days below, in the recipient’s local time',
+			},
+		],
+		description:
+			'When a number may be dialled, in its own local time (the time zone comes from the number; where it may be in several, only times inside the window in all of them count). A number outside its window, or whose time zone cannot be told, is not dialled: it comes out with run_status "not_called" and next_call_at, the instant its window opens (use it in a Wait node\'s At Specified Time).',
+	},
+	{
+		displayName: 'Calling Hours From',
+		name: 'callingHoursFrom',
+		type: 'string',
+		default: '09:00',
+		placeholder: 'e.g. 09:00',
+		description: 'Earliest local time to dial, as HH:MM (24-hour clock)',
+		displayOptions: { show: { callingHours: ['custom'] } },
+	},
+	{
+		displayName: 'Calling Hours To',
+		name: 'callingHoursTo',
+		type: 'string',
+		default: '20:00',
+		placeholder: 'e.g. 20:00',
+		description:
+			'Local time from which no number is dialled, as HH:MM (24-hour clock); 20:00 means the last dial is at 19:59. Must be later than From; 24:00 is the end of the day.',
+		displayOptions: { show: { callingHours: ['custom'] } },
+	},
+	{
+		displayName: 'Calling Days',
+		name: 'callingDays',
+		type: 'multiOptions',
+		default: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+		options: [
+			{ name: 'Friday', value: 'friday' },
+			{ name: 'Monday', value: 'monday' },
+			{ name: 'Saturday', value: 'saturday' },
+			{ name: 'Sunday', value: 'sunday' },
+			{ name: 'Thursday', value: 'thursday' },
+			{ name: 'Tuesday', value: 'tuesday' },
+			{ name: 'Wednesday', value: 'wednesday' },
+		],
+		description: 'Days on which numbers may be dialled, by the recipient’s local date',
+		displayOptions: { show: { callingHours: ['custom'] } },
+	},
+];

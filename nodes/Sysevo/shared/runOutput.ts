@@ -25,6 +25,7 @@ import {
 	turnsFromLogs,
 	type TranscriptTurn,
 } from '../helpers/transcript';
+import { runsAsTool } from './toolMode';
 
 export interface OutputOptions {
 	includeTranscript?: boolean;
@@ -190,6 +191,8 @@ export const NOT_CALLED_COLUMNS = [
 	'earlier_run_id',
 	'earlier_run_created_at',
 ];
+/** Where and when the recipient is: columns of every Trigger Call row with Calling Hours set. */
+export const CALLING_HOURS_COLUMNS = ['recipient_time_zones', 'recipient_local_time'];
 const COLUMN_GROUPS = [EXTRACTED_PREFIX, QA_PREFIX, CONTEXT_PREFIX];
 export const ERROR_COLUMN = 'error';
 
@@ -198,11 +201,13 @@ export interface StableColumns {
 	error?: boolean;
 	/** The not-called columns are columns even when every row was dialled (Trigger Call). */
 	notCalled?: boolean;
+	/** The calling-hours columns are columns even when every row was dialled (Calling Hours set). */
+	callingHours?: boolean;
 }
 
 /**
  * Gives every simplified row of an execution the same columns in the same order: the leading
- * columns any row has, then the not-called columns, then every `extracted_`, `qa_` and `context_`
+ * columns any row has, then the not-called and calling-hours columns, then every `extracted_`, `qa_` and `context_`
  * column any row has (sorted by name), then `error`. A row lacking a column gets null.
  */
 export function stableRows(rows: IDataObject[], always: StableColumns = {}): IDataObject[] {
@@ -215,7 +220,11 @@ export function stableRows(rows: IDataObject[], always: StableColumns = {}): IDa
 	const groups = COLUMN_GROUPS.flatMap((prefix) =>
 		[...present].filter((column) => column.startsWith(prefix)).sort(),
 	);
-	const columns = [...leading, ...notCalled, ...groups];
+	const callingHours =
+		always.callingHours || CALLING_HOURS_COLUMNS.some((column) => present.has(column))
+			? CALLING_HOURS_COLUMNS
+			: [];
+	const columns = [...leading, ...notCalled, ...callingHours, ...groups];
 	if (always.error || present.has(ERROR_COLUMN)) columns.push(ERROR_COLUMN);
 	return rows.map((row) =>
 		Object.fromEntries(columns.map((column) => [column, row[column] ?? null])),
@@ -318,7 +327,12 @@ export async function runItem(
 	facts: RunFacts = {},
 	extend: (json: IDataObject) => IDataObject = (json) => json,
 ): Promise<INodeExecutionData> {
-	const json = extend(await runOutput.call(this, run, options, facts));
+	// What an AI tool returns goes to the model provider: public links only when asked for.
+	const shown =
+		runsAsTool(this) && options.includePublicLinks !== true
+			? { ...options, includePublicLinks: false }
+			: options;
+	const json = extend(await runOutput.call(this, run, shown, facts));
 	const binary = await recordingBinary.call(this, run, options, i);
 	return { json, ...(binary ? { binary } : {}), pairedItem: { item: i } };
 }
@@ -337,20 +351,26 @@ function simplifiedError(json: IDataObject): IDataObject {
 	};
 }
 
+/** One output row: an item's data, and whether it is the item's error. */
+export interface OutputRow {
+	item: INodeExecutionData;
+	failed: boolean;
+}
+
 /**
  * The execution-wide pass of the run operations: with Simplify, every row (error rows too) gets
  * the same columns in the same order; `error` is a column whenever Continue On Fail is on.
  */
 export function finalizeRunItems(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	rows: OutputRow[],
 	always: Omit<StableColumns, 'error'> = {},
-): INodeExecutionData[] {
+): OutputRow[] {
 	const options = this.getNodeParameter('options', 0, {}) as OutputOptions;
-	if (!options.simplify) return items;
-	const rows = stableRows(
-		items.map((item) => (item.error ? simplifiedError(item.json) : item.json)),
+	if (!options.simplify) return rows;
+	const simple = stableRows(
+		rows.map(({ item, failed }) => (failed ? simplifiedError(item.json) : item.json)),
 		{ ...always, error: this.continueOnFail() },
 	);
-	return items.map((item, k) => ({ ...item, json: rows[k] }));
+	return rows.map((row, k) => ({ ...row, item: { ...row.item, json: simple[k] } }));
 }

@@ -20,9 +20,21 @@ interface PollOptions extends OutputOptions {
 	outcomeSettleSeconds?: number;
 }
 
+/** The agent IDs as saved: version 1 keeps a list (or comma-separated text), version 2 rows. */
+function savedAgentIds(context: IPollFunctions, firstVersion: boolean): unknown[] {
+	if (firstVersion) {
+		const raw = context.getNodeParameter('agentIds', []) as unknown;
+		return Array.isArray(raw) ? raw : String(raw ?? '').split(',');
+	}
+	const rows = context.getNodeParameter('agents.agent', []) as Array<{ id?: unknown }>;
+	return rows.map(({ id }) =>
+		id !== null && typeof id === 'object' && 'value' in id ? id.value : (id ?? ''),
+	);
+}
+
 function agentIdsOf(context: IPollFunctions): number[] {
-	const raw = context.getNodeParameter('agentIds', []) as unknown;
-	const values = Array.isArray(raw) ? raw : String(raw ?? '').split(',');
+	const firstVersion = context.getNode().typeVersion < 2;
+	const values = savedAgentIds(context, firstVersion);
 	const ids = new Set<number>();
 	for (const value of values) {
 		if (typeof value === 'string' && value.trim() === '') continue;
@@ -32,8 +44,9 @@ function agentIdsOf(context: IPollFunctions): number[] {
 	}
 	if (ids.size === 0) {
 		throw new NodeOperationError(context.getNode(), 'Choose at least one agent to watch', {
-			description:
-				'Pick agents under "Agent Names or IDs", or switch "Receive Results By" to Webhook',
+			description: firstVersion
+				? 'Pick agents under "Agent Names or IDs", or switch "Receive Results By" to Webhook'
+				: 'Pick an agent under "Agents", or switch "Receive Results By" to Webhook',
 		});
 	}
 	return [...ids];

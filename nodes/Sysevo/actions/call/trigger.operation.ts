@@ -10,11 +10,17 @@ import {
 import { placeCall } from '../../calling/placeCall';
 import { prefetch } from '../../calling/prefetch';
 import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from '../../calling/rateLimit';
-import { DEFAULT_MAX_CONCURRENT_CALLS, type CallSession, type Lane } from '../../calling/session';
+import {
+	DEFAULT_MAX_CONCURRENT_CALLS,
+	DEFAULT_TOOL_CALL_BUDGET,
+	type CallSession,
+	type Lane,
+} from '../../calling/session';
 import {
 	agentLocator,
 	allowedCountriesOption,
 	blockPremiumNumbersOption,
+	callingHoursOptions,
 	defaultCountryOption,
 	maxWaitOption,
 	outcomeSettleOption,
@@ -23,8 +29,8 @@ import {
 	runResultOptions,
 	waitForCompletionProperty,
 } from '../../shared/descriptions';
-import { finalizeRunItems } from '../../shared/runOutput';
-import { itemFacts, triggerPlanOf, type TriggerPlan } from './triggerPlan';
+import { finalizeRunItems, type OutputRow } from '../../shared/runOutput';
+import { itemFacts, triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
 
 const maxConcurrentCallsOption: INodeProperties = {
 	displayName: 'Max Concurrent Calls',
@@ -34,6 +40,16 @@ const maxConcurrentCallsOption: INodeProperties = {
 	default: DEFAULT_MAX_CONCURRENT_CALLS,
 	description:
 		"With Wait for Call to End on: the most calls this node has live at once; the next item is dialled when a call ends (a call still live at Max Wait keeps its place until it ends). Without waiting: the most call requests in flight at once, since the node does not follow the calls. Across executions and workflows, your organisation's concurrent call limit (10 unless Sysevo raised it) bounds live calls.",
+};
+
+const maxCallsPerExecutionOption: INodeProperties = {
+	displayName: 'Max Calls per Execution',
+	name: 'maxCallsPerExecution',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: DEFAULT_TOOL_CALL_BUDGET,
+	description:
+		'Most calls this node places in one execution, counted across all its items and, as an AI agent\'s tool, across all the agent\'s tool calls. Items over it are not dialled (run_status "not_called", not_called_reason "call_budget_reached"). 0 means no limit. Unset: 5 as an AI tool, no limit in a workflow.',
 };
 
 const telephonyConfigurationOption: INodeProperties = {
@@ -218,7 +234,9 @@ const properties: INodeProperties[] = [
 		options: [
 			defaultCountryOption,
 			allowedCountriesOption,
+			...callingHoursOptions,
 			maxConcurrentCallsOption,
+			maxCallsPerExecutionOption,
 			maxWaitOption,
 			pollIntervalOption,
 			outcomeSettleOption,
@@ -277,10 +295,11 @@ export function failedItemFields(this: IExecuteFunctions, i: number, error: Erro
 	return { ...(runId ? { workflow_run_id: runId } : {}), ...itemFacts.call(this, i) };
 }
 
-export function finalize(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): INodeExecutionData[] {
-	if (!this.getNodeParameter('waitForCompletion', 0, false)) return items;
-	return finalizeRunItems.call(this, items, { notCalled: true });
+export function finalize(this: IExecuteFunctions, rows: OutputRow[]): OutputRow[] {
+	if (!this.getNodeParameter('waitForCompletion', 0, false)) return rows;
+	const { callingHours } = this.getNodeParameter('options', 0, {}) as TriggerOptions;
+	return finalizeRunItems.call(this, rows, {
+		notCalled: true,
+		callingHours: (callingHours ?? 'anytime') !== 'anytime',
+	});
 }

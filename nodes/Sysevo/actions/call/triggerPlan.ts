@@ -3,6 +3,12 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import type { PacingOptions } from '../../calling/session';
 import type { WaitOptions } from '../../calling/waitForRun';
 import {
+	checkCallingHours,
+	type CalledNumber,
+	type CallingHoursOptions,
+	type CallingHoursRule,
+} from '../../helpers/callingHours';
+import {
 	contextFromEntries,
 	contextFromJson,
 	systemKeyProblem,
@@ -18,7 +24,8 @@ import { checkPhoneNumber, destinationProblem } from '../../helpers/phone';
 import type { OutputOptions } from '../../shared/runOutput';
 import type { TriggerRoute } from '../../transport/api';
 
-export interface TriggerOptions extends PacingOptions, OutputOptions, WaitOptions {
+export interface TriggerOptions
+	extends PacingOptions, OutputOptions, WaitOptions, CallingHoursOptions {
 	defaultCountry?: string;
 	allowedCountries?: string[];
 	blockPremiumNumbers?: boolean;
@@ -96,7 +103,16 @@ export interface TriggerPlan {
 	waiting: boolean;
 	/** Skip If Called Within, in hours; 0 when off. */
 	skipHours: number;
+	/** Options → Calling Hours, and the number as its rules need it. */
+	callingHours: CallingHoursRule;
+	recipient: CalledNumber;
 	options: TriggerOptions;
+}
+
+function callingHoursOf(context: IExecuteFunctions, i: number, options: TriggerOptions) {
+	const check = checkCallingHours(options);
+	if (!check.valid) fail(context, i, check.reason);
+	return check.rule;
 }
 
 function skipHoursOf(context: IExecuteFunctions, i: number, options: TriggerOptions): number {
@@ -142,7 +158,7 @@ function requestBodyOf(context: IExecuteFunctions, i: number, options: TriggerOp
 	if (telephonyId !== undefined) body.telephony_configuration_id = telephonyId;
 	const callerId = optionalIdOf(context, i, options.fromPhoneNumberId, 'caller number ID');
 	if (callerId !== undefined) body.from_phone_number_id = callerId;
-	return { body, e164: phone.e164 };
+	return { body, e164: phone.e164, recipient: phone as CalledNumber };
 }
 
 /**
@@ -171,6 +187,16 @@ export function triggerPlanOf(this: IExecuteFunctions, i: number): TriggerPlan {
 	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
 	const options = this.getNodeParameter('options', i, {}) as TriggerOptions;
 	const target = targetOf(this, i, draft);
-	const { body, e164 } = requestBodyOf(this, i, options);
-	return { target, body, e164, draft, waiting, skipHours: skipHoursOf(this, i, options), options };
+	const { body, e164, recipient } = requestBodyOf(this, i, options);
+	return {
+		target,
+		body,
+		e164,
+		draft,
+		waiting,
+		skipHours: skipHoursOf(this, i, options),
+		callingHours: callingHoursOf(this, i, options),
+		recipient,
+		options,
+	};
 }

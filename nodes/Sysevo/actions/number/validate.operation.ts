@@ -1,4 +1,5 @@
 import {
+	NodeOperationError,
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -7,10 +8,18 @@ import {
 } from 'n8n-workflow';
 
 import type { Lane } from '../../calling/session';
+import {
+	callingStateOf,
+	checkCallingHours,
+	type CallingHoursOptions,
+	type CallingHoursRule,
+} from '../../helpers/callingHours';
+import { now } from '../../helpers/clock';
 import { checkPhoneNumber, destinationProblem } from '../../helpers/phone';
 import {
 	allowedCountriesOption,
 	blockPremiumNumbersOption,
+	callingHoursOptions,
 	defaultCountryOption,
 } from '../../shared/descriptions';
 
@@ -44,6 +53,15 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether premium-rate, shared-cost, personal, pager, UAN and voicemail-access numbers are reported as not allowed',
 			},
+			...callingHoursOptions.map((option) =>
+				option.name === 'callingHours'
+					? {
+							...option,
+							description:
+								'Which hours callable_now and next_call_at are reported for, in the number’s own local time (the time zone comes from the number; where it may be in several, only times inside the window in all of them count). The same rules as Trigger Call’s Calling Hours.',
+						}
+					: option,
+			),
 			{
 				displayName: 'Include Input Fields',
 				name: 'includeInputFields',
@@ -61,7 +79,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface ValidateOptions {
+interface ValidateOptions extends CallingHoursOptions {
 	defaultCountry?: string;
 	allowedCountries?: string[];
 	blockPremiumNumbers?: boolean;
@@ -77,8 +95,25 @@ function typeName(type: string | undefined): string | null {
 	return type ? type.toLowerCase() : null;
 }
 
-/** Pure: what the checks say about one number. */
-export function validateNumber(input: string, options: ValidateOptions): IDataObject {
+const NO_CALLING_TIME = {
+	recipient_time_zones: [],
+	recipient_local_time: null,
+	callable_now: false,
+	not_callable_reason: null,
+	next_call_at: null,
+};
+
+/**
+ * Pure: what the checks say about one number at `nowMs`. callable_now is true when the number is
+ * valid, allowed and inside its calling hours; next_call_at is when those open, when they are
+ * what keeps it from being callable now.
+ */
+export function validateNumber(
+	input: string,
+	options: ValidateOptions,
+	rule: CallingHoursRule = { mode: 'anytime' },
+	nowMs = now().getTime(),
+): IDataObject {
 	const phone = checkPhoneNumber(input, options.defaultCountry);
 	if (!phone.valid) {
 		return {
@@ -89,12 +124,14 @@ export function validateNumber(input: string, options: ValidateOptions): IDataOb
 			type: null,
 			allowed: false,
 			reason: phone.reason,
+			...NO_CALLING_TIME,
 		};
 	}
 	const refused = destinationProblem(phone, {
 		allowedCountries: options.allowedCountries,
 		blockSpecialNumbers: options.blockPremiumNumbers,
 	});
+	const calling = callingStateOf(rule, phone, nowMs);
 	return {
 		phone_number: input,
 		valid: true,
@@ -103,6 +140,11 @@ export function validateNumber(input: string, options: ValidateOptions): IDataOb
 		type: typeName(phone.type),
 		allowed: refused === undefined,
 		reason: refused ?? null,
+		recipient_time_zones: calling.zones,
+		recipient_local_time: calling.localTime,
+		callable_now: refused === undefined && calling.callableNow,
+		not_callable_reason: calling.reason,
+		next_call_at: refused === undefined ? calling.nextCallAt : null,
 	};
 }
 
@@ -110,7 +152,9 @@ export function validateNumber(input: string, options: ValidateOptions): IDataOb
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const input = String(this.getNodeParameter('phoneNumber', i, '') ?? '').trim();
 	const options = this.getNodeParameter('options', i, {}) as ValidateOptions;
-	const result = validateNumber(input, options);
+	const hours = checkCallingHours(options);
+	if (!hours.valid) throw new NodeOperationError(this.getNode(), hours.reason, { itemIndex: i });
+	const result = validateNumber(input, options, hours.rule);
 	const json = options.includeInputFields ? { ...this.getInputData()[i].json, ...result } : result;
 	return [{ json, pairedItem: { item: i } }];
 }

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// Generates nodes/Sysevo/helpers/timeZoneTable.ts from libphonenumber's time-zone map
+// (data/libphonenumber/map_data.txt, Apache-2.0; see data/libphonenumber/README.md).
+//
+//   node scripts/generate-time-zones.mjs          writes the table
+//   node scripts/generate-time-zones.mjs --check  exits 1 when the committed table is stale
+//
+// What it changes on the way (docs/calling-hours.md, "Where the time zone comes from"):
+// - NANP (+1) at area-code level: every longer prefix is folded into its area code, whose zones
+//   become the union (850 → New York and Chicago, 208 → Boise, Denver and Los Angeles; 208 and
+//   310 have no entry of their own, only longer ones);
+// - overrides where the map is known to be wrong: Queensland 617 is Brisbane (no daylight saving),
+//   Recife 5581 is Recife (Fernando de Noronha keeps its own exchange, 55813619), Kaliningrad 7401
+//   is Kaliningrad, and Russia's other "Bucharest" (UTC+2) entries are Kaliningrad too;
+// - a prefix whose zones equal those of its nearest shorter prefix is dropped (same lookup result).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const INPUT = path.join(ROOT, 'data/libphonenumber/map_data.txt');
+const OUTPUT = path.join(ROOT, 'nodes/Sysevo/helpers/timeZoneTable.ts');
+const SOURCE =
+	'libphonenumber v9.0.35 (google/libphonenumber@f7e3e88c92b905c8d6edb81f336dbe25edc05b52), resources/timezones/map_data.txt';
+
+const NANP = '1';
+const AREA_CODE_PREFIX_LENGTH = 4; // "1" + three-digit area code
+
+/** Prefixes set to these zones, every longer prefix under them removed (except `keep`). */
+const OVERRIDES = [
+	{ prefix: '617', zones: ['Australia/Brisbane'], keep: [] },
+	{ prefix: '5581', zones: ['America/Recife'], keep: [['55813619', ['America/Noronha']]] },
+	{ prefix: '7401', zones: ['Europe/Kaliningrad'], keep: [] },
+];
+/** Within a calling code, one zone name stands for another. */
+const RENAMED = [{ under: '7', from: 'Europe/Bucharest', to: 'Europe/Kaliningrad' }];
+
+function readMap(text) {
+	const map = new Map();
+	for (const line of text.split('\n')) {
+		const trimmed = line.trim();
+		if (trimmed === '' || trimmed.startsWith('#')) continue;
+		const [prefix, zones] = trimmed.split('|');
+		if (!/^\d+$/.test(prefix) || !zones) throw new Error(`Unreadable line: ${line}`);
+		map.set(prefix, zones.split('&'));
+	}
+	return map;
+}
+
+function foldNanpAreaCodes(map) {
+	const folded = new Map();
+	for (const [prefix, zones] of map) {
+		const isLong = prefix.startsWith(NANP) && prefix.length > AREA_CODE_PREFIX_LENGTH;
+		const key = isLong ? prefix.slice(0, AREA_CODE_PREFIX_LENGTH) : prefix;
+		folded.set(key, [...new Set([...(folded.get(key) ?? []), ...zones])]);
+	}
+	return folded;
+}
+
+function applyOverrides(map) {
+	for (const { prefix, zones, keep } of OVERRIDES) {
+		for (const key of [...map.keys()]) {
+			if (key.startsWith(prefix) && key !== prefix) map.delete(key);
+		}
+		map.set(prefix, zones);
+		for (const [kept, keptZones] of keep) map.set(kept, keptZones);
+	}
+	for (const { under, from, to } of RENAMED) {
+		for (const [key, zones] of map) {
+			if (key.startsWith(under))
+				map.set(key, [...new Set(zones.map((z) => (z === from ? to : z)))]);
+		}
+	}
+	return map;
+}
+
+function nearestShorter(map, prefix) {
+	for (let length = prefix.length - 1; length > 0; length--) {
+		const zones = map.get(prefix.slice(0, length));
+		if (zones) return zones;
+	}
+	return undefined;
+}
+
+function dropRedundant(map) {
+	const sameSet = (a, b) => a.length === b.length && a.every((zone) => b.includes(zone));
+	const kept = new Map();
+	for (const [prefix, zones] of map) {
+		const parent = nearestShorter(map, prefix);
+		if (!parent || !sameSet(parent, zones)) kept.set(prefix, zones);
+	}
+	return kept;
+}
+
+function checkZones(map) {
+	for (const zones of map.values()) {
+		for (const zone of zones) new Intl.DateTimeFormat('en-US', { timeZone: zone });
+	}
+}
+
+/**
+ * zones: the zone names, space-separated; sets: each prefix group's zone indexes (base 36, joined
+ * by ","), groups separated by ";"; prefixes: for each group in the same order, its prefixes
+ * joined by ",", groups separated by ";".
+ */
+function encode(map) {
+	const zoneNames = [...new Set([...map.values()].flat())].sort();
+	const zoneIndex = new Map(zoneNames.map((zone, index) => [zone, index]));
+	const groups = new Map();
+	for (const [prefix, zones] of [...map].sort(([a], [b]) => (a < b ? -1 : 1))) {
+		const key = zones
+			.map((zone) => zoneIndex.get(zone))
+			.sort((a, b) => a - b)
+			.map((index) => index.toString(36))
+			.join(',');
+		groups.set(key, [...(groups.get(key) ?? []), prefix]);
+	}
+	const keys = [...groups.keys()].sort();
+	return {
+		zones: zoneNames.join(' '),
+		sets: keys.join(';'),
+		prefixes: keys.map((key) => groups.get(key).join(',')).join(';'),
+	};
+}
+
+function render(table, entryCount) {
+	return `/*!
+ * Generated by scripts/generate-time-zones.mjs from ${SOURCE}.
+ * Copyright (C) 2012 The Libphonenumber Authors. Licensed under the Apache License, Version 2.0:
+ * http://www.apache.org/licenses/LICENSE-2.0 (dist/THIRD_PARTY_NOTICES.md). Changed: NANP folded
+ * to area codes, overrides for 617, 5581 and 7401, redundant prefixes dropped.
+ */
+// Do not edit: run \`npm run generate:time-zones\`. ${entryCount} prefixes.
+export const TIME_ZONE_TABLE = {
+	zones:
+		'${table.zones}',
+	sets: '${table.sets}',
+	prefixes:
+		'${table.prefixes}',
+} as const;
+`;
+}
+
+function generate() {
+	const map = dropRedundant(
+		applyOverrides(foldNanpAreaCodes(readMap(fs.readFileSync(INPUT, 'utf8')))),
+	);
+	checkZones(map);
+	return render(encode(map), map.size);
+}
+
+const output = generate();
+if (process.argv.includes('--check')) {
+	const current = fs.existsSync(OUTPUT) ? fs.readFileSync(OUTPUT, 'utf8') : '';
+	if (current !== output) {
+		console.error(`${path.relative(ROOT, OUTPUT)} is stale: run npm run generate:time-zones`);
+		process.exit(1);
+	}
+} else {
+	fs.writeFileSync(OUTPUT, output);
+	console.log(`${path.relative(ROOT, OUTPUT)}: ${Buffer.byteLength(output)} bytes`);
+}
