@@ -494,6 +494,20 @@ export interface ExecutionStats {
 	phones: string[];
 }
 
+/**
+ * A waited call that never ends keeps its live-call slot (calling/session.ts), so the scenario gives
+ * the other items at least one slot besides those calls: the node would otherwise rightly wait for
+ * the platform's stale timeout before dialling them.
+ */
+function slotsFor(scenario: Scenario): number {
+	const given = scenario.options.maxConcurrentCalls as number;
+	if (!scenario.waiting) return given;
+	const neverEnding = scenario.triggerItems.filter(
+		(item) => item.phone.kind === 'neverCompletes',
+	).length;
+	return Math.max(given, neverEnding + 1);
+}
+
 function triggerParameters(scenario: Scenario): INodeParameters {
 	return {
 		resource: 'call',
@@ -515,6 +529,7 @@ function triggerParameters(scenario: Scenario): INodeParameters {
 		waitForCompletion: scenario.waiting,
 		options: {
 			...scenario.options,
+			maxConcurrentCalls: slotsFor(scenario),
 			defaultCountry: '={{ $json.country ?? "" }}',
 			telephonyConfigurationId: '={{ $json.telephony ?? 0 }}',
 		},

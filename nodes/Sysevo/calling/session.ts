@@ -54,6 +54,8 @@ function nextSignal(): { promise: Promise<void>; fire: () => void } {
 }
 
 const PARALLEL_READS = 5;
+/** How long the platform counts a leaked call against the cap (docs/sysevo-api.md §6.7). */
+const STALE_CALL_MS = 1_200_000;
 const PARALLEL_WAITS = 50;
 
 /** A live-call slot held by one item's call. */
@@ -224,6 +226,7 @@ export class CallSession {
 		} catch {
 			throw this.notCalled(itemIndex);
 		}
+		const heldSince = Date.now();
 		let held = true;
 		let kept = false;
 		const release = () => {
@@ -238,7 +241,13 @@ export class CallSession {
 			},
 			releaseWhenEnded: (ref, settings) => {
 				kept = true;
-				void followUntilEnded(this.context, ref, settings, this.finished.signal).finally(release);
+				// The platform stops counting a call against the organisation's cap after its stale
+				// timeout, 1200 s (docs/sysevo-api.md §6.7); the node does not hold the slot longer either.
+				const stale = AbortSignal.any([
+					this.finished.signal,
+					AbortSignal.timeout(Math.max(0, heldSince + STALE_CALL_MS - Date.now())),
+				]);
+				void followUntilEnded(this.context, ref, settings, stale).finally(release);
 			},
 		};
 	}
