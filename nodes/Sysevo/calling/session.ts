@@ -26,7 +26,7 @@ export const DEFAULT_MAX_CONCURRENT_CALLS = 5;
 
 /**
  * How an operation's items run side by side:
- * - `dial`: every item may start; live calls are bounded by the session's call slots;
+ * - `dial`: live calls are bounded by the session's call slots; items start well ahead of them;
  * - `wait`: items that each poll one run until it ends;
  * - `read`: single reads.
  */
@@ -41,6 +41,10 @@ function nextSignal(): { promise: Promise<void>; fire: () => void } {
 
 const PARALLEL_READS = 5;
 const PARALLEL_WAITS = 50;
+// Dialling items beyond the live calls: items waiting for a call's outcome after it ended, and
+// the next ones, ready to dial. Not every item at once: each pending item is memory
+// (docs/performance.md).
+const DIAL_LANES_BEYOND_CALLS = 100;
 
 /** Items that were not dialled, by why. */
 export type NotDialled = 'ledgerResult' | 'ledgerMayHaveDialed' | 'skippedRecent';
@@ -52,6 +56,7 @@ export type NotDialled = 'ledgerResult' | 'ledgerMayHaveDialed' | 'skippedRecent
  */
 export class CallSession {
 	readonly agents: AgentDirectory;
+	private readonly maxConcurrentCalls: number;
 	private readonly callSlots: Semaphore;
 	private readonly dialPacer: DialPacer;
 	private readonly state = new Map<string, unknown>();
@@ -71,9 +76,9 @@ export class CallSession {
 		pacing: PacingOptions,
 	) {
 		this.agents = new AgentDirectory(context);
-		const maxConcurrentCalls = pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
-		this.callSlots = new Semaphore(maxConcurrentCalls);
-		this.dialPacer = new DialPacer(dialSpacingMs(pacing), maxConcurrentCalls);
+		this.maxConcurrentCalls = pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
+		this.callSlots = new Semaphore(this.maxConcurrentCalls);
+		this.dialPacer = new DialPacer(dialSpacingMs(pacing), this.maxConcurrentCalls);
 		context
 			.getExecutionCancelSignal?.()
 			?.addEventListener('abort', () => this.stop('the execution was canceled'));
@@ -81,7 +86,11 @@ export class CallSession {
 
 	/** Items of this operation that may run at once. */
 	lanes(lane: Lane, itemCount: number): number {
-		if (lane === 'dial') return itemCount;
+		if (lane === 'dial')
+			return Math.min(
+				itemCount,
+				(Math.floor(this.maxConcurrentCalls) || 1) + DIAL_LANES_BEYOND_CALLS,
+			);
 		return Math.min(itemCount, lane === 'wait' ? PARALLEL_WAITS : PARALLEL_READS);
 	}
 
