@@ -26,11 +26,12 @@ export const DEFAULT_MAX_CONCURRENT_CALLS = 5;
 
 /**
  * How an operation's items run side by side:
- * - `dial`: live calls are bounded by the session's call slots; items start well ahead of them;
+ * - `dial`: live calls are bounded by the session's call slots; a few more items stand ready;
+ * - `dialAndWait`: the same, and items whose call ended still wait for its outcome;
  * - `wait`: items that each poll one run until it ends;
  * - `read`: single reads.
  */
-export type Lane = 'dial' | 'wait' | 'read';
+export type Lane = 'dial' | 'dialAndWait' | 'wait' | 'read';
 
 /** A promise settled by `fire()`: one per call end, replaced after it fires. */
 function nextSignal(): { promise: Promise<void>; fire: () => void } {
@@ -41,10 +42,11 @@ function nextSignal(): { promise: Promise<void>; fire: () => void } {
 
 const PARALLEL_READS = 5;
 const PARALLEL_WAITS = 50;
-// Dialling items beyond the live calls: items waiting for a call's outcome after it ended, and
-// the next ones, ready to dial. Not every item at once: each pending item is memory
-// (docs/performance.md).
-const DIAL_LANES_BEYOND_CALLS = 100;
+// Dialling items beyond the live calls: the next ones, ready to dial, and with waiting the items
+// whose call ended and that wait for its outcome. Not every item at once: each pending item is
+// memory (docs/performance.md).
+const READY_TO_DIAL = 10;
+const WAITING_AFTER_CALL = 100;
 
 /** Items that were not dialled, by why. */
 export type NotDialled = 'ledgerResult' | 'ledgerMayHaveDialed' | 'skippedRecent';
@@ -86,11 +88,10 @@ export class CallSession {
 
 	/** Items of this operation that may run at once. */
 	lanes(lane: Lane, itemCount: number): number {
-		if (lane === 'dial')
-			return Math.min(
-				itemCount,
-				(Math.floor(this.maxConcurrentCalls) || 1) + DIAL_LANES_BEYOND_CALLS,
-			);
+		if (lane === 'dial' || lane === 'dialAndWait') {
+			const calls = (Math.floor(this.maxConcurrentCalls) || 1) + READY_TO_DIAL;
+			return Math.min(itemCount, lane === 'dial' ? calls : calls + WAITING_AFTER_CALL);
+		}
 		return Math.min(itemCount, lane === 'wait' ? PARALLEL_WAITS : PARALLEL_READS);
 	}
 
