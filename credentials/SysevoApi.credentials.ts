@@ -1,9 +1,8 @@
 import type {
-	ICredentialDataDecryptedObject,
+	IAuthenticate,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
-	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -38,15 +37,10 @@ export class SysevoApi implements ICredentialType {
 
 	// A function, not the generic `={{$credentials.apiKey}}` block: n8n evaluates that expression,
 	// with a whole workflow data proxy, on every request (docs/performance.md).
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
-		return {
-			...requestOptions,
-			headers: { ...requestOptions.headers, 'X-API-Key': String(credentials.apiKey ?? '') },
-		};
-	}
+	authenticate: IAuthenticate = async (credentials, requestOptions) => ({
+		...requestOptions,
+		headers: { ...requestOptions.headers, 'X-API-Key': String(credentials.apiKey ?? '') },
+	});
 
 	// Redirects are not followed, so the key never travels to another origin.
 	test: ICredentialTestRequest = {
