@@ -1,8 +1,9 @@
 import type { Settled } from '../helpers/settled';
 
 /**
- * Computes `compute(0..count-1)` in order, in the background, a few at a time: after each chunk it
- * yields to the event loop, so the work fills idle time instead of delaying responses being handled.
+ * Computes `compute(0..count-1)` in order, in the background, `chunk` at a time (one by default):
+ * after each chunk it yields to the event loop, so the work fills idle time instead of delaying
+ * responses being handled (docs/performance.md).
  * It runs at most `lookahead` indices past the highest one asked for, so a long input is not held
  * in memory all at once (docs/performance.md). `get(i)` settles once item i is computed; each
  * index is taken once, and its result is dropped then.
@@ -11,7 +12,7 @@ export function prefetch<T>(
 	count: number,
 	compute: (index: number) => T,
 	yieldToEventLoop: () => Promise<void>,
-	chunk = 5,
+	chunk = 1,
 	lookahead = 50,
 ): { get: (index: number) => Promise<T> } {
 	const done = new Map<number, Settled<T>>();
