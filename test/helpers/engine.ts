@@ -33,7 +33,7 @@ export interface TestCredentials {
 	baseUrl: string;
 }
 
-/** Applies a credential's generic `authenticate` block the way n8n's CLI credentials helper does. */
+/** Applies a credential's `authenticate` (function or generic block) the way n8n's CLI credentials helper does. */
 class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(
 		private readonly credentials: ICredentialDataDecryptedObject,
@@ -58,7 +58,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		node?: INode,
 	): Promise<IHttpRequestOptions> {
 		const auth = this.credentialType.authenticate;
-		if (!auth || typeof auth === 'function' || !workflow || !node) return requestOptions;
+		if (typeof auth === 'function') return await auth(credentials, requestOptions);
+		if (!auth || !workflow || !node) return requestOptions;
 		const request = requestOptions as unknown as Record<string, IDataObject>;
 		for (const [outer, values] of Object.entries(auth.properties)) {
 			for (const [key, value] of Object.entries(values as IDataObject)) {

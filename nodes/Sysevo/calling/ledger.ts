@@ -36,10 +36,29 @@ export type LedgerEntry =
 	| { state: 'placed'; placed: IDataObject }
 	| { state: 'done'; placed?: IDataObject; json: IDataObject };
 
+/**
+ * How an entry is held: a result as its JSON text, which is both its size and a copy nobody can
+ * change, at a fraction of the memory of a copied object (docs/performance.md).
+ */
+type StoredEntry =
+	| Exclude<LedgerEntry, { state: 'done' }>
+	| { state: 'done'; placed?: IDataObject; text: string };
+
+/** A stored entry as the ledger hands it out: a copy, so later nodes cannot change what it holds. */
+function revived(entry: StoredEntry | undefined): LedgerEntry | undefined {
+	if (!entry) return undefined;
+	if (entry.state !== 'done') return deepCopy(entry);
+	return {
+		state: 'done',
+		placed: entry.placed && deepCopy(entry.placed),
+		json: JSON.parse(entry.text) as IDataObject,
+	};
+}
+
 interface Bucket {
 	/** The execution and node this run of the node belongs to (a key of `nodeCalls`). */
 	nodeKey: string;
-	entries: Map<string, LedgerEntry>;
+	entries: Map<string, StoredEntry>;
 	keptChars: number;
 	lastUsed: number;
 	itemsInProgress: number;
@@ -69,11 +88,11 @@ const nodeCalls = new Map<string, NodeCalls>();
 let entryCount = 0;
 let keptChars = 0;
 
-function sizeOf(json: IDataObject): number {
+function textOf(json: IDataObject): string | undefined {
 	try {
-		return JSON.stringify(json).length;
+		return JSON.stringify(json);
 	} catch {
-		return Number.POSITIVE_INFINITY;
+		return undefined;
 	}
 }
 
@@ -171,9 +190,7 @@ export class DialLedger {
 	}
 
 	lookup(call: ItemCall): LedgerEntry | undefined {
-		const entry = buckets.get(this.key)?.entries.get(callKeyOf(call));
-		// Copies: the items handed on to later nodes must not change what the ledger holds.
-		return entry ? deepCopy(entry) : undefined;
+		return revived(buckets.get(this.key)?.entries.get(callKeyOf(call)));
 	}
 
 	/** Records that the trigger is about to be sent; refuses when the ledger is full. */
@@ -219,8 +236,7 @@ export class DialLedger {
 		const first = nodeCalls.get(this.nodeKey)?.firstCalls.get(numberKeyOf(call));
 		if (!first || (first.bucketKey === this.key && first.callKey === callKeyOf(call)))
 			return undefined;
-		const entry = buckets.get(first.bucketKey)?.entries.get(first.callKey);
-		return entry ? deepCopy(entry) : undefined;
+		return revived(buckets.get(first.bucketKey)?.entries.get(first.callKey));
 	}
 
 	/** The send failed with an answer that says no call was placed: the item may be dialled again. */
@@ -262,12 +278,12 @@ export class DialLedger {
 
 	/** The item's result. A result too large to keep leaves the placed call, read again on retry. */
 	done(call: ItemCall, json: IDataObject, placed?: IDataObject): void {
-		const size = sizeOf(json);
-		if (keptChars + size > MAX_KEPT_RESULT_CHARS) {
+		const text = textOf(json);
+		if (text === undefined || keptChars + text.length > MAX_KEPT_RESULT_CHARS) {
 			if (placed) this.placed(call, placed);
 			return;
 		}
-		this.set(call, { state: 'done', json: deepCopy(json), placed }, size);
+		this.set(call, { state: 'done', text, placed }, text.length);
 	}
 
 	/** The error an item whose trigger may have dialled failed with, raised again for this try. */
@@ -308,13 +324,13 @@ export class DialLedger {
 		return bucket;
 	}
 
-	private set(call: ItemCall, entry: LedgerEntry, chars = 0): void {
+	private set(call: ItemCall, entry: StoredEntry, chars = 0): void {
 		const bucket = this.bucket();
 		const key = callKeyOf(call);
 		const previous = bucket.entries.get(key);
 		if (!previous) entryCount += 1;
 		else if (previous.state === 'done') {
-			const previousChars = sizeOf(previous.json);
+			const previousChars = previous.text.length;
 			bucket.keptChars -= previousChars;
 			keptChars -= previousChars;
 		}

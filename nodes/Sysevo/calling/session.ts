@@ -40,11 +40,12 @@ export function callBudgetOf(pacing: PacingOptions, asTool: boolean): number | u
 
 /**
  * How an operation's items run side by side:
- * - `dial`: every item may start; live calls are bounded by the session's call slots;
+ * - `dial`: live calls are bounded by the session's call slots; a few more items stand ready;
+ * - `dialAndWait`: the same, and items whose call ended still wait for its outcome;
  * - `wait`: items that each poll one run until it ends;
  * - `read`: single reads.
  */
-export type Lane = 'dial' | 'wait' | 'read';
+export type Lane = 'dial' | 'dialAndWait' | 'wait' | 'read';
 
 /** A promise settled by `fire()`: one per call end, replaced after it fires. */
 function nextSignal(): { promise: Promise<void>; fire: () => void } {
@@ -57,6 +58,11 @@ const PARALLEL_READS = 5;
 /** How long the platform counts a leaked call against the cap (docs/sysevo-api.md §6.7). */
 const STALE_CALL_MS = 1_200_000;
 const PARALLEL_WAITS = 50;
+// Dialling items beyond the live calls: the next ones, ready to dial, and with waiting the items
+// whose call ended and that wait for its outcome. Not every item at once: each pending item is
+// memory (docs/performance.md).
+const READY_TO_DIAL = 10;
+const WAITING_AFTER_CALL = 100;
 
 /** A live-call slot held by one item's call. */
 export interface CallSlot {
@@ -86,6 +92,7 @@ export class CallSession {
 	readonly asTool: boolean;
 	/** Most dials of this node in this execution, across its runs; undefined when unlimited. */
 	readonly callBudget: number | undefined;
+	private readonly maxConcurrentCalls: number;
 	private readonly callSlots: Semaphore;
 	private readonly dialPacer: DialPacer;
 	private readonly state = new Map<string, unknown>();
@@ -111,9 +118,9 @@ export class CallSession {
 		this.agents = new AgentDirectory(context);
 		this.asTool = runsAsTool(context);
 		this.callBudget = callBudgetOf(pacing, this.asTool);
-		const maxConcurrentCalls = pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
-		this.callSlots = new Semaphore(maxConcurrentCalls);
-		this.dialPacer = new DialPacer(dialSpacingMs(pacing), maxConcurrentCalls);
+		this.maxConcurrentCalls = pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
+		this.callSlots = new Semaphore(this.maxConcurrentCalls);
+		this.dialPacer = new DialPacer(dialSpacingMs(pacing), this.maxConcurrentCalls);
 		context.getExecutionCancelSignal?.()?.addEventListener('abort', () => {
 			this.stop('the execution was canceled');
 			this.close();
@@ -122,7 +129,10 @@ export class CallSession {
 
 	/** Items of this operation that may run at once. */
 	lanes(lane: Lane, itemCount: number): number {
-		if (lane === 'dial') return itemCount;
+		if (lane === 'dial' || lane === 'dialAndWait') {
+			const calls = (Math.floor(this.maxConcurrentCalls) || 1) + READY_TO_DIAL;
+			return Math.min(itemCount, lane === 'dial' ? calls : calls + WAITING_AFTER_CALL);
+		}
 		return Math.min(itemCount, lane === 'wait' ? PARALLEL_WAITS : PARALLEL_READS);
 	}
 

@@ -84,11 +84,16 @@ async function pollUntil(
 ): Promise<{ run: IDataObject; reached: boolean }> {
 	const signal = context.getExecutionCancelSignal?.();
 	let run = known;
+	let readStartedAt = Date.now();
 	for (let first = known === undefined; ; first = false) {
 		if (run && done(run)) return { run, reached: true };
 		if (run && Date.now() >= deadline) return { run, reached: false };
 		if (!first) {
-			const wait = Math.max(0, Math.min(intervalMs, deadline - Date.now()));
+			// The interval counts from the start of the last read, so a slow answer does not add to
+			// it (a call's end is seen sooner); reads are still never closer than the interval.
+			const sinceRead = Date.now() - readStartedAt;
+			const pace = Math.max(intervalMs / 2, intervalMs - sinceRead);
+			const wait = Math.max(0, Math.min(pace, deadline - Date.now()));
 			if (!(await pause(wait, signal))) {
 				throw new NodeOperationError(
 					context.getNode(),
@@ -105,6 +110,7 @@ async function pollUntil(
 			MIN_POLL_TIMEOUT_MS,
 			Math.min(settings.requestTimeoutMs, deadline - Date.now()),
 		);
+		readStartedAt = Date.now();
 		const read = await settled(
 			getRun.call(context, ref.workflowId, ref.runId, {
 				timeoutMs,

@@ -259,7 +259,7 @@ export const description = updateDisplayOptions(
 );
 
 export function lane(this: IExecuteFunctions): Lane {
-	return 'dial';
+	return this.getNodeParameter('waitForCompletion', 0, false) ? 'dialAndWait' : 'dial';
 }
 
 /**
