@@ -3,7 +3,14 @@ import type { INodeType } from 'n8n-workflow';
 
 import { root } from '../helpers/pack';
 import { credentialsFor, SEED, useSandbox } from '../helpers/sandbox';
-import { allCompleted, idsOf, PHONES, placeCalls, PollingTrigger, waitUntil } from '../trigger/harness';
+import {
+	allCompleted,
+	idsOf,
+	PHONES,
+	placeCalls,
+	PollingTrigger,
+	waitUntil,
+} from '../trigger/harness';
 
 const sandbox = useSandbox();
 
