@@ -184,7 +184,7 @@ const SIMPLE_COLUMNS = [
 	'outcome_settled',
 ];
 /** Why an item was not dialled and when it may be: columns of every Trigger Call row. */
-export const NOT_CALLED_COLUMNS = [
+const NOT_CALLED_COLUMNS = [
 	'not_called_reason',
 	'not_called_detail',
 	'next_call_at',
