@@ -8,7 +8,7 @@ import {
 	outcomeSettleOption,
 	simplifyOption,
 	sortedByName,
-} from '../Sysevo/shared/descriptions';
+} from '../shared/descriptions';
 
 const whenWebhook = { show: { mode: ['webhook'] } };
 

@@ -5,8 +5,8 @@ import {
 	isDraftApiCall,
 	sourceKindsOf,
 	type CallSourceChoice,
-} from '../Sysevo/helpers/callSource';
-import { summariseRun, type RunStatus } from '../Sysevo/helpers/runSummary';
+} from '../shared/helpers/callSource';
+import { summariseRun, type RunStatus } from '../shared/helpers/runSummary';
 
 export interface RunFilterSettings {
 	outcomes?: RunStatus[];

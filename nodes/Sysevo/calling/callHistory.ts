@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { summariseRun, type RunStatus } from '../helpers/runSummary';
-import { listRunsPage, type Run } from '../transport/api';
+import { summariseRun, type RunStatus } from '../../shared/helpers/runSummary';
+import { listRunsPage, type Run } from '../../shared/transport/api';
 
 /** A call to a number placed before the item that would call it again. */
 export interface EarlierCall {

@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { settled } from '../helpers/settled';
-import { backoffDelay, pause, type CancelSignal } from '../transport/backoff';
+import { settled } from '../../shared/helpers/settled';
+import { backoffDelay, pause, type CancelSignal } from '../../shared/transport/backoff';
 
 /** Long enough for a campaign that queues behind other executions' calls on the shared cap. */
 export const DEFAULT_CALL_LIMIT_WAIT_SECONDS = 1800;

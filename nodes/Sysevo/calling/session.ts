@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
-import { AgentDirectory } from '../shared/agentDirectory';
-import { runsAsTool } from '../shared/toolMode';
-import { pause } from '../transport/backoff';
+import { AgentDirectory } from './agentDirectory';
+import { runsAsTool } from '../../shared/toolMode';
+import { pause } from '../../shared/transport/backoff';
 import { CallHistory } from './callHistory';
 import { DialPacer } from './dialPacer';
 import { NotCalledError } from './errors';

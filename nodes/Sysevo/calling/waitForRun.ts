@@ -5,10 +5,10 @@ import {
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
-import { outcomeSettled, runStatusOf, wasAnswered } from '../helpers/runSummary';
-import { settled } from '../helpers/settled';
-import { getRun } from '../transport/api';
-import { pause } from '../transport/backoff';
+import { outcomeSettled, runStatusOf, wasAnswered } from '../../shared/helpers/runSummary';
+import { settled } from '../../shared/helpers/settled';
+import { getRun } from '../../shared/transport/api';
+import { pause } from '../../shared/transport/backoff';
 
 export interface WaitSettings {
 	pollIntervalMs: number;

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { outcomeSettled, runStatusOf, wasAnswered } from '../../Sysevo/helpers/runSummary';
+import { outcomeSettled, runStatusOf, wasAnswered } from '../../shared/helpers/runSummary';
 
 /**
  * Where polling stands for one agent. Runs finish in a different order than they start, and the

@@ -7,8 +7,8 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { outcomeSettled } from '../../Sysevo/helpers/runSummary';
-import { runOutput } from '../../Sysevo/shared/runOutput';
+import { outcomeSettled } from '../../shared/helpers/runSummary';
+import { runOutput } from '../../shared/runOutput';
 import {
 	advanceCursor,
 	emptyCursor,

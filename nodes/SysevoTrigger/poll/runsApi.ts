@@ -1,6 +1,6 @@
 import type { IPollFunctions } from 'n8n-workflow';
 
-import { findRun, listRunsPage, type RunListFilter } from '../../Sysevo/transport/api';
+import { findRun, listRunsPage, type RunListFilter } from '../../shared/transport/api';
 import type { RunListItem } from './cursor';
 
 const PAGE_SIZE = 100;

@@ -1,8 +1,8 @@
 import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
 
-import type { OutputOptions } from '../../Sysevo/shared/runOutput';
+import type { OutputOptions } from '../../shared/runOutput';
 import { DEFAULT_OUTCOME_SETTLE_SECONDS } from '../../Sysevo/calling/waitForRun';
-import { checkPositiveInteger } from '../../Sysevo/helpers/identifiers';
+import { checkPositiveInteger } from '../../shared/helpers/identifiers';
 import { runFilter, sourceFilter, type RunFilter, type RunFilterSettings } from '../runFilter';
 
 export interface PollSettings {

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { runOutput, type OutputOptions } from '../../Sysevo/shared/runOutput';
+import { runOutput, type OutputOptions } from '../../shared/runOutput';
 import { runFilter, type RunFilterSettings } from '../runFilter';
 import { secretSetting } from './auth';
 import {

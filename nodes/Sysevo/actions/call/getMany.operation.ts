@@ -9,7 +9,7 @@ import {
 
 import { runPool } from '../../calling/pool';
 import type { Lane } from '../../calling/session';
-import { checkPositiveInteger } from '../../helpers/identifiers';
+import { checkPositiveInteger } from '../../../shared/helpers/identifiers';
 import {
 	callSourcesFilter,
 	outcomesFilter,
@@ -17,9 +17,9 @@ import {
 	runResultOptions,
 	sortedByName,
 	workflowIdLocator,
-} from '../../shared/descriptions';
-import { finalizeRunItems, runItem, type OutputOptions } from '../../shared/runOutput';
-import { getRun, listRunsPage, type Run } from '../../transport/api';
+} from '../../../shared/descriptions';
+import { finalizeRunItems, runItem, type OutputOptions } from '../../../shared/runOutput';
+import { getRun, listRunsPage, type Run } from '../../../shared/transport/api';
 import { getManyFilterOf, type GetManyFilters } from './getManyFilter';
 
 const PAGE_SIZE = 100;

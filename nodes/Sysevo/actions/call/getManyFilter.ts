@@ -1,9 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { callSourceOf, sourceKindsOf, type CallSourceChoice } from '../../helpers/callSource';
-import { checkPhoneNumber } from '../../helpers/phone';
-import { dialledNumberOf, summariseRun, type RunStatus } from '../../helpers/runSummary';
-import type { RunListFilter } from '../../transport/api';
+import {
+	callSourceOf,
+	sourceKindsOf,
+	type CallSourceChoice,
+} from '../../../shared/helpers/callSource';
+import { checkPhoneNumber } from '../../../shared/helpers/phone';
+import { dialledNumberOf, summariseRun, type RunStatus } from '../../../shared/helpers/runSummary';
+import type { RunListFilter } from '../../../shared/transport/api';
 
 export interface GetManyFilters {
 	createdAfter?: string;

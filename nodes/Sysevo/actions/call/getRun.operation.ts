@@ -9,7 +9,7 @@ import {
 
 import type { Lane } from '../../calling/session';
 import { waitForRun, waitSettingsOf, type WaitOptions } from '../../calling/waitForRun';
-import { checkPositiveInteger } from '../../helpers/identifiers';
+import { checkPositiveInteger } from '../../../shared/helpers/identifiers';
 import {
 	maxWaitOption,
 	outcomeSettleOption,
@@ -19,9 +19,9 @@ import {
 	sortedByName,
 	waitForCompletionProperty,
 	optionalWorkflowIdLocator,
-} from '../../shared/descriptions';
-import { finalizeRunItems, runItem, type OutputOptions } from '../../shared/runOutput';
-import { getRun } from '../../transport/api';
+} from '../../../shared/descriptions';
+import { finalizeRunItems, runItem, type OutputOptions } from '../../../shared/runOutput';
+import { getRun } from '../../../shared/transport/api';
 
 const properties: INodeProperties[] = [
 	{

@@ -28,8 +28,8 @@ import {
 	requestTimeoutOption,
 	runResultOptions,
 	waitForCompletionProperty,
-} from '../../shared/descriptions';
-import { finalizeRunItems, type OutputRow } from '../../shared/runOutput';
+} from '../../../shared/descriptions';
+import { finalizeRunItems, type OutputRow } from '../../../shared/runOutput';
 import { itemFacts, triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
 
 const maxConcurrentCallsOption: INodeProperties = {

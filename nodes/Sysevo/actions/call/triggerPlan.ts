@@ -7,22 +7,22 @@ import {
 	type CalledNumber,
 	type CallingHoursOptions,
 	type CallingHoursRule,
-} from '../../helpers/callingHours';
+} from '../../../shared/helpers/callingHours';
 import {
 	contextFromEntries,
 	contextFromJson,
 	systemKeyProblem,
 	type ContextEntry,
 	type InitialContext,
-} from '../../helpers/context';
+} from '../../../shared/helpers/context';
 import {
 	checkPositiveInteger,
 	checkTriggerPath,
 	checkWorkflowUuid,
-} from '../../helpers/identifiers';
-import { checkPhoneNumber, destinationProblem } from '../../helpers/phone';
-import type { OutputOptions } from '../../shared/runOutput';
-import type { TriggerRoute } from '../../transport/api';
+} from '../../../shared/helpers/identifiers';
+import { checkPhoneNumber, destinationProblem } from '../../../shared/helpers/phone';
+import type { OutputOptions } from '../../../shared/runOutput';
+import type { TriggerRoute } from '../../../shared/transport/api';
 
 export interface TriggerOptions
 	extends PacingOptions, OutputOptions, WaitOptions, CallingHoursOptions {

@@ -6,7 +6,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { audioFileOf } from '../helpers/audioFile';
+import { audioFileOf } from './helpers/audioFile';
 import {
 	CONTEXT_PREFIX,
 	contextColumns,
@@ -17,14 +17,14 @@ import {
 	QA_PREFIX,
 	qaColumns,
 	summariseRun,
-} from '../helpers/runSummary';
-import { downloadPublicFile, downloadPublicText, FileTooLargeError } from '../transport/api';
+} from './helpers/runSummary';
+import { downloadPublicFile, downloadPublicText, FileTooLargeError } from './transport/api';
 import {
 	parseTranscript,
 	transcriptText,
 	turnsFromLogs,
 	type TranscriptTurn,
-} from '../helpers/transcript';
+} from './helpers/transcript';
 import { runsAsTool } from './toolMode';
 
 export interface OutputOptions {
