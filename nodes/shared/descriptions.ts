@@ -1,5 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import {
+	DEFAULT_MAX_RECORDING_SIZE_MB,
+	DEFAULT_MAX_WAIT_SECONDS,
+	DEFAULT_OUTCOME_SETTLE_SECONDS,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	DEFAULT_REQUEST_TIMEOUT_SECONDS,
+} from './defaults';
 import { countryOptions } from './helpers/phone';
 
 const UUID_PATTERN =
@@ -137,7 +144,7 @@ export const pollIntervalOption: INodeProperties = {
 	name: 'pollIntervalSeconds',
 	type: 'number',
 	typeOptions: { minValue: 0.1, numberPrecision: 1 },
-	default: 5,
+	default: DEFAULT_POLL_INTERVAL_SECONDS,
 	description: 'How often to ask Sysevo whether the call has ended',
 	displayOptions: whenWaiting,
 };
@@ -147,7 +154,7 @@ export const maxWaitOption: INodeProperties = {
 	name: 'maxWaitSeconds',
 	type: 'number',
 	typeOptions: { minValue: 1 },
-	default: 600,
+	default: DEFAULT_MAX_WAIT_SECONDS,
 	description:
 		'How long to wait for the call to end. A call still running then is returned with run_status "in_progress" and timed_out true; fetch it later with Get Run.',
 	displayOptions: whenWaiting,
@@ -158,7 +165,7 @@ export const outcomeSettleOption: INodeProperties = {
 	name: 'outcomeSettleSeconds',
 	type: 'number',
 	typeOptions: { minValue: 0 },
-	default: 180,
+	default: DEFAULT_OUTCOME_SETTLE_SECONDS,
 	description:
 		'Sysevo marks a call ended a few seconds before it writes the disposition, extracted data and cost. How long to wait for them after the call ends; a call still without them is returned with outcome_settled false.',
 	displayOptions: whenWaiting,
@@ -169,7 +176,7 @@ export const requestTimeoutOption: INodeProperties = {
 	name: 'timeoutSeconds',
 	type: 'number',
 	typeOptions: { minValue: 1 },
-	default: 30,
+	default: DEFAULT_REQUEST_TIMEOUT_SECONDS,
 	description:
 		'How long to wait for Sysevo to answer one request. A call whose request timed out may still have been placed, so it is not retried.',
 };
@@ -224,7 +231,7 @@ export const maxRecordingSizeOption: INodeProperties = {
 	name: 'maxRecordingSizeMb',
 	type: 'number',
 	typeOptions: { minValue: 0.001, numberPrecision: 3 },
-	default: 100,
+	default: DEFAULT_MAX_RECORDING_SIZE_MB,
 	description:
 		'Largest recording Download Recording accepts; a larger one fails its item with an error saying so',
 };

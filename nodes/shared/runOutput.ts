@@ -6,6 +6,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { DEFAULT_MAX_RECORDING_SIZE_MB } from './defaults';
 import { audioFileOf } from './helpers/audioFile';
 import {
 	CONTEXT_PREFIX,
@@ -236,7 +237,6 @@ export function errorText(error: { message: string; description?: string | null 
 	return error.description ? `${error.message} (${error.description})` : error.message;
 }
 
-const DEFAULT_MAX_RECORDING_MB = 100;
 const MIME_EXTENSIONS: Record<string, string> = {
 	'audio/wav': 'wav',
 	'audio/x-wav': 'wav',
@@ -274,7 +274,7 @@ export async function recordingBinary(
 			},
 		);
 	}
-	const maxMb = options.maxRecordingSizeMb ?? DEFAULT_MAX_RECORDING_MB;
+	const maxMb = options.maxRecordingSizeMb ?? DEFAULT_MAX_RECORDING_SIZE_MB;
 	let file;
 	try {
 		file = await downloadPublicFile.call(this, url, {

@@ -9,6 +9,7 @@ import {
 
 import type { TriggerPlan } from '../actions/call/triggerPlan';
 import { callingStateOf, type CallingState } from '../../shared/helpers/callingHours';
+import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from '../../shared/defaults';
 import { now } from '../../shared/helpers/clock';
 import { MAY_HAVE_DIALED } from '../../shared/helpers/errors';
 import { checkPositiveInteger } from '../../shared/helpers/identifiers';
@@ -19,7 +20,6 @@ import { apiBaseUrl, MayHaveDialedError } from '../../shared/transport';
 import { triggerCall } from '../../shared/transport/api';
 import { earlierCallFields, type EarlierCall } from './callHistory';
 import type { ItemCall, LedgerEntry } from './ledger';
-import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from './rateLimit';
 import { notCalledRow } from './notCalled';
 import type { CallSession, CallSlot, NotDialled } from './session';
 import { waitForCallEnd, waitForOutcome, waitSettingsOf } from './waitForRun';

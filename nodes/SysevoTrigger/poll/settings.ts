@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
 
+import { DEFAULT_OUTCOME_SETTLE_SECONDS } from '../../shared/defaults';
 import type { OutputOptions } from '../../shared/runOutput';
-import { DEFAULT_OUTCOME_SETTLE_SECONDS } from '../../Sysevo/calling/waitForRun';
 import { checkPositiveInteger } from '../../shared/helpers/identifiers';
 import { runFilter, sourceFilter, type RunFilter, type RunFilterSettings } from '../runFilter';
 

@@ -9,13 +9,7 @@ import {
 
 import { placeCall } from '../../calling/placeCall';
 import { prefetch } from '../../calling/prefetch';
-import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from '../../calling/rateLimit';
-import {
-	DEFAULT_MAX_CONCURRENT_CALLS,
-	DEFAULT_TOOL_CALL_BUDGET,
-	type CallSession,
-	type Lane,
-} from '../../calling/session';
+import { type CallSession, type Lane } from '../../calling/session';
 import {
 	agentLocator,
 	allowedCountriesOption,
@@ -29,6 +23,11 @@ import {
 	runResultOptions,
 	waitForCompletionProperty,
 } from '../../../shared/descriptions';
+import {
+	DEFAULT_CALL_LIMIT_WAIT_SECONDS,
+	DEFAULT_MAX_CONCURRENT_CALLS,
+	DEFAULT_TOOL_CALL_BUDGET,
+} from '../../../shared/defaults';
 import { finalizeRunItems, type OutputRow } from '../../../shared/runOutput';
 import { itemFacts, triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
 
