@@ -7,7 +7,6 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import type { TriggerPlan } from '../actions/call/triggerPlan';
 import { callingStateOf, type CallingState } from '../../shared/helpers/callingHours';
 import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from '../../shared/defaults';
 import { now } from '../../shared/helpers/clock';
@@ -19,6 +18,7 @@ import { runItem } from '../../shared/runOutput';
 import { apiBaseUrl, MayHaveDialedError } from '../../shared/transport';
 import { triggerCall } from '../../shared/transport/api';
 import { earlierCallFields, type EarlierCall } from './callHistory';
+import type { TriggerPlan } from './callPlan';
 import type { ItemCall, LedgerEntry } from './ledger';
 import { notCalledRow } from './notCalled';
 import type { CallSession, CallSlot, NotDialled } from './session';

@@ -85,8 +85,17 @@ export async function listTriggerPaths(this: SysevoContext, agentId: number): Pr
 }
 
 /**
+ * The route that starts a call for a checked workflow UUID or trigger path; the `test` routes run
+ * the agent's draft (docs/sysevo-api.md §2.1, §2.2). It also names the call's agent in the dial ledger.
+ */
+export function triggerPathOf(route: TriggerRoute, identifier: string, draft: boolean): string {
+	const prefix = draft ? '/public/agent/test' : '/public/agent';
+	return route === 'triggerByPath' ? `${prefix}/${identifier}` : `${prefix}/workflow/${identifier}`;
+}
+
+/**
  * Starts a call: each request dials a phone, so it is sent once (docs/sysevo-api.md §0.12).
- * `path` is the route for the validated identifier, built by the caller.
+ * `path` is `triggerPathOf` the route.
  */
 export async function triggerCall(
 	this: SysevoContext,

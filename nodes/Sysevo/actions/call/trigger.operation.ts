@@ -7,6 +7,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import type { TriggerOptions, TriggerPlan } from '../../calling/callPlan';
 import { placeCall } from '../../calling/placeCall';
 import { prefetch } from '../../calling/prefetch';
 import { type CallSession, type Lane } from '../../calling/session';
@@ -29,7 +30,7 @@ import {
 	DEFAULT_TOOL_CALL_BUDGET,
 } from '../../../shared/defaults';
 import { finalizeRunItems, type OutputRow } from '../../../shared/runOutput';
-import { itemFacts, triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
+import { itemFacts, triggerPlanOf } from './triggerPlan';
 
 const maxConcurrentCallsOption: INodeProperties = {
 	displayName: 'Max Concurrent Calls',
