@@ -3,7 +3,12 @@ import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-w
 import { DEFAULT_OUTCOME_SETTLE_SECONDS } from '../../shared/defaults';
 import type { OutputOptions } from '../../shared/runOutput';
 import { checkPositiveInteger } from '../../shared/helpers/identifiers';
-import { runFilter, sourceFilter, type RunFilter, type RunFilterSettings } from '../runFilter';
+import {
+	runFilter,
+	sourceFilter,
+	type RunFilter,
+	type RunFilterSettings,
+} from '../../shared/helpers/runFilter';
 
 export interface PollSettings {
 	agentIds: number[];

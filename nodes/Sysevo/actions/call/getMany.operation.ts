@@ -7,7 +7,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { runPool } from '../../calling/pool';
+import { runPool } from '../../../shared/pool';
 import type { Lane } from '../../calling/session';
 import { checkPositiveInteger } from '../../../shared/helpers/identifiers';
 import {

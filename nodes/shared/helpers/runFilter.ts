@@ -1,12 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	callSourceOf,
-	isDraftApiCall,
-	sourceKindsOf,
-	type CallSourceChoice,
-} from '../shared/helpers/callSource';
-import { summariseRun, type RunStatus } from '../shared/helpers/runSummary';
+import { callSourceOf, isDraftApiCall, sourceKindsOf, type CallSourceChoice } from './callSource';
+import { summariseRun, type RunStatus } from './runSummary';
 
 export interface RunFilterSettings {
 	outcomes?: RunStatus[];
