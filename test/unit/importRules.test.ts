@@ -60,7 +60,7 @@ describe('the import table (eslint.layers.config.mjs)', () => {
 		},
 		{
 			filePath: 'nodes/Sysevo/actions/example.ts',
-			source: "import { runFilter } from '../../SysevoTrigger/runFilter';\n",
+			source: "import { CursorUpdate } from '../../SysevoTrigger/poll/cursor';\n",
 			says: "The Sysevo node does not import the trigger's folder",
 		},
 		{

@@ -164,6 +164,44 @@ export async function listRunsPage(
 	return Array.isArray(body.runs) ? body.runs.filter(isRun) : [];
 }
 
+/** Runs per page of every run-list read: the most the route returns (§2.4). */
+export const RUN_PAGE_SIZE = 100;
+/** The most pages one read of a run list takes: a safety stop far above any real list. */
+export const MAX_RUN_PAGES = 1000;
+
+export type RunPagesQuery = Omit<RunListQuery, 'page' | 'limit'>;
+
+/**
+ * Reads an agent's run list from its first page and hands each page's runs to `onPage`, leaving
+ * out runs an earlier page listed: offset pages shift while runs are written, so a run can be
+ * listed twice. Stops when `onPage` answers 'stop', after a short page (the end of the list), or
+ * after `MAX_RUN_PAGES` pages; returns false in that last case only.
+ */
+export async function forEachRunPage(
+	this: SysevoContext,
+	workflowId: number,
+	query: RunPagesQuery,
+	onPage: (runs: Run[]) => 'more' | 'stop',
+	limits: RequestLimits = {},
+): Promise<boolean> {
+	const seen = new Set<number>();
+	for (let page = 1; page <= MAX_RUN_PAGES; page++) {
+		const runs = await listRunsPage.call(
+			this,
+			workflowId,
+			{ ...query, page, limit: RUN_PAGE_SIZE },
+			limits,
+		);
+		const unseen = runs.filter((run) => {
+			if (seen.has(run.id)) return false;
+			seen.add(run.id);
+			return true;
+		});
+		if (onPage(unseen) === 'stop' || runs.length < RUN_PAGE_SIZE) return true;
+	}
+	return false;
+}
+
 /** The organisation's telephony configurations (§2.7). */
 export async function listTelephonyConfigurations(
 	this: SysevoContext,
