@@ -75,7 +75,7 @@ export function lane(this: IExecuteFunctions): Lane {
 }
 
 /** The platform ignores the agent of a run lookup (docs/sysevo-api.md §6.13): 0 stands in for none. */
-function agentIdOf(context: IExecuteFunctions, i: number): number {
+function agentIdParameterOf(context: IExecuteFunctions, i: number): number {
 	const value = context.getNodeParameter('workflowId', i, '', { extractValue: true });
 	const check = checkPositiveInteger(value, 'agent ID');
 	return check.valid ? check.value : 0;
@@ -83,7 +83,7 @@ function agentIdOf(context: IExecuteFunctions, i: number): number {
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const runId = idOf(this, i, this.getNodeParameter('runId', i), 'run ID');
-	const workflowId = agentIdOf(this, i);
+	const workflowId = agentIdParameterOf(this, i);
 	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
 	const options = this.getNodeParameter('options', i, {}) as GetRunOptions;
 
