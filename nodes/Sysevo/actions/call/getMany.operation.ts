@@ -10,14 +10,9 @@ import {
 import { runPool } from '../../../shared/pool';
 import type { Lane } from '../../calling/session';
 import { checkPositiveInteger } from '../../../shared/helpers/identifiers';
-import {
-	callSourcesFilter,
-	outcomesFilter,
-	requestTimeoutOption,
-	runResultOptions,
-	sortedByName,
-	workflowIdLocator,
-} from '../../../shared/descriptions';
+import { callSourcesFilter, outcomesFilter } from '../../../shared/descriptions';
+import { sortedByName } from '../../../shared/helpers/sortedByName';
+import { requestTimeoutOption, runResultOptions, workflowIdLocator } from '../descriptions';
 import { DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../../../shared/defaults';
 import { finalizeRunItems, runItem, type OutputOptions } from '../../../shared/runOutput';
 import { forEachRunPage, getRun, type Run } from '../../../shared/transport/api';
@@ -97,7 +92,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: sortedByName([
+		options: sortedByName<INodeProperties>([
 			{
 				displayName: 'Fetch Full Runs',
 				name: 'fetchFullRuns',

@@ -10,16 +10,16 @@ import {
 import type { Lane } from '../../calling/session';
 import { waitForRun, waitSettingsOf, type WaitOptions } from '../../calling/waitForRun';
 import { checkPositiveInteger } from '../../../shared/helpers/identifiers';
+import { sortedByName } from '../../../shared/helpers/sortedByName';
 import {
 	maxWaitOption,
-	outcomeSettleOption,
+	optionalWorkflowIdLocator,
 	pollIntervalOption,
 	requestTimeoutOption,
 	runResultOptions,
-	sortedByName,
 	waitForCompletionProperty,
-	optionalWorkflowIdLocator,
-} from '../../../shared/descriptions';
+	waitingOutcomeSettleOption,
+} from '../descriptions';
 import { finalizeRunItems, runItem, type OutputOptions } from '../../../shared/runOutput';
 import { getRun } from '../../../shared/transport/api';
 
@@ -44,7 +44,7 @@ const properties: INodeProperties[] = [
 		options: sortedByName([
 			pollIntervalOption,
 			maxWaitOption,
-			outcomeSettleOption,
+			waitingOutcomeSettleOption,
 			requestTimeoutOption,
 			...runResultOptions(false),
 		]),

@@ -18,12 +18,12 @@ import {
 	callingHoursOptions,
 	defaultCountryOption,
 	maxWaitOption,
-	outcomeSettleOption,
 	pollIntervalOption,
 	requestTimeoutOption,
 	runResultOptions,
 	waitForCompletionProperty,
-} from '../../../shared/descriptions';
+	waitingOutcomeSettleOption,
+} from '../descriptions';
 import {
 	DEFAULT_CALL_LIMIT_WAIT_SECONDS,
 	DEFAULT_MAX_CONCURRENT_CALLS,
@@ -239,7 +239,7 @@ const properties: INodeProperties[] = [
 			maxCallsPerExecutionOption,
 			maxWaitOption,
 			pollIntervalOption,
-			outcomeSettleOption,
+			waitingOutcomeSettleOption,
 			...runResultOptions(true),
 			telephonyConfigurationOption,
 			callerNumberOption,

@@ -21,7 +21,7 @@ import {
 	blockPremiumNumbersOption,
 	callingHoursOptions,
 	defaultCountryOption,
-} from '../../../shared/descriptions';
+} from '../descriptions';
 
 const properties: INodeProperties[] = [
 	{
