@@ -14,7 +14,8 @@ import { callSourcesFilter, outcomesFilter } from '../../../shared/descriptions'
 import { sortedByName } from '../../../shared/helpers/sortedByName';
 import { requestTimeoutOption, runResultOptions, workflowIdLocator } from '../descriptions';
 import { DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../../../shared/defaults';
-import { finalizeRunItems, runItem, type OutputOptions } from '../../../shared/runOutput';
+import { runItem, type OutputOptions } from '../../../shared/runOutput';
+import { finalizeRunItems } from '../finishRows';
 import { forEachRunPage, getRun, type Run } from '../../../shared/transport/api';
 import { getManyFilterOf, type GetManyFilters } from './getManyFilter';
 

@@ -20,7 +20,8 @@ import {
 	waitForCompletionProperty,
 	waitingOutcomeSettleOption,
 } from '../descriptions';
-import { finalizeRunItems, runItem, type OutputOptions } from '../../../shared/runOutput';
+import { runItem, type OutputOptions } from '../../../shared/runOutput';
+import { finalizeRunItems } from '../finishRows';
 import { getRun } from '../../../shared/transport/api';
 
 const properties: INodeProperties[] = [

@@ -29,7 +29,7 @@ import {
 	DEFAULT_MAX_CONCURRENT_CALLS,
 	DEFAULT_TOOL_CALL_BUDGET,
 } from '../../../shared/defaults';
-import { finalizeRunItems, type OutputRow } from '../../../shared/runOutput';
+import { finalizeRunItems, type OutputRow } from '../finishRows';
 import { itemFacts, triggerPlanOf } from './triggerPlan';
 
 const maxConcurrentCallsOption: INodeProperties = {
