@@ -1,6 +1,7 @@
 // Sections (§) refer to docs/sysevo-api.md.
 import type { IDataObject } from 'n8n-workflow';
 
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../defaults';
 import { checkPositiveInteger } from '../helpers/identifiers';
 import { settled } from '../helpers/settled';
 import { sysevoApiRequest, type SysevoContext } from './index';
@@ -229,7 +230,7 @@ export interface PublicDownloadContext {
 export async function downloadPublicText(
 	this: PublicDownloadContext,
 	url: string,
-	timeoutMs = 30_000,
+	timeoutMs = DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000,
 ): Promise<string> {
 	if (!/^https?:\/\//i.test(url)) throw new Error('The artifact link is not an http(s) URL');
 	return (await this.helpers.httpRequest({
@@ -286,7 +287,7 @@ export async function downloadPublicFile(
 		json: false,
 		encoding: 'stream',
 		returnFullResponse: true,
-		timeout: limits.timeoutMs ?? 30_000,
+		timeout: limits.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000,
 	})) as { body: ByteStream; headers?: Record<string, string | string[] | undefined> };
 	const header = (name: string) => {
 		const value = response.headers?.[name];
