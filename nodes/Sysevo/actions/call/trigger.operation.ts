@@ -10,7 +10,7 @@ import {
 import type { TriggerOptions, TriggerPlan } from '../../calling/callPlan';
 import { placeCall } from '../../calling/placeCall';
 import { prefetch } from '../../calling/prefetch';
-import { type CallSession, type Lane } from '../../calling/session';
+import type { CallSession, Lane } from '../../calling/session';
 import {
 	agentLocator,
 	allowedCountriesOption,
