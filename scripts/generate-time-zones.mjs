@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates nodes/Sysevo/helpers/timeZoneTable.ts from libphonenumber's time-zone map
+// Generates nodes/shared/helpers/timeZoneTable.ts from libphonenumber's time-zone map
 // (data/libphonenumber/map_data.txt, Apache-2.0; see data/libphonenumber/README.md).
 //
 //   node scripts/generate-time-zones.mjs          writes the table
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const INPUT = path.join(ROOT, 'data/libphonenumber/map_data.txt');
-const OUTPUT = path.join(ROOT, 'nodes/Sysevo/helpers/timeZoneTable.ts');
+const OUTPUT = path.join(ROOT, 'nodes/shared/helpers/timeZoneTable.ts');
 const SOURCE =
 	'libphonenumber v9.0.35 (google/libphonenumber@f7e3e88c92b905c8d6edb81f336dbe25edc05b52), resources/timezones/map_data.txt';
 

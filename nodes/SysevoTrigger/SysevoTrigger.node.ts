@@ -16,7 +16,7 @@ import {
 } from 'n8n-workflow';
 
 import { properties } from './description';
-import { agentIdSearch } from '../Sysevo/methods/listSearch';
+import { agentIdSearch } from '../shared/listSearch';
 import { getAgents } from './methods/loadOptions';
 import { pollRuns } from './poll/pollRuns';
 import { secretSetting } from './webhook/auth';

@@ -7,8 +7,8 @@ import {
 	outcomesFilter,
 	outcomeSettleOption,
 	simplifyOption,
-	sortedByName,
-} from '../Sysevo/shared/descriptions';
+} from '../shared/descriptions';
+import { sortedByName } from '../shared/helpers/sortedByName';
 
 const whenWebhook = { show: { mode: ['webhook'] } };
 

@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { runPool } from '../../nodes/Sysevo/calling/pool';
+import { runPool } from '../../nodes/shared/pool';
 
 describe('runPool', () => {
 	it('keeps results in index order and never exceeds the limit', async () => {

@@ -1,7 +1,7 @@
 /**
  * Values that try to leave the one path segment an identifier (workflow UUID, trigger path, run
  * ID) becomes: traversal, separators, encodings, look-alikes, invisibles. Every check of
- * nodes/Sysevo/helpers/identifiers.ts must refuse each one (test/unit/identifiers.test.ts); the
+ * nodes/shared/helpers/identifiers.ts must refuse each one (test/unit/identifiers.test.ts); the
  * fuzz draws from them too (test/reliability/fuzzModel.ts).
  */
 export const IDENTIFIER_ATTACKS = [

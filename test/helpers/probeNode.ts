@@ -7,8 +7,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import type { RequestPurpose } from '../../nodes/Sysevo/helpers/errors';
-import { sysevoApiRequest } from '../../nodes/Sysevo/transport';
+import type { RequestPurpose } from '../../nodes/shared/helpers/errors';
+import { sysevoApiRequest } from '../../nodes/shared/transport';
 
 /** A test-only node that sends one raw request through the Sysevo transport per item. */
 export class ProbeNode implements INodeType {

@@ -1,6 +1,6 @@
 import { sleep, type IDataObject, type INodeParameters } from 'n8n-workflow';
 
-import { setClockForTests } from '../../nodes/Sysevo/helpers/clock';
+import { setClockForTests } from '../../nodes/shared/helpers/clock';
 import { runNode } from '../helpers/engine';
 import { credentialsFor, triggerRequests, useSandbox } from '../helpers/sandbox';
 import { triggerParameters } from './params';

@@ -1,4 +1,4 @@
-import { agentIdSearch, agentSearch } from '../../nodes/Sysevo/methods/listSearch';
+import { agentIdSearch, agentSearch } from '../../nodes/shared/listSearch';
 import { getTelephonyConfigurations } from '../../nodes/Sysevo/methods/loadOptions';
 import { loadOptionsContext } from '../helpers/engine';
 import { credentialsFor, SEED, useSandbox } from '../helpers/sandbox';

@@ -7,8 +7,8 @@ import {
 	legalWindowOf,
 	type CallingHoursRule,
 	type CallingWindow,
-} from '../../nodes/Sysevo/helpers/callingHours';
-import { checkPhoneNumber } from '../../nodes/Sysevo/helpers/phone';
+} from '../../nodes/shared/helpers/callingHours';
+import { checkPhoneNumber } from '../../nodes/shared/helpers/phone';
 import { propertyRuns } from '../helpers/propertyRuns';
 
 /** Stems of numbers across many zones, split area codes, the date line and multi-zone countries. */

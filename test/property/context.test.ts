@@ -4,7 +4,7 @@ import {
 	contextFromEntries,
 	contextFromJson,
 	MAX_CONTEXT_BYTES,
-} from '../../nodes/Sysevo/helpers/context';
+} from '../../nodes/shared/helpers/context';
 import { propertyRuns } from '../helpers/propertyRuns';
 
 const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];

@@ -4,7 +4,7 @@ import {
 	checkPositiveInteger,
 	checkTriggerPath,
 	checkWorkflowUuid,
-} from '../../nodes/Sysevo/helpers/identifiers';
+} from '../../nodes/shared/helpers/identifiers';
 import { propertyRuns } from '../helpers/propertyRuns';
 
 const BASE = 'http://h/api/v1/public/agent/';

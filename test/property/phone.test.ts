@@ -7,7 +7,7 @@ import {
 	type CountryCode,
 } from 'libphonenumber-js/max';
 
-import { checkPhoneNumber } from '../../nodes/Sysevo/helpers/phone';
+import { checkPhoneNumber } from '../../nodes/shared/helpers/phone';
 import { propertyRuns } from '../helpers/propertyRuns';
 
 const E164 = /^\+[1-9]\d{6,14}$/;

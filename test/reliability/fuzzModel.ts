@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { checkPhoneNumber } from '../../nodes/Sysevo/helpers/phone';
+import { checkPhoneNumber } from '../../nodes/shared/helpers/phone';
 import {
 	FAULT_KINDS,
 	SEED,

@@ -11,7 +11,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { outcomeSettled } from '../../nodes/Sysevo/helpers/runSummary';
+import { outcomeSettled } from '../../nodes/shared/helpers/runSummary';
 import { SysevoTrigger } from '../../nodes/SysevoTrigger/SysevoTrigger.node';
 import type { Sandbox } from '../../sandbox';
 import { additionalDataFor, nodeTypesFor, type TestCredentials } from '../helpers/engine';

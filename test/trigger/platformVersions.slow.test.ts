@@ -1,6 +1,6 @@
 import { sleep, type IDataObject } from 'n8n-workflow';
 
-import { outcomeSettled } from '../../nodes/Sysevo/helpers/runSummary';
+import { outcomeSettled } from '../../nodes/shared/helpers/runSummary';
 import { OUTCOMES, type ForeignRunKind, type PlatformVersion, type RunRecord } from '../../sandbox';
 import { WEBHOOK_TEST_SECRETS } from '../helpers/leaks';
 import { credentialsFor, useSandbox } from '../helpers/sandbox';

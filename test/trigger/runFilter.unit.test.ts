@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { runFilter, sourceFilter } from '../../nodes/SysevoTrigger/runFilter';
+import { runFilter, sourceFilter } from '../../nodes/shared/helpers/runFilter';
 
 const settledGathered = { call_disposition: 'user_hangup', call_tags: ['user_hangup'] };
 const RUNS = {

@@ -1,4 +1,4 @@
-import { audioFileOf } from '../../nodes/Sysevo/helpers/audioFile';
+import { audioFileOf } from '../../nodes/shared/helpers/audioFile';
 
 const wav = Buffer.concat([
 	Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1'),

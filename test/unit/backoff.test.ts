@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { backoffDelay, pause, retryAfterMs } from '../../nodes/Sysevo/transport/backoff';
+import { backoffDelay, pause, retryAfterMs } from '../../nodes/shared/transport/backoff';
 
 describe('back-off', () => {
 	it('grows exponentially within jitter and the cap', () => {

@@ -1,4 +1,4 @@
-import { callSourceOf, isDraftApiCall } from '../../nodes/Sysevo/helpers/callSource';
+import { callSourceOf, isDraftApiCall } from '../../nodes/shared/helpers/callSource';
 
 // Each run is shaped as the platform writes it (docs/sysevo-api.md §6.5), list item or Get Run.
 const apiCall = {

@@ -5,10 +5,10 @@ import {
 	checkCustomHours,
 	type CallingHoursRule,
 	type CallingWindow,
-} from '../../nodes/Sysevo/helpers/callingHours';
-import { easterSunday, isPublicHoliday } from '../../nodes/Sysevo/helpers/holidays';
-import { checkPhoneNumber } from '../../nodes/Sysevo/helpers/phone';
-import { timeZonesOf } from '../../nodes/Sysevo/helpers/timeZones';
+} from '../../nodes/shared/helpers/callingHours';
+import { easterSunday, isPublicHoliday } from '../../nodes/shared/helpers/holidays';
+import { checkPhoneNumber } from '../../nodes/shared/helpers/phone';
+import { timeZonesOf } from '../../nodes/shared/helpers/timeZones';
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
 const EVERY_DAY = [...WEEKDAYS, 'saturday', 'sunday'];

@@ -3,7 +3,7 @@ import {
 	contextFromJson,
 	MAX_CONTEXT_BYTES,
 	systemKeyProblem,
-} from '../../nodes/Sysevo/helpers/context';
+} from '../../nodes/shared/helpers/context';
 
 describe('contextFromEntries', () => {
 	it('builds an object and keeps the types expressions produced', () => {

@@ -1,4 +1,4 @@
-import { checkPhoneNumber, destinationProblem } from '../../nodes/Sysevo/helpers/phone';
+import { checkPhoneNumber, destinationProblem } from '../../nodes/shared/helpers/phone';
 
 function rulesFor(number: string, rules: Parameters<typeof destinationProblem>[1]) {
 	const phone = checkPhoneNumber(number);

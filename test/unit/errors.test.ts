@@ -1,4 +1,4 @@
-import { describeHttpError, detailOf, textOf } from '../../nodes/Sysevo/helpers/errors';
+import { describeHttpError, detailOf, textOf } from '../../nodes/shared/helpers/errors';
 
 describe('detailOf', () => {
 	it('returns a string detail as it is', () => {

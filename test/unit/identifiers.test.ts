@@ -2,7 +2,7 @@ import {
 	checkPositiveInteger,
 	checkTriggerPath,
 	checkWorkflowUuid,
-} from '../../nodes/Sysevo/helpers/identifiers';
+} from '../../nodes/shared/helpers/identifiers';
 import { IDENTIFIER_ATTACKS } from '../helpers/identifierAttacks';
 
 describe('checkWorkflowUuid', () => {

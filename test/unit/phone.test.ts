@@ -1,4 +1,4 @@
-import { checkPhoneNumber, countryOptions, isCountryCode } from '../../nodes/Sysevo/helpers/phone';
+import { checkPhoneNumber, countryOptions, isCountryCode } from '../../nodes/shared/helpers/phone';
 
 describe('checkPhoneNumber', () => {
 	it.each([

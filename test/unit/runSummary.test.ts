@@ -4,7 +4,7 @@ import {
 	dialledNumberOf,
 	qaColumns,
 	summariseRun,
-} from '../../nodes/Sysevo/helpers/runSummary';
+} from '../../nodes/shared/helpers/runSummary';
 
 describe('summariseRun', () => {
 	it('reports a run that has not completed as in progress', () => {

@@ -15,7 +15,7 @@ describe('the generated time-zone table', () => {
 	});
 
 	it('names the libphonenumber version it was generated from, with the Apache-2.0 notice', () => {
-		const table = readFileSync(join(ROOT, 'nodes/Sysevo/helpers/timeZoneTable.ts'), 'utf8');
+		const table = readFileSync(join(ROOT, 'nodes/shared/helpers/timeZoneTable.ts'), 'utf8');
 		expect(table).toContain('libphonenumber v9.0.35');
 		expect(table).toContain('Licensed under the Apache License, Version 2.0');
 		expect(readFileSync(join(ROOT, 'data/libphonenumber/README.md'), 'utf8')).toContain(

@@ -1,5 +1,5 @@
 import { validateNumber } from '../../nodes/Sysevo/actions/number/validate.operation';
-import { checkCallingHours } from '../../nodes/Sysevo/helpers/callingHours';
+import { checkCallingHours } from '../../nodes/shared/helpers/callingHours';
 
 describe('Validate Number', () => {
 	it('reports a valid, allowed mobile number', () => {

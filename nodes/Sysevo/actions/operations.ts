@@ -6,7 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import type { CallSession, Lane } from '../calling/session';
-import type { OutputRow } from '../shared/runOutput';
+import type { OutputRow } from './finishRows';
 import * as call from './call';
 import * as number from './number';
 

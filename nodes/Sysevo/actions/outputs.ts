@@ -1,6 +1,6 @@
 import type { INodeOutputConfiguration } from 'n8n-workflow';
 
-import type { RowStatus } from '../helpers/runSummary';
+import type { RowStatus } from '../../shared/helpers/runSummary';
 
 interface OutputParameters {
 	operation?: string;

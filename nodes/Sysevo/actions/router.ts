@@ -6,10 +6,10 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { runPool } from '../calling/pool';
+import { runPool } from '../../shared/pool';
 import { CallSession, type PacingOptions } from '../calling/session';
 import { operationOf, type Operation } from './operations';
-import { errorText, type OutputRow } from '../shared/runOutput';
+import { errorText, type OutputRow } from './finishRows';
 import { configuredOutputs, outputIndexFor } from './outputs';
 
 /**

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { summariseRun, type RunStatus } from '../helpers/runSummary';
-import { listRunsPage, type Run } from '../transport/api';
+import { summariseRun, type RunStatus } from '../../shared/helpers/runSummary';
+import { forEachRunPage, MAX_RUN_PAGES, RUN_PAGE_SIZE, type Run } from '../../shared/transport/api';
 
 /** A call to a number placed before the item that would call it again. */
 export interface EarlierCall {
@@ -12,10 +12,6 @@ export interface EarlierCall {
 	/** The input item that placed it in this execution; absent for calls found in the run list. */
 	itemIndex?: number;
 }
-
-const PAGE_SIZE = 100;
-/** A safety stop, far above any real window (100 000 runs). */
-const MAX_PAGES = 1000;
 
 interface Claim {
 	itemIndex: number;
@@ -43,7 +39,7 @@ function comparable(number: unknown): string | null {
  * merged, so a context key cannot mask it; `phone_number` is the fallback for runs without it
  * (docs/sysevo-api.md §6.4).
  */
-function dialledNumberOf(run: Run): string | null {
+function matchableNumberOf(run: Run): string | null {
 	const context = asObject(run.initial_context);
 	return comparable(context.called_number) ?? comparable(context.phone_number);
 }
@@ -54,7 +50,7 @@ function dialledSomeone(run: Run): boolean {
 	return !asObject(run.gathered_context).error;
 }
 
-function earlierCallOf(run: Run): EarlierCall {
+function earlierCallFromRun(run: Run): EarlierCall {
 	const summary = summariseRun(run);
 	return {
 		runId: run.id,
@@ -146,28 +142,31 @@ export class CallHistory {
 		const filters = [
 			{ attribute: 'dateRange' as const, type: 'dateRange', value: { from: since.toISOString() } },
 		];
-		for (let page = 1; page <= MAX_PAGES; page++) {
-			const runs = await listRunsPage.call(this.context, agentId, {
-				page,
-				limit: PAGE_SIZE,
-				newestFirst: true,
-				filters,
-			});
-			let covered = runs.length < PAGE_SIZE;
-			for (const run of runs) {
-				const createdAt = Date.parse(run.created_at);
-				if (createdAt < from) {
-					covered = true;
-					continue;
+		const ended = await forEachRunPage.call(
+			this.context,
+			agentId,
+			{ newestFirst: true, filters },
+			(runs) => {
+				let covered = false;
+				for (const run of runs) {
+					const createdAt = Date.parse(run.created_at);
+					if (createdAt < from) {
+						covered = true;
+						continue;
+					}
+					const number = matchableNumberOf(run);
+					// Newest first: the first run seen for a number is its latest call.
+					if (number && dialledSomeone(run) && !newest.has(number))
+						newest.set(number, earlierCallFromRun(run));
 				}
-				const number = dialledNumberOf(run);
-				// Newest first: the first run seen for a number is its latest call.
-				if (number && dialledSomeone(run) && !newest.has(number))
-					newest.set(number, earlierCallOf(run));
-			}
-			if (covered) return newest;
-		}
-		throw new Error(`the agent has more than ${MAX_PAGES * PAGE_SIZE} runs in the window`);
+				return covered ? 'stop' : 'more';
+			},
+		);
+		if (!ended)
+			throw new Error(
+				`the agent has more than ${MAX_RUN_PAGES * RUN_PAGE_SIZE} runs in the window`,
+			);
+		return newest;
 	}
 }
 

@@ -6,7 +6,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { MayHaveDialedError } from '../transport';
+import { MayHaveDialedError } from '../../shared/transport';
 
 /** What identifies one item's call inside a run of the node. */
 export interface ItemCall {

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { NOT_CALLED } from '../helpers/runSummary';
+import { NOT_CALLED } from '../../shared/helpers/runSummary';
 
 /** Why the node deliberately did not dial an item. None of these is a failure. */
 export type NotCalledReason =

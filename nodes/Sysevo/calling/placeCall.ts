@@ -7,19 +7,19 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import type { TriggerPlan } from '../actions/call/triggerPlan';
-import { callingStateOf, type CallingState } from '../helpers/callingHours';
-import { now } from '../helpers/clock';
-import { MAY_HAVE_DIALED } from '../helpers/errors';
-import { checkPositiveInteger } from '../helpers/identifiers';
-import { contextColumns } from '../helpers/runSummary';
-import { settled } from '../helpers/settled';
-import { runItem } from '../shared/runOutput';
-import { apiBaseUrl, MayHaveDialedError } from '../transport';
-import { triggerCall } from '../transport/api';
+import { callingStateOf, type CallingState } from '../../shared/helpers/callingHours';
+import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from '../../shared/defaults';
+import { now } from '../../shared/helpers/clock';
+import { MAY_HAVE_DIALED } from '../../shared/helpers/errors';
+import { checkPositiveInteger } from '../../shared/helpers/identifiers';
+import { contextColumns } from '../../shared/helpers/runSummary';
+import { settled } from '../../shared/helpers/settled';
+import { runItem } from '../../shared/runOutput';
+import { apiBaseUrl, MayHaveDialedError } from '../../shared/transport';
+import { triggerCall } from '../../shared/transport/api';
 import { earlierCallFields, type EarlierCall } from './callHistory';
+import type { TriggerPlan } from './callPlan';
 import type { ItemCall, LedgerEntry } from './ledger';
-import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from './rateLimit';
 import { notCalledRow } from './notCalled';
 import type { CallSession, CallSlot, NotDialled } from './session';
 import { waitForCallEnd, waitForOutcome, waitSettingsOf } from './waitForRun';

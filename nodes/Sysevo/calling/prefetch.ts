@@ -1,4 +1,4 @@
-import type { Settled } from '../helpers/settled';
+import type { Settled } from '../../shared/helpers/settled';
 
 /**
  * Computes `compute(0..count-1)` in order, in the background, `chunk` at a time (one by default):

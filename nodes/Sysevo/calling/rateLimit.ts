@@ -1,10 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { settled } from '../helpers/settled';
-import { backoffDelay, pause, type CancelSignal } from '../transport/backoff';
-
-/** Long enough for a campaign that queues behind other executions' calls on the shared cap. */
-export const DEFAULT_CALL_LIMIT_WAIT_SECONDS = 1800;
+import { settled } from '../../shared/helpers/settled';
+import { backoffDelay, pause, type CancelSignal } from '../../shared/transport/backoff';
 
 const FIRST_BACKOFF_MS = 500;
 // Short: a 429 creates no run, and a slot freed by another execution should not sit idle.

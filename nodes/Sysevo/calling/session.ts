@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
-import { AgentDirectory } from '../shared/agentDirectory';
-import { runsAsTool } from '../shared/toolMode';
-import { pause } from '../transport/backoff';
+import { AgentDirectory } from './agentDirectory';
+import { DEFAULT_MAX_CONCURRENT_CALLS, DEFAULT_TOOL_CALL_BUDGET } from '../../shared/defaults';
+import { runsAsTool } from '../../shared/toolMode';
+import { pause } from '../../shared/transport/backoff';
 import { CallHistory } from './callHistory';
 import { DialPacer } from './dialPacer';
 import { NotCalledError } from './errors';
@@ -25,10 +26,6 @@ function dialSpacingMs(pacing: PacingOptions): number {
 		return pacing.delayBetweenCallsSeconds * 1000;
 	return pacing.delayBetweenCallsMs ?? 0;
 }
-
-export const DEFAULT_MAX_CONCURRENT_CALLS = 5;
-/** Max Calls per Execution when the node runs as an AI agent's tool and the option is not set. */
-export const DEFAULT_TOOL_CALL_BUDGET = 5;
 
 /** Max Calls per Execution: the option (0 = no limit), else 5 as an AI tool, else no limit. */
 export function callBudgetOf(pacing: PacingOptions, asTool: boolean): number | undefined {

@@ -5,10 +5,17 @@ import {
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
-import { outcomeSettled, runStatusOf, wasAnswered } from '../helpers/runSummary';
-import { settled } from '../helpers/settled';
-import { getRun } from '../transport/api';
-import { pause } from '../transport/backoff';
+import {
+	DEFAULT_MAX_WAIT_SECONDS,
+	DEFAULT_OUTCOME_SETTLE_SECONDS,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	DEFAULT_REQUEST_TIMEOUT_SECONDS,
+	TRANSCRIPT_GRACE_MS,
+} from '../../shared/defaults';
+import { outcomeSettled, runStatusOf, wasAnswered } from '../../shared/helpers/runSummary';
+import { settled } from '../../shared/helpers/settled';
+import { getRun } from '../../shared/transport/api';
+import { pause } from '../../shared/transport/backoff';
 
 export interface WaitSettings {
 	pollIntervalMs: number;
@@ -29,13 +36,11 @@ export interface WaitOptions {
 	downloadRecording?: boolean;
 }
 
-export const DEFAULT_OUTCOME_SETTLE_SECONDS = 180;
-
 export function waitSettingsOf(options: WaitOptions): WaitSettings {
 	return {
-		pollIntervalMs: (options.pollIntervalSeconds ?? 5) * 1000,
-		maxWaitMs: (options.maxWaitSeconds ?? 600) * 1000,
-		requestTimeoutMs: (options.timeoutSeconds ?? 30) * 1000,
+		pollIntervalMs: (options.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000,
+		maxWaitMs: (options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+		requestTimeoutMs: (options.timeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
 		outcomeSettleMs: (options.outcomeSettleSeconds ?? DEFAULT_OUTCOME_SETTLE_SECONDS) * 1000,
 		awaitTranscript: options.includeTranscript === true || options.downloadRecording === true,
 	};
@@ -47,8 +52,6 @@ export interface WaitedRun {
 	outcomeSettled: boolean;
 }
 
-// The transcript is uploaded after the outcome is written (docs/sysevo-api.md §2.3, Timing).
-const ARTIFACT_GRACE_MS = 60_000;
 const AFTER_END_POLL_MS = 2_000;
 const MIN_POLL_TIMEOUT_MS = 1_000;
 
@@ -169,7 +172,7 @@ export async function waitForOutcome(
 		ref,
 		settings,
 		(run) => !awaitingTranscript(run),
-		Date.now() + ARTIFACT_GRACE_MS,
+		Date.now() + TRANSCRIPT_GRACE_MS,
 		afterEndMs,
 		settled.run,
 	);

@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { listTelephonyConfigurations } from '../transport/api';
+import { listTelephonyConfigurations } from '../../shared/transport/api';
 
 /** The organisation's active telephony configurations, after the organisation's default (0). */
 export async function getTelephonyConfigurations(

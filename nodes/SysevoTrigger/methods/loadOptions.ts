@@ -4,7 +4,7 @@ import {
 	type INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { agentIdSearch } from '../../Sysevo/methods/listSearch';
+import { agentIdSearch } from '../../shared/listSearch';
 
 /** Active agents, valued by numeric id (what the list-runs route takes). */
 export async function getAgents(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { outcomeSettled, runStatusOf, wasAnswered } from '../../Sysevo/helpers/runSummary';
+import { TRANSCRIPT_GRACE_MS } from '../../shared/defaults';
+import { outcomeSettled, runStatusOf, wasAnswered } from '../../shared/helpers/runSummary';
 
 /**
  * Where polling stands for one agent. Runs finish in a different order than they start, and the
@@ -40,9 +41,6 @@ export const OVERLAP_MS = 2 * 60_000;
 
 /** Older builds leave some runs in progress forever; they are given up after this long. */
 export const MAX_OPEN_AGE_MS = 6 * 3_600_000;
-
-/** Sysevo uploads the transcript seconds after a call ends; a run is held back at most this long. */
-export const TRANSCRIPT_WAIT_MS = 2 * 60_000;
 
 const MAX_OPEN_RUNS = 500;
 
@@ -166,7 +164,7 @@ export class CursorUpdate {
 		if (!this.settings.includeTranscript || run.transcript_url || !wasAnswered(runStatusOf(run)))
 			return false;
 		const firstSeen = this.next.transcriptWait[key] ?? this.settings.now;
-		if (this.settings.now - firstSeen >= TRANSCRIPT_WAIT_MS) return false;
+		if (this.settings.now - firstSeen >= TRANSCRIPT_GRACE_MS) return false;
 		this.next.transcriptWait[key] = firstSeen;
 		return true;
 	}

@@ -7,8 +7,8 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { outcomeSettled } from '../../Sysevo/helpers/runSummary';
-import { runOutput } from '../../Sysevo/shared/runOutput';
+import { outcomeSettled } from '../../shared/helpers/runSummary';
+import { runOutput } from '../../shared/runOutput';
 import {
 	advanceCursor,
 	emptyCursor,
@@ -18,7 +18,7 @@ import {
 	type RunListItem,
 	type RunSource,
 } from './cursor';
-import { fetchInFull, fetchRun, listRuns } from './runsApi';
+import { fetchInFull, fetchRun, firstRuns, listRuns } from './runsApi';
 import { pollSettingsOf, type PollSettings } from './settings';
 
 type Cursors = Record<string, AgentCursor>;
@@ -36,10 +36,7 @@ function runsOfAgent(context: IPollFunctions, agentId: number, fullRuns: FullRun
 		listSince: async (since) => await listRuns.call(context, agentId, { createdFrom: since }),
 		listRunning: async (since) =>
 			await listRuns.call(context, agentId, { status: 'in_progress', createdFrom: since }),
-		newest: async () =>
-			(
-				await listRuns.call(context, agentId, { newestFirst: true, firstPageOnly: true, limit: 1 })
-			)[0],
+		newest: async () => (await firstRuns.call(context, agentId, { newestFirst: true }, 1))[0],
 		fetch: async (runId) => {
 			const run = await fetchRun.call(context, agentId, runId);
 			if (run) fullRuns.add(run);
@@ -117,11 +114,7 @@ async function latestRun(
 ): Promise<INodeExecutionData[][]> {
 	let latest: FinishedRun | undefined;
 	for (const agentId of settings.agentIds) {
-		const runs = await listRuns.call(context, agentId, {
-			status: 'completed',
-			newestFirst: true,
-			firstPageOnly: true,
-		});
+		const runs = await firstRuns.call(context, agentId, { status: 'completed', newestFirst: true });
 		const match = runs.find((run) => settings.filter(run));
 		if (match && (!latest || Date.parse(match.created_at) > Date.parse(latest.run.created_at)))
 			latest = { agentId, run: match };

@@ -1,19 +1,19 @@
 import type { IPollFunctions } from 'n8n-workflow';
 
-import { findRun, listRunsPage, type RunListFilter } from '../../Sysevo/transport/api';
+import { runPool } from '../../shared/pool';
+import {
+	findRun,
+	forEachRunPage,
+	listRunsPage,
+	RUN_PAGE_SIZE,
+	type RunListFilter,
+} from '../../shared/transport/api';
 import type { RunListItem } from './cursor';
-
-const PAGE_SIZE = 100;
-/** A safety stop, far above any real backlog (100 000 runs). */
-const MAX_PAGES = 1000;
 
 export interface ListQuery {
 	createdFrom?: string | null;
 	status?: 'completed' | 'in_progress';
 	newestFirst?: boolean;
-	/** Stop after the first page. */
-	firstPageOnly?: boolean;
-	limit?: number;
 }
 
 function filtersOf(query: ListQuery): RunListFilter[] {
@@ -32,21 +32,32 @@ export async function listRuns(
 	workflowId: number,
 	query: ListQuery,
 ): Promise<RunListItem[]> {
-	const limit = query.limit ?? PAGE_SIZE;
-	const filters = filtersOf(query);
-	const byId = new Map<number, RunListItem>();
-	for (let page = 1; page <= MAX_PAGES; page++) {
-		const runs = await listRunsPage.call(this, workflowId, {
-			page,
-			limit,
-			newestFirst: query.newestFirst,
-			filters,
-		});
-		// Offset pages can shift while runs are written; a run seen twice is the same run.
-		for (const run of runs) if (!byId.has(run.id)) byId.set(run.id, run);
-		if (query.firstPageOnly || runs.length < limit) break;
-	}
-	return [...byId.values()];
+	const listed: RunListItem[] = [];
+	await forEachRunPage.call(
+		this,
+		workflowId,
+		{ newestFirst: query.newestFirst, filters: filtersOf(query) },
+		(runs) => {
+			listed.push(...runs);
+			return 'more';
+		},
+	);
+	return listed;
+}
+
+/** The first `limit` runs of an agent's list: one request. */
+export async function firstRuns(
+	this: IPollFunctions,
+	workflowId: number,
+	query: ListQuery,
+	limit = RUN_PAGE_SIZE,
+): Promise<RunListItem[]> {
+	return await listRunsPage.call(this, workflowId, {
+		page: 1,
+		limit,
+		newestFirst: query.newestFirst,
+		filters: filtersOf(query),
+	});
 }
 
 /** One run, or null when it no longer exists. */
@@ -76,22 +87,16 @@ export async function fetchInFull(
 	this: IPollFunctions,
 	runs: RunOfAgent[],
 ): Promise<RunListItem[]> {
-	const full: RunListItem[] = runs.map(({ run }) => run);
-	const failures: unknown[] = [];
-	let next = 0;
-	const lane = async (): Promise<void> => {
-		while (failures.length === 0 && next < runs.length) {
-			const index = next++;
+	let firstFailure: { error: unknown } | undefined;
+	const fetched = await runPool(
+		runs.length,
+		FULL_RUN_CONCURRENCY,
+		async (index) => {
 			const { workflowId, run } = runs[index];
-			try {
-				full[index] = (await fetchRun.call(this, workflowId, run.id)) ?? run;
-			} catch (error) {
-				failures.push(error);
-			}
-		}
-	};
-	const lanes = Math.min(FULL_RUN_CONCURRENCY, runs.length);
-	await Promise.all(Array.from({ length: lanes }, lane));
-	if (failures.length > 0) throw failures[0];
-	return full;
+			return (await fetchRun.call(this, workflowId, run.id)) ?? run;
+		},
+		{ stopOnError: true, onFirstError: (error) => (firstFailure = { error }) },
+	);
+	if (firstFailure) throw firstFailure.error;
+	return fetched.map((result, index) => (result?.ok ? result.value : runs[index].run));
 }

@@ -1,9 +1,14 @@
 import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
 
-import type { OutputOptions } from '../../Sysevo/shared/runOutput';
-import { DEFAULT_OUTCOME_SETTLE_SECONDS } from '../../Sysevo/calling/waitForRun';
-import { checkPositiveInteger } from '../../Sysevo/helpers/identifiers';
-import { runFilter, sourceFilter, type RunFilter, type RunFilterSettings } from '../runFilter';
+import { DEFAULT_OUTCOME_SETTLE_SECONDS } from '../../shared/defaults';
+import type { OutputOptions } from '../../shared/runOutput';
+import { checkPositiveInteger } from '../../shared/helpers/identifiers';
+import {
+	runFilter,
+	sourceFilter,
+	type RunFilter,
+	type RunFilterSettings,
+} from '../../shared/helpers/runFilter';
 
 export interface PollSettings {
 	agentIds: number[];

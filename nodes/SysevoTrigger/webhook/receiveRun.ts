@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { runOutput, type OutputOptions } from '../../Sysevo/shared/runOutput';
-import { runFilter, type RunFilterSettings } from '../runFilter';
+import { runOutput, type OutputOptions } from '../../shared/runOutput';
+import { runFilter, type RunFilterSettings } from '../../shared/helpers/runFilter';
 import { secretSetting } from './auth';
 import {
 	deliveryIdOf,

@@ -7,22 +7,18 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { runPool } from '../../calling/pool';
+import { runPool } from '../../../shared/pool';
 import type { Lane } from '../../calling/session';
-import { checkPositiveInteger } from '../../helpers/identifiers';
-import {
-	callSourcesFilter,
-	outcomesFilter,
-	requestTimeoutOption,
-	runResultOptions,
-	sortedByName,
-	workflowIdLocator,
-} from '../../shared/descriptions';
-import { finalizeRunItems, runItem, type OutputOptions } from '../../shared/runOutput';
-import { getRun, listRunsPage, type Run } from '../../transport/api';
+import { checkPositiveInteger } from '../../../shared/helpers/identifiers';
+import { callSourcesFilter, outcomesFilter } from '../../../shared/descriptions';
+import { sortedByName } from '../../../shared/helpers/sortedByName';
+import { requestTimeoutOption, runResultOptions, workflowIdLocator } from '../descriptions';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../../../shared/defaults';
+import { runItem, type OutputOptions } from '../../../shared/runOutput';
+import { finalizeRunItems } from '../finishRows';
+import { forEachRunPage, getRun, type Run } from '../../../shared/transport/api';
 import { getManyFilterOf, type GetManyFilters } from './getManyFilter';
 
-const PAGE_SIZE = 100;
 const PARALLEL_FETCHES = 5;
 
 const properties: INodeProperties[] = [
@@ -97,7 +93,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: sortedByName([
+		options: sortedByName<INodeProperties>([
 			{
 				displayName: 'Fetch Full Runs',
 				name: 'fetchFullRuns',
@@ -139,23 +135,20 @@ async function matchingRuns(
 	if (!filter.valid)
 		throw new NodeOperationError(context.getNode(), filter.reason, { itemIndex: i });
 	const found: Run[] = [];
-	const seen = new Set<number>();
-	for (let page = 1; found.length < wanted; page++) {
-		const runs = await listRunsPage.call(
-			context,
-			workflowId,
-			{ page, limit: PAGE_SIZE, newestFirst: true, filters: filter.serverFilters },
-			{ timeoutMs, itemIndex: i },
-		);
-		for (const run of runs) {
-			// A run started while paging shifts the pages by one; it is not listed twice.
-			if (seen.has(run.id)) continue;
-			seen.add(run.id);
-			if (filter.matches(run)) found.push(run);
-			if (found.length >= wanted) break;
-		}
-		if (runs.length < PAGE_SIZE) break;
-	}
+	if (!(wanted > 0)) return found;
+	await forEachRunPage.call(
+		context,
+		workflowId,
+		{ newestFirst: true, filters: filter.serverFilters },
+		(runs) => {
+			for (const run of runs) {
+				if (filter.matches(run)) found.push(run);
+				if (found.length >= wanted) return 'stop';
+			}
+			return 'more';
+		},
+		{ timeoutMs, itemIndex: i },
+	);
 	return found;
 }
 
@@ -174,7 +167,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const wanted = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
 	const filters = this.getNodeParameter('filters', i, {}) as GetManyFilters;
 	const options = this.getNodeParameter('options', i, {}) as GetManyOptions;
-	const timeoutMs = (options.timeoutSeconds ?? 30) * 1000;
+	const timeoutMs = (options.timeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000;
 
 	const listed = await matchingRuns(this, i, agent.value, filters, wanted, timeoutMs);
 	const fetched = await runPool(

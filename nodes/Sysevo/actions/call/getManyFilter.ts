@@ -1,9 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { callSourceOf, sourceKindsOf, type CallSourceChoice } from '../../helpers/callSource';
-import { checkPhoneNumber } from '../../helpers/phone';
-import { dialledNumberOf, summariseRun, type RunStatus } from '../../helpers/runSummary';
-import type { RunListFilter } from '../../transport/api';
+import type { CallSourceChoice } from '../../../shared/helpers/callSource';
+import { checkPhoneNumber } from '../../../shared/helpers/phone';
+import { runFilter } from '../../../shared/helpers/runFilter';
+import { dialledNumberOf, type RunStatus } from '../../../shared/helpers/runSummary';
+import type { RunListFilter } from '../../../shared/transport/api';
 
 export interface GetManyFilters {
 	createdAfter?: string;
@@ -25,19 +26,11 @@ function instantOf(value: string | undefined, label: string): number | undefined
 	return Number.isNaN(at) ? `${label} "${String(value)}" is not a date and time` : at;
 }
 
-function codeSet(text: string | undefined): Set<string> {
-	return new Set(
-		(text ?? '')
-			.split(',')
-			.map((code) => code.trim().toLowerCase())
-			.filter((code) => code !== ''),
-	);
-}
-
 /**
  * The list filters the API takes for an API key (the date range, and finished or not), and the
  * rest, which are checked on each run: outcome, disposition (older builds record a never-connected
- * call only as a tag, which the API's disposition filter misses), phone number and call source.
+ * call only as a tag, which the API's disposition filter misses) and call source as the Sysevo
+ * Trigger checks them (helpers/runFilter.ts), and the phone number.
  */
 export function getManyFilterOf(filters: GetManyFilters): FilterCheck {
 	const after = instantOf(filters.createdAfter, 'Created After');
@@ -77,24 +70,23 @@ export function getManyFilterOf(filters: GetManyFilters): FilterCheck {
 			});
 	}
 
-	const dispositions = codeSet(filters.dispositions);
-	// Without the filter every source is listed.
-	const kinds = filters.callSources === undefined ? undefined : sourceKindsOf(filters.callSources);
+	const passes = runFilter({
+		outcomes: filters.outcomes,
+		dispositions: filters.dispositions,
+		// Without the filter every source is listed, API calls on the draft too.
+		callSources: filters.callSources ?? [],
+		includeTestRuns: true,
+	});
 	const matches = (run: IDataObject) => {
 		const at = Date.parse(String(run.created_at));
 		if (after !== undefined && !(at >= after)) return false;
 		if (before !== undefined && !(at <= before)) return false;
-		const summary = summariseRun(run);
-		if (outcomes.size > 0 && !outcomes.has(summary.run_status)) return false;
-		if (dispositions.size > 0 && !dispositions.has((summary.disposition ?? '').toLowerCase()))
-			return false;
 		if (phone !== undefined) {
 			const dialled = dialledNumberOf(run);
 			const normalised = dialled ? checkPhoneNumber(dialled) : undefined;
 			if (!(normalised?.valid && normalised.e164 === phone)) return false;
 		}
-		if (kinds && !kinds.has(callSourceOf(run))) return false;
-		return true;
+		return passes(run);
 	};
 	return { valid: true, serverFilters, matches };
 }

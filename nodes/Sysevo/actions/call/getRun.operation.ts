@@ -9,19 +9,20 @@ import {
 
 import type { Lane } from '../../calling/session';
 import { waitForRun, waitSettingsOf, type WaitOptions } from '../../calling/waitForRun';
-import { checkPositiveInteger } from '../../helpers/identifiers';
+import { checkPositiveInteger } from '../../../shared/helpers/identifiers';
+import { sortedByName } from '../../../shared/helpers/sortedByName';
 import {
 	maxWaitOption,
-	outcomeSettleOption,
+	optionalWorkflowIdLocator,
 	pollIntervalOption,
 	requestTimeoutOption,
 	runResultOptions,
-	sortedByName,
 	waitForCompletionProperty,
-	optionalWorkflowIdLocator,
-} from '../../shared/descriptions';
-import { finalizeRunItems, runItem, type OutputOptions } from '../../shared/runOutput';
-import { getRun } from '../../transport/api';
+	waitingOutcomeSettleOption,
+} from '../descriptions';
+import { runItem, type OutputOptions } from '../../../shared/runOutput';
+import { finalizeRunItems } from '../finishRows';
+import { getRun } from '../../../shared/transport/api';
 
 const properties: INodeProperties[] = [
 	{
@@ -44,7 +45,7 @@ const properties: INodeProperties[] = [
 		options: sortedByName([
 			pollIntervalOption,
 			maxWaitOption,
-			outcomeSettleOption,
+			waitingOutcomeSettleOption,
 			requestTimeoutOption,
 			...runResultOptions(false),
 		]),
@@ -75,7 +76,7 @@ export function lane(this: IExecuteFunctions): Lane {
 }
 
 /** The platform ignores the agent of a run lookup (docs/sysevo-api.md §6.13): 0 stands in for none. */
-function agentIdOf(context: IExecuteFunctions, i: number): number {
+function agentIdParameterOf(context: IExecuteFunctions, i: number): number {
 	const value = context.getNodeParameter('workflowId', i, '', { extractValue: true });
 	const check = checkPositiveInteger(value, 'agent ID');
 	return check.valid ? check.value : 0;
@@ -83,7 +84,7 @@ function agentIdOf(context: IExecuteFunctions, i: number): number {
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const runId = idOf(this, i, this.getNodeParameter('runId', i), 'run ID');
-	const workflowId = agentIdOf(this, i);
+	const workflowId = agentIdParameterOf(this, i);
 	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
 	const options = this.getNodeParameter('options', i, {}) as GetRunOptions;
 

@@ -7,15 +7,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import type { TriggerOptions, TriggerPlan } from '../../calling/callPlan';
 import { placeCall } from '../../calling/placeCall';
 import { prefetch } from '../../calling/prefetch';
-import { DEFAULT_CALL_LIMIT_WAIT_SECONDS } from '../../calling/rateLimit';
-import {
-	DEFAULT_MAX_CONCURRENT_CALLS,
-	DEFAULT_TOOL_CALL_BUDGET,
-	type CallSession,
-	type Lane,
-} from '../../calling/session';
+import type { CallSession, Lane } from '../../calling/session';
 import {
 	agentLocator,
 	allowedCountriesOption,
@@ -23,14 +18,19 @@ import {
 	callingHoursOptions,
 	defaultCountryOption,
 	maxWaitOption,
-	outcomeSettleOption,
 	pollIntervalOption,
 	requestTimeoutOption,
 	runResultOptions,
 	waitForCompletionProperty,
-} from '../../shared/descriptions';
-import { finalizeRunItems, type OutputRow } from '../../shared/runOutput';
-import { itemFacts, triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
+	waitingOutcomeSettleOption,
+} from '../descriptions';
+import {
+	DEFAULT_CALL_LIMIT_WAIT_SECONDS,
+	DEFAULT_MAX_CONCURRENT_CALLS,
+	DEFAULT_TOOL_CALL_BUDGET,
+} from '../../../shared/defaults';
+import { finalizeRunItems, type OutputRow } from '../finishRows';
+import { itemFacts, triggerPlanOf } from './triggerPlan';
 
 const maxConcurrentCallsOption: INodeProperties = {
 	displayName: 'Max Concurrent Calls',
@@ -239,7 +239,7 @@ const properties: INodeProperties[] = [
 			maxCallsPerExecutionOption,
 			maxWaitOption,
 			pollIntervalOption,
-			outcomeSettleOption,
+			waitingOutcomeSettleOption,
 			...runResultOptions(true),
 			telephonyConfigurationOption,
 			callerNumberOption,

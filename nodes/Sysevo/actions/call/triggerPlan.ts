@@ -1,46 +1,21 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import type { PacingOptions } from '../../calling/session';
-import type { WaitOptions } from '../../calling/waitForRun';
-import {
-	checkCallingHours,
-	type CalledNumber,
-	type CallingHoursOptions,
-	type CallingHoursRule,
-} from '../../helpers/callingHours';
+import type { Target, TriggerOptions, TriggerPlan } from '../../calling/callPlan';
+import { checkCallingHours, type CalledNumber } from '../../../shared/helpers/callingHours';
 import {
 	contextFromEntries,
 	contextFromJson,
 	systemKeyProblem,
 	type ContextEntry,
 	type InitialContext,
-} from '../../helpers/context';
+} from '../../../shared/helpers/context';
 import {
 	checkPositiveInteger,
 	checkTriggerPath,
 	checkWorkflowUuid,
-} from '../../helpers/identifiers';
-import { checkPhoneNumber, destinationProblem } from '../../helpers/phone';
-import type { OutputOptions } from '../../shared/runOutput';
-import type { TriggerRoute } from '../../transport/api';
-
-export interface TriggerOptions
-	extends PacingOptions, OutputOptions, WaitOptions, CallingHoursOptions {
-	defaultCountry?: string;
-	allowedCountries?: string[];
-	blockPremiumNumbers?: boolean;
-	callLimitWaitSeconds?: number;
-	telephonyConfigurationId?: number | string | null;
-	fromPhoneNumberId?: number | string | null;
-	skipIfCalledWithinHours?: number | string | null;
-}
-
-export interface Target {
-	path: string;
-	route: TriggerRoute;
-	identifier: string;
-	kind: 'workflowUuid' | 'triggerUuid';
-}
+} from '../../../shared/helpers/identifiers';
+import { checkPhoneNumber, destinationProblem } from '../../../shared/helpers/phone';
+import { triggerPathOf } from '../../../shared/transport/api';
 
 function fail(context: IExecuteFunctions, i: number, reason: string): never {
 	throw new NodeOperationError(context.getNode(), reason, { itemIndex: i });
@@ -48,12 +23,11 @@ function fail(context: IExecuteFunctions, i: number, reason: string): never {
 
 function targetOf(context: IExecuteFunctions, i: number, draft: boolean): Target {
 	const kind = context.getNodeParameter('agentIdType', i) as Target['kind'];
-	const prefix = draft ? '/public/agent/test' : '/public/agent';
 	if (kind === 'triggerUuid') {
 		const check = checkTriggerPath(context.getNodeParameter('triggerUuid', i));
 		if (!check.valid) fail(context, i, check.reason);
 		return {
-			path: `${prefix}/${check.value}`,
+			path: triggerPathOf('triggerByPath', check.value, draft),
 			route: 'triggerByPath',
 			identifier: check.value,
 			kind,
@@ -62,7 +36,7 @@ function targetOf(context: IExecuteFunctions, i: number, draft: boolean): Target
 	const check = checkWorkflowUuid(context.getNodeParameter('agent', i, '', { extractValue: true }));
 	if (!check.valid) fail(context, i, check.reason);
 	return {
-		path: `${prefix}/workflow/${check.value}`,
+		path: triggerPathOf('triggerByWorkflow', check.value, draft),
 		route: 'triggerByWorkflow',
 		identifier: check.value,
 		kind,
@@ -93,20 +67,6 @@ function optionalIdOf(
 	const check = checkPositiveInteger(value, label);
 	if (!check.valid) fail(context, i, check.reason);
 	return check.value;
-}
-
-export interface TriggerPlan {
-	target: Target;
-	body: IDataObject;
-	e164: string;
-	draft: boolean;
-	waiting: boolean;
-	/** Skip If Called Within, in hours; 0 when off. */
-	skipHours: number;
-	/** Options → Calling Hours, and the number as its rules need it. */
-	callingHours: CallingHoursRule;
-	recipient: CalledNumber;
-	options: TriggerOptions;
 }
 
 function callingHoursOf(context: IExecuteFunctions, i: number, options: TriggerOptions) {

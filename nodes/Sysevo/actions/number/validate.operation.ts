@@ -13,15 +13,15 @@ import {
 	checkCallingHours,
 	type CallingHoursOptions,
 	type CallingHoursRule,
-} from '../../helpers/callingHours';
-import { now } from '../../helpers/clock';
-import { checkPhoneNumber, destinationProblem } from '../../helpers/phone';
+} from '../../../shared/helpers/callingHours';
+import { now } from '../../../shared/helpers/clock';
+import { checkPhoneNumber, destinationProblem } from '../../../shared/helpers/phone';
 import {
 	allowedCountriesOption,
 	blockPremiumNumbersOption,
 	callingHoursOptions,
 	defaultCountryOption,
-} from '../../shared/descriptions';
+} from '../descriptions';
 
 const properties: INodeProperties[] = [
 	{

@@ -1,12 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	callSourceOf,
-	isDraftApiCall,
-	sourceKindsOf,
-	type CallSourceChoice,
-} from '../Sysevo/helpers/callSource';
-import { summariseRun, type RunStatus } from '../Sysevo/helpers/runSummary';
+import { callSourceOf, isDraftApiCall, sourceKindsOf, type CallSourceChoice } from './callSource';
+import { summariseRun, type RunStatus } from './runSummary';
 
 export interface RunFilterSettings {
 	outcomes?: RunStatus[];
@@ -23,7 +18,7 @@ export interface RunFilterSettings {
 
 export type RunFilter = (run: IDataObject) => boolean;
 
-function dispositionList(text: string | undefined): Set<string> {
+function dispositionCodes(text: string | undefined): Set<string> {
 	return new Set(
 		(text ?? '')
 			.split(',')
@@ -46,10 +41,14 @@ export function sourceFilter(settings: RunFilterSettings): RunFilter {
 	};
 }
 
-/** Decides which finished runs start the workflow; the others are skipped for good. */
+/**
+ * Which runs pass the Filters both nodes show: Call Sources, Outcomes and Dispositions. The Sysevo
+ * Trigger starts the workflow on the finished runs that pass and skips the others for good; Get
+ * Many Runs lists them.
+ */
 export function runFilter(settings: RunFilterSettings): RunFilter {
 	const outcomes = new Set(settings.outcomes ?? []);
-	const dispositions = dispositionList(settings.dispositions);
+	const dispositions = dispositionCodes(settings.dispositions);
 	const wantedSource = sourceFilter(settings);
 	return (run) => {
 		if (!wantedSource(run)) return false;

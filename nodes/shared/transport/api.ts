@@ -1,6 +1,7 @@
 // Sections (§) refer to docs/sysevo-api.md.
 import type { IDataObject } from 'n8n-workflow';
 
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../defaults';
 import { checkPositiveInteger } from '../helpers/identifiers';
 import { settled } from '../helpers/settled';
 import { sysevoApiRequest, type SysevoContext } from './index';
@@ -85,8 +86,17 @@ export async function listTriggerPaths(this: SysevoContext, agentId: number): Pr
 }
 
 /**
+ * The route that starts a call for a checked workflow UUID or trigger path; the `test` routes run
+ * the agent's draft (docs/sysevo-api.md §2.1, §2.2). It also names the call's agent in the dial ledger.
+ */
+export function triggerPathOf(route: TriggerRoute, identifier: string, draft: boolean): string {
+	const prefix = draft ? '/public/agent/test' : '/public/agent';
+	return route === 'triggerByPath' ? `${prefix}/${identifier}` : `${prefix}/workflow/${identifier}`;
+}
+
+/**
  * Starts a call: each request dials a phone, so it is sent once (docs/sysevo-api.md §0.12).
- * `path` is the route for the validated identifier, built by the caller.
+ * `path` is `triggerPathOf` the route.
  */
 export async function triggerCall(
 	this: SysevoContext,
@@ -155,6 +165,44 @@ export async function listRunsPage(
 	return Array.isArray(body.runs) ? body.runs.filter(isRun) : [];
 }
 
+/** Runs per page of every run-list read: the most the route returns (§2.4). */
+export const RUN_PAGE_SIZE = 100;
+/** The most pages one read of a run list takes: a safety stop far above any real list. */
+export const MAX_RUN_PAGES = 1000;
+
+export type RunPagesQuery = Omit<RunListQuery, 'page' | 'limit'>;
+
+/**
+ * Reads an agent's run list from its first page and hands each page's runs to `onPage`, leaving
+ * out runs an earlier page listed: offset pages shift while runs are written, so a run can be
+ * listed twice. Stops when `onPage` answers 'stop', after a short page (the end of the list), or
+ * after `MAX_RUN_PAGES` pages; returns false in that last case only.
+ */
+export async function forEachRunPage(
+	this: SysevoContext,
+	workflowId: number,
+	query: RunPagesQuery,
+	onPage: (runs: Run[]) => 'more' | 'stop',
+	limits: RequestLimits = {},
+): Promise<boolean> {
+	const seen = new Set<number>();
+	for (let page = 1; page <= MAX_RUN_PAGES; page++) {
+		const runs = await listRunsPage.call(
+			this,
+			workflowId,
+			{ ...query, page, limit: RUN_PAGE_SIZE },
+			limits,
+		);
+		const unseen = runs.filter((run) => {
+			if (seen.has(run.id)) return false;
+			seen.add(run.id);
+			return true;
+		});
+		if (onPage(unseen) === 'stop' || runs.length < RUN_PAGE_SIZE) return true;
+	}
+	return false;
+}
+
 /** The organisation's telephony configurations (§2.7). */
 export async function listTelephonyConfigurations(
 	this: SysevoContext,
@@ -182,7 +230,7 @@ export interface PublicDownloadContext {
 export async function downloadPublicText(
 	this: PublicDownloadContext,
 	url: string,
-	timeoutMs = 30_000,
+	timeoutMs = DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000,
 ): Promise<string> {
 	if (!/^https?:\/\//i.test(url)) throw new Error('The artifact link is not an http(s) URL');
 	return (await this.helpers.httpRequest({
@@ -239,7 +287,7 @@ export async function downloadPublicFile(
 		json: false,
 		encoding: 'stream',
 		returnFullResponse: true,
-		timeout: limits.timeoutMs ?? 30_000,
+		timeout: limits.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000,
 	})) as { body: ByteStream; headers?: Record<string, string | string[] | undefined> };
 	const header = (name: string) => {
 		const value = response.headers?.[name];

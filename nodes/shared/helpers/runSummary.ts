@@ -1,3 +1,5 @@
+import { SYSEVO_CONTEXT_KEYS } from './context';
+
 export type RunStatus = 'in_progress' | 'completed' | 'voicemail' | 'not_connected' | 'failed';
 
 /** A row's status: a run's, or `not_called` for an item the node deliberately did not dial. */
@@ -204,34 +206,11 @@ export function qaColumns(run: Loose): Record<string, unknown> {
 	return columns;
 }
 
-/**
- * Keys Sysevo itself writes into `initial_context` (docs/sysevo-api.md §6.4); every other key came
- * from whoever placed the call.
- */
-const SYSTEM_CONTEXT_KEYS = new Set([
-	'provider',
-	'direction',
-	'phone_number',
-	'called_number',
-	'caller_number',
-	'trigger_mode',
-	'telephony_configuration_id',
-	'from_phone_number_id',
-	'agent_identifier',
-	'agent_identifier_type',
-	'workflow_uuid',
-	'agent_uuid',
-	'api_key_id',
-	'api_key_created_by',
-	'runtime_configuration',
-	'mps_correlation_id',
-]);
-
 /** The caller's own initial-context keys, flat: `context_<key>` (nested keys joined by `_`). */
 export function contextColumns(context: unknown): Record<string, unknown> {
 	const columns: Record<string, unknown> = {};
 	for (const [key, value] of Object.entries(asObject(context))) {
-		if (SYSTEM_CONTEXT_KEYS.has(key)) continue;
+		if (SYSEVO_CONTEXT_KEYS.has(key)) continue;
 		flatten(value, `${CONTEXT_PREFIX}${key}`, columns);
 	}
 	return columns;

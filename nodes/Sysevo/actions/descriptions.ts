@@ -1,113 +1,42 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { countryOptions } from '../helpers/phone';
+import {
+	DEFAULT_MAX_RECORDING_SIZE_MB,
+	DEFAULT_MAX_WAIT_SECONDS,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	DEFAULT_REQUEST_TIMEOUT_SECONDS,
+} from '../../shared/defaults';
+import {
+	agentLocatorOf,
+	includeTranscriptOption,
+	outcomeSettleOption,
+	simplifyOption,
+} from '../../shared/descriptions';
+import { countryOptions } from '../../shared/helpers/phone';
 
-const UUID_PATTERN =
-	'^\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*$';
-
-export const agentLocator: INodeProperties = {
-	displayName: 'Agent',
+/** Trigger Call's agent, by workflow UUID (the trigger routes take it). */
+export const agentLocator = agentLocatorOf({
 	name: 'agent',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
+	valuedBy: 'workflowUuid',
 	description: 'The Sysevo agent that places the call',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select an agent...',
-			typeOptions: { searchListMethod: 'agentSearch', searchable: true },
-		},
-		{
-			displayName: 'By Workflow UUID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 0b6f9c1e-7a2d-4f0e-9a55-1c2b3d4e5f60',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: UUID_PATTERN, errorMessage: 'Not a valid workflow UUID' },
-				},
-			],
-		},
-	],
-};
+});
 
 /** Get Run's agent: optional, since the run is found by its ID alone (docs/sysevo-api.md §6.13). */
-export const optionalWorkflowIdLocator: INodeProperties = {
-	displayName: 'Agent (Optional)',
+export const optionalWorkflowIdLocator = agentLocatorOf({
 	name: 'workflowId',
-	type: 'resourceLocator',
+	valuedBy: 'agentId',
+	optional: true,
 	default: { mode: 'id', value: '={{ $json.workflow_id }}' },
 	description:
 		"Not needed: Sysevo finds the run by its ID within your organisation. Kept for workflows that set it; it is sent when it is a valid agent ID, else 0 is sent in the agent's place.",
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select an agent...',
-			typeOptions: { searchListMethod: 'agentIdSearch', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 312',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: '^\\s*([1-9][0-9]*)?\\s*$',
-						errorMessage: 'The agent ID is a whole number',
-					},
-				},
-			],
-		},
-	],
-};
+});
 
-/** An agent by its numeric ID, from the list or typed: what the runs routes take. */
-export const agentIdLocator: INodeProperties = {
-	displayName: 'Agent',
-	name: 'agentId',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select an agent...',
-			typeOptions: { searchListMethod: 'agentIdSearch', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 312',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: '^\\s*[1-9][0-9]*\\s*$',
-						errorMessage: 'The agent ID is a whole number',
-					},
-				},
-			],
-		},
-	],
-};
-
-export const workflowIdLocator: INodeProperties = {
-	...agentIdLocator,
+export const workflowIdLocator = agentLocatorOf({
 	name: 'workflowId',
+	valuedBy: 'agentId',
 	default: { mode: 'id', value: '={{ $json.workflow_id }}' },
 	description: 'The agent (workflow) whose calls to read',
-};
+});
 
 export const defaultCountryOption: INodeProperties = {
 	displayName: 'Default Country',
@@ -137,7 +66,7 @@ export const pollIntervalOption: INodeProperties = {
 	name: 'pollIntervalSeconds',
 	type: 'number',
 	typeOptions: { minValue: 0.1, numberPrecision: 1 },
-	default: 5,
+	default: DEFAULT_POLL_INTERVAL_SECONDS,
 	description: 'How often to ask Sysevo whether the call has ended',
 	displayOptions: whenWaiting,
 };
@@ -147,20 +76,15 @@ export const maxWaitOption: INodeProperties = {
 	name: 'maxWaitSeconds',
 	type: 'number',
 	typeOptions: { minValue: 1 },
-	default: 600,
+	default: DEFAULT_MAX_WAIT_SECONDS,
 	description:
 		'How long to wait for the call to end. A call still running then is returned with run_status "in_progress" and timed_out true; fetch it later with Get Run.',
 	displayOptions: whenWaiting,
 };
 
-export const outcomeSettleOption: INodeProperties = {
-	displayName: 'Outcome Settle Time (Seconds)',
-	name: 'outcomeSettleSeconds',
-	type: 'number',
-	typeOptions: { minValue: 0 },
-	default: 180,
-	description:
-		'Sysevo marks a call ended a few seconds before it writes the disposition, extracted data and cost. How long to wait for them after the call ends; a call still without them is returned with outcome_settled false.',
+/** Outcome Settle Time, shown when waiting. */
+export const waitingOutcomeSettleOption: INodeProperties = {
+	...outcomeSettleOption,
 	displayOptions: whenWaiting,
 };
 
@@ -169,27 +93,9 @@ export const requestTimeoutOption: INodeProperties = {
 	name: 'timeoutSeconds',
 	type: 'number',
 	typeOptions: { minValue: 1 },
-	default: 30,
+	default: DEFAULT_REQUEST_TIMEOUT_SECONDS,
 	description:
 		'How long to wait for Sysevo to answer one request. A call whose request timed out may still have been placed, so it is not retried.',
-};
-
-export const includeTranscriptOption: INodeProperties = {
-	displayName: 'Include Transcript',
-	name: 'includeTranscript',
-	type: 'boolean',
-	default: false,
-	description:
-		'Whether to add the conversation as text (transcript) and as turns (transcript_turns)',
-};
-
-export const simplifyOption: INodeProperties = {
-	displayName: 'Simplify',
-	name: 'simplify',
-	type: 'boolean',
-	default: false,
-	description:
-		'Whether to return one flat row per call instead of the full run: the same columns in the same order for every call of an execution (IDs, phone_number, called_at, outcome, duration, cost, recording link, extracted_…, qa_… and context_… columns), ready for a sheet or CRM',
 };
 
 export const routeByOutcomeOption: INodeProperties = {
@@ -224,7 +130,7 @@ export const maxRecordingSizeOption: INodeProperties = {
 	name: 'maxRecordingSizeMb',
 	type: 'number',
 	typeOptions: { minValue: 0.001, numberPrecision: 3 },
-	default: 100,
+	default: DEFAULT_MAX_RECORDING_SIZE_MB,
 	description:
 		'Largest recording Download Recording accepts; a larger one fails its item with an error saying so',
 };
@@ -242,69 +148,6 @@ export function runResultOptions(onlyWhenWaiting: boolean): INodeProperties[] {
 	return onlyWhenWaiting
 		? options.map((option) => ({ ...option, displayOptions: whenWaiting }))
 		: options;
-}
-
-/** n8n lists collection options alphabetically. */
-export function sortedByName(options: INodeProperties[]): INodeProperties[] {
-	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
-}
-
-/** Filters → Call Sources: which of an agent's runs count (helpers/callSource.ts). */
-export function callSourcesFilter(description: string): INodeProperties {
-	return {
-		displayName: 'Call Sources',
-		name: 'callSources',
-		type: 'multiOptions',
-		default: ['api'],
-		description,
-		options: [
-			{
-				name: 'API Calls',
-				value: 'api',
-				description:
-					'Calls placed through the API, e.g. by the Sysevo node (runs named WR-API-…; WR-TEST-… on the draft)',
-			},
-			{
-				name: 'Campaign Calls',
-				value: 'campaign',
-				description: 'Calls a Sysevo campaign placed (WR-CAMPAIGN-…)',
-			},
-			{
-				name: 'Editor Tests (Web, Chat, Phone)',
-				value: 'editorTest',
-				description:
-					'Test calls, web calls and text chats started from the agent editor on the draft',
-			},
-			{
-				name: 'Inbound Calls',
-				value: 'inbound',
-				description: "Calls into the agent's phone numbers (WR-TEL-IN-…)",
-			},
-			{
-				name: 'Website Widget',
-				value: 'widget',
-				description: 'Voice calls and chats of visitors using the embedded website widget',
-			},
-		],
-	};
-}
-
-/** Filters → Outcomes: the run_status values a filter can keep. */
-export function outcomesFilter(description: string, withStillRunning: boolean): INodeProperties {
-	return {
-		displayName: 'Outcomes',
-		name: 'outcomes',
-		type: 'multiOptions',
-		default: [],
-		description,
-		options: [
-			{ name: 'Completed (Connected)', value: 'completed' },
-			{ name: 'Failed', value: 'failed' },
-			{ name: 'Not Connected (Busy, No Answer, Canceled)', value: 'not_connected' },
-			...(withStillRunning ? [{ name: 'Still Running', value: 'in_progress' }] : []),
-			{ name: 'Voicemail (a Machine Answered)', value: 'voicemail' },
-		],
-	};
 }
 
 /** Destination rules: Trigger Call refuses such numbers, Validate Number reports them. */

@@ -17,6 +17,7 @@ import {
 	type ErrorText,
 	type RequestPurpose,
 } from '../helpers/errors';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../defaults';
 import { backoffDelay, pause, retryAfterMs, type CancelSignal } from './backoff';
 
 export const CREDENTIAL_NAME = 'sysevoApi';
@@ -63,7 +64,6 @@ export class MayHaveDialedError extends NodeApiError {
 	readonly mayHaveDialed = true;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
 const READ_ATTEMPTS = 4;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30_000;
@@ -237,7 +237,7 @@ export async function sysevoApiRequest(
 	request: SysevoRequest,
 ): Promise<IDataObject> {
 	const baseUrl = await apiBaseUrl.call(this);
-	const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const timeoutMs = request.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000;
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,

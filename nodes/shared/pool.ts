@@ -1,4 +1,4 @@
-import type { Settled } from '../helpers/settled';
+import type { Settled } from './helpers/settled';
 
 export type { Settled };
 

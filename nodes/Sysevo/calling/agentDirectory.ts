@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { listActiveAgents, listTriggerPaths, type Agent } from '../transport/api';
+import { listActiveAgents, listTriggerPaths, type Agent } from '../../shared/transport/api';
 
 /**
  * Looks up the numeric agent id that outputs carry, once per execution. A lookup that fails only

@@ -1,12 +1,6 @@
-import {
-	NodeOperationError,
-	type IBinaryKeyData,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { audioFileOf } from '../helpers/audioFile';
+import { recordingBinary, transcriptOf, type Transcript } from './artifacts';
 import {
 	CONTEXT_PREFIX,
 	contextColumns,
@@ -17,14 +11,7 @@ import {
 	QA_PREFIX,
 	qaColumns,
 	summariseRun,
-} from '../helpers/runSummary';
-import { downloadPublicFile, downloadPublicText, FileTooLargeError } from '../transport/api';
-import {
-	parseTranscript,
-	transcriptText,
-	turnsFromLogs,
-	type TranscriptTurn,
-} from '../helpers/transcript';
+} from './helpers/runSummary';
 import { runsAsTool } from './toolMode';
 
 export interface OutputOptions {
@@ -45,12 +32,6 @@ export interface RunFacts {
 	phoneNumber?: string;
 }
 
-type Transcript = {
-	transcript: string | null;
-	transcript_turns: TranscriptTurn[];
-	transcript_source: string;
-};
-
 /** What building an output needs: the action node, the trigger's poller and its webhook all have it. */
 export type RunOutputContext = Pick<IExecuteFunctions, 'logger'> & {
 	helpers: Pick<IExecuteFunctions['helpers'], 'httpRequest'>;
@@ -64,47 +45,6 @@ const PUBLIC_LINK_FIELDS = [
 	'bot_recording_public_url',
 	'public_access_token',
 ];
-
-async function downloadTranscript(
-	context: RunOutputContext,
-	url: string,
-): Promise<string | undefined> {
-	try {
-		const body = await downloadPublicText.call(context, url);
-		return typeof body === 'string' ? body : undefined;
-	} catch (error) {
-		context.logger.warn(`Sysevo: transcript download failed (${(error as Error).message})`);
-		return undefined;
-	}
-}
-
-// The public URL exists as soon as a token does, even without a transcript, so the storage key
-// decides. Webhook payloads carry no storage key, and a transcript URL only when there is one.
-function hasTranscriptFile(run: IDataObject): boolean {
-	return 'transcript_url' in run ? Boolean(run.transcript_url) : true;
-}
-
-async function transcriptOf(context: RunOutputContext, run: IDataObject): Promise<Transcript> {
-	const url = typeof run.transcript_public_url === 'string' ? run.transcript_public_url : undefined;
-	if (url && hasTranscriptFile(run)) {
-		const text = await downloadTranscript(context, url);
-		const turns = text ? parseTranscript(text) : [];
-		if (turns.length > 0)
-			return {
-				transcript: transcriptText(turns),
-				transcript_turns: turns,
-				transcript_source: 'file',
-			};
-	}
-	const turns = turnsFromLogs(run.logs);
-	if (turns.length > 0)
-		return {
-			transcript: transcriptText(turns),
-			transcript_turns: turns,
-			transcript_source: 'logs',
-		};
-	return { transcript: null, transcript_turns: [], transcript_source: 'none' };
-}
 
 function linksIncluded(options: OutputOptions): boolean {
 	return options.includePublicLinks !== false;
@@ -231,93 +171,6 @@ export function stableRows(rows: IDataObject[], always: StableColumns = {}): IDa
 	);
 }
 
-/** What a failed item's row says: its message, with what to do next. */
-export function errorText(error: { message: string; description?: string | null }): string {
-	return error.description ? `${error.message} (${error.description})` : error.message;
-}
-
-const DEFAULT_MAX_RECORDING_MB = 100;
-const MIME_EXTENSIONS: Record<string, string> = {
-	'audio/wav': 'wav',
-	'audio/x-wav': 'wav',
-	'audio/wave': 'wav',
-	'audio/mpeg': 'mp3',
-	'audio/mp3': 'mp3',
-	'audio/ogg': 'ogg',
-	'audio/webm': 'webm',
-	'audio/mp4': 'm4a',
-	'audio/flac': 'flac',
-};
-
-/**
- * The call's recording as binary data (`recording`) with Download Recording on; nothing when the
- * call has no recording. It is fetched from the public link without the API key.
- */
-export async function recordingBinary(
-	this: IExecuteFunctions,
-	run: IDataObject,
-	options: OutputOptions,
-	itemIndex: number,
-): Promise<IBinaryKeyData | undefined> {
-	if (!options.downloadRecording) return undefined;
-	const url = run.recording_public_url;
-	const hasRecording = 'recording_url' in run ? Boolean(run.recording_url) : Boolean(url);
-	if (!hasRecording) return undefined;
-	if (typeof url !== 'string' || url === '') {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Run ${String(run.id)} has a recording, but Sysevo returned no public link to download it`,
-			{
-				itemIndex,
-				description:
-					'Public links need a Sysevo build from 2025 or later; turn off Options → Download Recording for older builds',
-			},
-		);
-	}
-	const maxMb = options.maxRecordingSizeMb ?? DEFAULT_MAX_RECORDING_MB;
-	let file;
-	try {
-		file = await downloadPublicFile.call(this, url, {
-			maxBytes: Math.round(maxMb * 1024 * 1024),
-			...(options.timeoutSeconds ? { timeoutMs: options.timeoutSeconds * 1000 } : {}),
-		});
-	} catch (error) {
-		if (error instanceof FileTooLargeError) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`The recording of run ${String(run.id)} is larger than ${maxMb} MB`,
-				{
-					itemIndex,
-					description:
-						'Raise Options → Max Recording Size (MB), or turn off Download Recording and use recording_url',
-				},
-			);
-		}
-		// The cause goes into the description: n8n replaces a whole message that holds a network
-		// error code (ECONNREFUSED, ETIMEDOUT) with its own text, which would drop the run id.
-		throw new NodeOperationError(
-			this.getNode(),
-			`Downloading the recording of run ${String(run.id)} failed`,
-			{ itemIndex, description: (error as Error).message },
-		);
-	}
-	const audio = audioFileOf(file.data, file.mimeType);
-	if ('problem' in audio) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`The recording of run ${String(run.id)} is not audio: ${audio.problem}`,
-			{
-				itemIndex,
-				description:
-					'The public link did not return the recording; get the run again later, or use recording_url',
-			},
-		);
-	}
-	const { mimeType } = audio;
-	const fileName = `${String(run.name ?? `run-${String(run.id)}`)}.${MIME_EXTENSIONS[mimeType] ?? 'wav'}`;
-	return { recording: await this.helpers.prepareBinaryData(file.data, fileName, mimeType) };
-}
-
 /** An output item for a run: its JSON, the recording when asked for, paired with input item `i`. */
 export async function runItem(
 	this: IExecuteFunctions,
@@ -335,42 +188,4 @@ export async function runItem(
 	const json = extend(await runOutput.call(this, run, shown, facts));
 	const binary = await recordingBinary.call(this, run, options, i);
 	return { json, ...(binary ? { binary } : {}), pairedItem: { item: i } };
-}
-
-/** A Continue On Fail error row as a simplified row: what the item was about, and the error. */
-function simplifiedError(json: IDataObject): IDataObject {
-	const { initial_context: context, error, description, ...known } = json;
-	delete known.http_code;
-	return {
-		...known,
-		...contextColumns(context),
-		[ERROR_COLUMN]: errorText({
-			message: String(error ?? ''),
-			description: typeof description === 'string' ? description : null,
-		}),
-	};
-}
-
-/** One output row: an item's data, and whether it is the item's error. */
-export interface OutputRow {
-	item: INodeExecutionData;
-	failed: boolean;
-}
-
-/**
- * The execution-wide pass of the run operations: with Simplify, every row (error rows too) gets
- * the same columns in the same order; `error` is a column whenever Continue On Fail is on.
- */
-export function finalizeRunItems(
-	this: IExecuteFunctions,
-	rows: OutputRow[],
-	always: Omit<StableColumns, 'error'> = {},
-): OutputRow[] {
-	const options = this.getNodeParameter('options', 0, {}) as OutputOptions;
-	if (!options.simplify) return rows;
-	const simple = stableRows(
-		rows.map(({ item, failed }) => (failed ? simplifiedError(item.json) : item.json)),
-		{ ...always, error: this.continueOnFail() },
-	);
-	return rows.map((row, k) => ({ ...row, item: { ...row.item, json: simple[k] } }));
 }

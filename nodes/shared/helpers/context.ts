@@ -157,7 +157,7 @@ const NAMES_CALLER =
  * keys it sets for the run (docs/sysevo-api.md §6.4): `telephony_configuration_id` decides which
  * credentials the media leg loads, the others are what the run reports about how it was placed.
  */
-export const SYSTEM_CONTEXT_KEYS: Readonly<Record<string, string>> = {
+export const REFUSED_CONTEXT_KEYS: Readonly<Record<string, string>> = {
 	telephony_configuration_id: SETS_TELEPHONY,
 	provider: SET_BY_SYSEVO,
 	runtime_configuration: SET_BY_SYSEVO,
@@ -173,6 +173,18 @@ export const SYSTEM_CONTEXT_KEYS: Readonly<Record<string, string>> = {
 	caller_number: NAMES_CALLER,
 	from_phone_number_id: NAMES_CALLER,
 };
+
+/**
+ * Every key Sysevo itself writes into a run's `initial_context` (docs/sysevo-api.md §6.4): the
+ * refused keys above, and the number dialled, `phone_number` (which a caller's context may hold
+ * when it is the same number) and `called_number` (written after the caller's context is laid
+ * over). Any other key came from whoever placed the call.
+ */
+export const SYSEVO_CONTEXT_KEYS: ReadonlySet<string> = new Set([
+	...Object.keys(REFUSED_CONTEXT_KEYS),
+	'phone_number',
+	'called_number',
+]);
 
 export interface DialledNumber {
 	/** The number being dialled, in E.164. */
@@ -190,8 +202,8 @@ export function systemKeyProblem(
 	dialled: DialledNumber,
 ): string | undefined {
 	for (const key of Object.keys(context)) {
-		const why = Object.prototype.hasOwnProperty.call(SYSTEM_CONTEXT_KEYS, key)
-			? SYSTEM_CONTEXT_KEYS[key]
+		const why = Object.prototype.hasOwnProperty.call(REFUSED_CONTEXT_KEYS, key)
+			? REFUSED_CONTEXT_KEYS[key]
 			: undefined;
 		if (why)
 			return `The context key "${key}" cannot be sent: ${why}. Remove it from the initial context.`;

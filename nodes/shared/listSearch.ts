@@ -4,7 +4,7 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
-import { listActiveAgents, type Agent } from '../transport/api';
+import { listActiveAgents, type Agent } from './transport/api';
 
 async function searchAgents(
 	context: ILoadOptionsFunctions,
