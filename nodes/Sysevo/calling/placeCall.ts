@@ -349,7 +349,6 @@ export async function placeCall(
 	const settle = (earlier: EarlierCall | undefined) =>
 		session.history.settle(target.identifier, e164, i, earlier);
 	const { ledger } = session;
-	ledger.enter();
 	try {
 		const earlier = ledger.lookup(call);
 		if (earlier?.state === 'done') {
@@ -420,6 +419,5 @@ export async function placeCall(
 		}
 	} finally {
 		settle(undefined);
-		ledger.leave();
 	}
 }

@@ -259,9 +259,13 @@ export class CallSession {
 		};
 	}
 
-	/** The node has finished: calls still followed for their slot are no longer waited for. */
+	/**
+	 * The node has finished: calls still followed for their slot are no longer waited for, and the
+	 * dial ledger's entries of this run may end once idle.
+	 */
 	close(): void {
 		this.finished.abort();
+		this.dialLedger?.close();
 	}
 
 	private announceCallEnd(): void {
