@@ -101,9 +101,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const operation = operationOf(this);
 	const session = new CallSession(this, this.getNodeParameter('options', 0, {}) as PacingOptions);
-	// As an AI tool a failed item is a result the model reads and acts on; n8n 1.x would fail the
-	// whole execution on a thrown error (docs/ai-agent.md).
-	const continueOnFail = session.asTool || this.continueOnFail();
+	const { continueOnFail } = session;
 
 	const results = await runPool(
 		items.length,
@@ -111,9 +109,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		async (i) => await operation.execute.call(this, i, session),
 		{
 			stopOnError: !continueOnFail,
-			onFirstError: () => {
-				if (!continueOnFail) session.stop('another item failed and the node stopped');
-			},
+			onFirstError: () => session.itemFailed(),
 		},
 	).finally(() => session.close());
 

@@ -286,7 +286,9 @@ export async function execute(
 	i: number,
 	session: CallSession,
 ): Promise<INodeExecutionData[]> {
-	return [await placeCall.call(this, i, session, await planOf(this, i, session))];
+	const result = await placeCall.call(this, i, session, await planOf(this, i, session));
+	if (result.kind === 'failed') throw result.error;
+	return [result.kind === 'placed' ? result.item : { json: result.json, pairedItem: { item: i } }];
 }
 
 /** An error row carries the number and context of its item, and the run when one was placed. */
