@@ -8,15 +8,36 @@ import {
 	type StableColumns,
 } from '../../shared/runOutput';
 
-/** One output row: an item's data, and whether it is the item's error. */
-export interface OutputRow {
-	item: INodeExecutionData;
-	failed: boolean;
-}
+/** One output row: an item's data, and whether it is the item's error (then the error too). */
+export type OutputRow =
+	| { item: INodeExecutionData; failed: false }
+	| { item: INodeExecutionData; failed: true; error: Error };
 
 /** What a failed item's row says: its message, with what to do next. */
 export function errorText(error: { message: string; description?: string | null }): string {
 	return error.description ? `${error.message} (${error.description})` : error.message;
+}
+
+/**
+ * Puts what an operation knows about each failed item (e.g. the number it was to call) in front of
+ * its error row. A courtesy: when it cannot be read, the error itself is what matters.
+ */
+export function withFailedItemFields(
+	context: IExecuteFunctions,
+	rows: OutputRow[],
+	fieldsOf: (context: IExecuteFunctions, i: number, error: Error) => IDataObject,
+): OutputRow[] {
+	return rows.map((row) => {
+		if (!row.failed) return row;
+		const paired = row.item.pairedItem as { item: number };
+		let known: IDataObject = {};
+		try {
+			known = fieldsOf(context, paired.item, row.error);
+		} catch {
+			return row;
+		}
+		return { ...row, item: { ...row.item, json: { ...known, ...row.item.json } } };
+	});
 }
 
 /** A Continue On Fail error row as a simplified row: what the item was about, and the error. */

@@ -1,9 +1,4 @@
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import type { CallSession, Lane } from '../calling/session';
 import type { OutputRow } from './finishRows';
@@ -13,26 +8,32 @@ import * as number from './number';
 /** What every operation module exports besides its `description`. */
 export interface Operation {
 	execute(this: IExecuteFunctions, i: number, session: CallSession): Promise<INodeExecutionData[]>;
-	/** How its items run side by side (read once per execution). */
-	lane(this: IExecuteFunctions): Lane;
-	/**
-	 * What the operation knows about item `i` that failed (e.g. the number it was to call), added
-	 * to the item's error row under Continue On Fail.
-	 */
-	failedItemFields?(this: IExecuteFunctions, i: number, error: Error): IDataObject;
 	/**
 	 * Shapes the whole execution's output once every item has finished: its rows in input order,
-	 * each marked failed or not. Returns one row for each row given, in the same order.
+	 * each marked failed or not (a failed row with its error, e.g. to add what the item was about).
+	 * Returns one row for each row given, in the same order.
 	 */
 	finalize?(this: IExecuteFunctions, rows: OutputRow[]): OutputRow[];
 }
 
-const OPERATIONS: Record<string, Record<string, Operation>> = {
-	call: { trigger: call.trigger, getRun: call.getRun, getMany: call.getMany },
-	number: { validate: number.validate },
+/** An operation, and how its items run side by side (with Wait for Call to End on, `waiting`). */
+interface Entry {
+	operation: Operation;
+	lane: Lane;
+	waiting?: Lane;
+}
+
+const OPERATIONS: Record<string, Record<string, Entry>> = {
+	call: {
+		trigger: { operation: call.trigger, lane: 'dial', waiting: 'dialAndWait' },
+		getRun: { operation: call.getRun, lane: 'read', waiting: 'wait' },
+		getMany: { operation: call.getMany, lane: 'read' },
+	},
+	number: { validate: { operation: number.validate, lane: 'read' } },
 };
 
-export function operationOf(context: IExecuteFunctions): Operation {
+/** The chosen operation, and its items' lane for this execution (read once, from item 0). */
+export function operationOf(context: IExecuteFunctions): { operation: Operation; lane: Lane } {
 	const resource = context.getNodeParameter('resource', 0) as string;
 	const operation = context.getNodeParameter('operation', 0) as string;
 	const found = OPERATIONS[resource]?.[operation];
@@ -42,5 +43,7 @@ export function operationOf(context: IExecuteFunctions): Operation {
 			`The operation "${operation}" of resource "${resource}" is not supported`,
 		);
 	}
-	return found;
+	const { waiting } = found;
+	const waits = waiting && context.getNodeParameter('waitForCompletion', 0, false);
+	return { operation: found.operation, lane: waits ? waiting : found.lane };
 }

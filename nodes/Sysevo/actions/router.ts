@@ -8,7 +8,7 @@ import {
 
 import { runPool } from '../../shared/pool';
 import { CallSession, type PacingOptions } from '../calling/session';
-import { operationOf, type Operation } from './operations';
+import { operationOf } from './operations';
 import { errorText, type OutputRow } from './finishRows';
 import { configuredOutputs, outputIndexFor } from './outputs';
 
@@ -21,8 +21,6 @@ import { configuredOutputs, outputIndexFor } from './outputs';
  * what the item was about next to the error, and stays on the node's outputs.
  */
 function errorItem(
-	context: IExecuteFunctions,
-	operation: Operation,
 	error: NodeApiError | NodeOperationError,
 	i: number,
 	toErrorOutput: boolean,
@@ -32,15 +30,8 @@ function errorItem(
 		description?: string | null;
 		httpCode?: string | null;
 	};
-	let known: IDataObject = {};
-	try {
-		known = operation.failedItemFields?.call(context, i, error) ?? {};
-	} catch {
-		// What the item was about is a courtesy; the error itself is what matters.
-	}
 	return {
 		json: {
-			...known,
 			error: error.message,
 			...(description ? { description } : {}),
 			...(httpCode ? { http_code: httpCode } : {}),
@@ -99,21 +90,17 @@ function addHints(context: IExecuteFunctions, items: INodeExecutionData[]): void
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const operation = operationOf(this);
+	const { operation, lane } = operationOf(this);
 	const session = new CallSession(this, this.getNodeParameter('options', 0, {}) as PacingOptions);
-	// As an AI tool a failed item is a result the model reads and acts on; n8n 1.x would fail the
-	// whole execution on a thrown error (docs/ai-agent.md).
-	const continueOnFail = session.asTool || this.continueOnFail();
+	const { continueOnFail } = session;
 
 	const results = await runPool(
 		items.length,
-		session.lanes(operation.lane.call(this), items.length),
+		session.lanes(lane, items.length),
 		async (i) => await operation.execute.call(this, i, session),
 		{
 			stopOnError: !continueOnFail,
-			onFirstError: () => {
-				if (!continueOnFail) session.stop('another item failed and the node stopped');
-			},
+			onFirstError: () => session.itemFailed(),
 		},
 	).finally(() => session.close());
 
@@ -137,12 +124,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const rows: OutputRow[] = [];
 	for (const [i, result] of results.entries()) {
 		if (!result) continue;
-		if (result.ok) rows.push(...result.value.map((item) => ({ item, failed: false })));
-		else
-			rows.push({
-				item: errorItem(this, operation, asNodeError(this, result.error, i), i, toErrorOutput),
-				failed: true,
-			});
+		if (result.ok) rows.push(...result.value.map((item) => ({ item, failed: false as const })));
+		else {
+			const error = asNodeError(this, result.error, i);
+			rows.push({ item: errorItem(error, i, toErrorOutput), failed: true, error });
+		}
 	}
 	// A row bound for the Error output must stay `{ error }` alone (see errorItem): not shaped.
 	const shapeable = rows.filter((row) => !(toErrorOutput && row.failed));

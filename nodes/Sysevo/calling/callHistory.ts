@@ -13,11 +13,17 @@ export interface EarlierCall {
 	itemIndex?: number;
 }
 
-interface Claim {
+/** An item's claim on the number it calls: settled once, with the call it placed or undefined. */
+export interface NumberClaim {
+	settle(call: EarlierCall | undefined): void;
+}
+
+interface Claim extends NumberClaim {
 	itemIndex: number;
 	outcome: Promise<EarlierCall | undefined>;
-	settle: (call: EarlierCall | undefined) => void;
 }
+
+const UNCLAIMED: NumberClaim = { settle: () => {} };
 
 type Loose = Record<string, unknown>;
 
@@ -100,12 +106,15 @@ export class CallHistory {
 		return undefined;
 	}
 
-	/** What this item did: the call it placed (or may have placed), or undefined. First word wins. */
-	settle(agent: string, e164: string, itemIndex: number, call: EarlierCall | undefined): void {
+	/**
+	 * The item's claim, to settle with what it did: the call it placed (or may have placed), or
+	 * undefined. An item that made no claim gets one whose settling does nothing.
+	 */
+	claimOf(agent: string, e164: string, itemIndex: number): NumberClaim {
 		const claim = this.claims
 			.get(`${agent}\u0000${e164}`)
 			?.find((candidate) => candidate.itemIndex === itemIndex);
-		claim?.settle(call);
+		return claim ?? UNCLAIMED;
 	}
 
 	/** The newest call of the agent to `e164` within the last `hours`, from its run list. */

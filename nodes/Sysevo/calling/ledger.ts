@@ -61,7 +61,8 @@ interface Bucket {
 	entries: Map<string, StoredEntry>;
 	keptChars: number;
 	lastUsed: number;
-	itemsInProgress: number;
+	/** The ledgers (one per session) working on this bucket: it is never idle while one is open. */
+	openLedgers: Set<DialLedger>;
 }
 
 /**
@@ -108,7 +109,7 @@ function dropBucket(key: string): void {
 
 function sweepIdle(now: number): void {
 	for (const [key, bucket] of buckets) {
-		if (bucket.itemsInProgress === 0 && now - bucket.lastUsed > IDLE_TTL_MS) dropBucket(key);
+		if (bucket.openLedgers.size === 0 && now - bucket.lastUsed > IDLE_TTL_MS) dropBucket(key);
 	}
 }
 
@@ -151,41 +152,31 @@ function numberKeyOf(call: ItemCall): string {
  * The dial ledger of one run of the node in one execution. When n8n runs the node again for the
  * same items (Retry On Fail), an item already dialled gets its earlier result, an item whose
  * trigger may have reached Sysevo fails again with the same error, and only items never sent are
- * dialled. Entries end with the execution.
+ * dialled. Entries end with the execution, or after an hour without use once no ledger holds them
+ * open (`close`).
  */
 export class DialLedger {
 	private readonly key: string;
 	private readonly nodeKey: string;
+	private closed = false;
 
 	constructor(private readonly context: IExecuteFunctions) {
 		const node = context.getNode();
 		this.nodeKey = `${executionKeyOf(context)}\u0000${node.name}`;
 		this.key = `${this.nodeKey}\u0000${runIndexOf(context)}`;
-		const now = Date.now();
-		sweepIdle(now);
+		sweepIdle(Date.now());
 		if (!buckets.has(this.key)) {
-			buckets.set(this.key, {
-				nodeKey: this.nodeKey,
-				entries: new Map(),
-				keptChars: 0,
-				lastUsed: now,
-				itemsInProgress: 0,
-			});
 			const key = this.key;
 			context.onExecutionFinish?.(() => dropBucket(key));
 		}
+		this.bucket();
 	}
 
-	/** Marks an item as being worked on, so its entries outlive any idle time; call `leave` after. */
-	enter(): void {
-		const bucket = this.bucket();
-		bucket.itemsInProgress += 1;
-	}
-
-	leave(): void {
+	/** This run of the node is done with its entries: from now on they may end once idle. */
+	close(): void {
+		this.closed = true;
 		const bucket = buckets.get(this.key);
-		if (!bucket) return;
-		bucket.itemsInProgress = Math.max(0, bucket.itemsInProgress - 1);
+		if (!bucket?.openLedgers.delete(this)) return;
 		bucket.lastUsed = Date.now();
 	}
 
@@ -316,10 +307,11 @@ export class DialLedger {
 				entries: new Map(),
 				keptChars: 0,
 				lastUsed: Date.now(),
-				itemsInProgress: 0,
+				openLedgers: new Set(),
 			};
 			buckets.set(this.key, bucket);
 		}
+		if (!this.closed) bucket.openLedgers.add(this);
 		bucket.lastUsed = Date.now();
 		return bucket;
 	}

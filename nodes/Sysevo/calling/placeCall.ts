@@ -132,6 +132,14 @@ async function agentIdOf(session: CallSession, plan: TriggerPlan): Promise<numbe
 		: await session.agents.idForTriggerPath(target.identifier);
 }
 
+/** Why an item is not dialled under Skip If Called Within. */
+interface CalledWithin {
+	call: EarlierCall;
+	reason: string;
+	agentId: number;
+	nextCallAt: string | null;
+}
+
 /** Why this item is not dialled under Skip If Called Within, or undefined to dial it. */
 async function earlierCallTo(
 	context: IExecuteFunctions,
@@ -139,9 +147,7 @@ async function earlierCallTo(
 	session: CallSession,
 	plan: TriggerPlan,
 	hours: number,
-): Promise<
-	{ call: EarlierCall; reason: string; agentId: number; nextCallAt: string | null } | undefined
-> {
+): Promise<CalledWithin | undefined> {
 	const agentId = await agentIdOf(session, plan);
 	const listFailure = agentId === null ? await session.agents.listFailure() : undefined;
 	if (listFailure) {
@@ -230,14 +236,38 @@ function callingHoursDetail(e164: string, state: CallingState): string {
 	return `It is ${state.localTime} where ${e164} is (${state.zones.join(', ')}), outside Options → Calling Hours; its window opens at ${state.nextCallAt}.`;
 }
 
+/**
+ * What became of one item's call; the operation makes it the item's row, or its error:
+ * - `replayed`: an earlier try of the node (Retry On Fail), or as an AI tool an earlier call to the
+ *   same number, already has the item's result, and nothing is dialled;
+ * - `notCalled`: not dialled on purpose (calling hours, Skip If Called Within, Max Calls per
+ *   Execution), no request sent;
+ * - `placed`: the call was placed (now or by an earlier try) and, when asked, followed to its end;
+ * - `failed`: the item's error, which says whether its call may have been placed.
+ */
+export type CallResult =
+	| { kind: 'replayed'; json: IDataObject }
+	| { kind: 'notCalled'; json: IDataObject }
+	| { kind: 'placed'; item: INodeExecutionData }
+	| { kind: 'failed'; error: unknown };
+
+/**
+ * Where an item stands once it is known whether it dialled, before any wait for its call: a
+ * placed call comes with the live-call slot it holds.
+ */
+type Dialled =
+	| { kind: 'replayed'; json: IDataObject; placedHere: boolean }
+	| { kind: 'notCalled'; json: IDataObject }
+	| { kind: 'placed'; placed: IDataObject; slot: CallSlot }
+	| { kind: 'failed'; error: unknown; mayHaveDialed: boolean };
+
 /** The row of an item not dialled because of its calling hours; no request was sent for it. */
 function notCalledForHours(
 	session: CallSession,
-	i: number,
 	plan: TriggerPlan,
 	call: ItemCall,
 	state: CallingState,
-): INodeExecutionData {
+): Dialled {
 	const initialContext = plan.body.initial_context;
 	const json = notCalledRow(
 		plan.e164,
@@ -257,61 +287,82 @@ function notCalledForHours(
 	);
 	session.ledger.done(call, json);
 	session.noteNotDialled('outsideCallingHours');
-	return { json, pairedItem: { item: i } };
+	return { kind: 'notCalled', json };
 }
 
-/** Dials the item (or, on a retry, takes the call an earlier try placed) and shapes its result. */
-async function callAndWait(
+/** The row of an item an earlier call of this agent to its number keeps from being dialled. */
+function skippedAsCalled(
+	session: CallSession,
+	plan: TriggerPlan,
+	call: ItemCall,
+	skip: CalledWithin,
+): Dialled {
+	const json = notCalledRow(
+		plan.e164,
+		{ reason: 'called_within', detail: skip.reason, nextCallAt: skip.nextCallAt },
+		{
+			workflow_id: skip.agentId,
+			draft: plan.draft,
+			// The names of 0.2, kept for workflows that read them.
+			skipped: true,
+			skip_reason: skip.reason,
+			...earlierCallFields(skip.call),
+		},
+	);
+	session.ledger.done(call, json);
+	session.noteNotDialled('skippedRecent');
+	return { kind: 'notCalled', json };
+}
+
+/**
+ * Sends the item's trigger once, holding a live-call slot, which stays held only by a placed call.
+ * A failure stops the rest (without Continue On Fail) before the slot is freed.
+ */
+async function dialNew(
 	context: IExecuteFunctions,
 	i: number,
 	session: CallSession,
 	plan: TriggerPlan,
 	call: ItemCall,
-	placedBefore: IDataObject | undefined,
-	settle: (earlier: EarlierCall | undefined) => void,
-): Promise<INodeExecutionData> {
-	const { e164, draft, waiting, options } = plan;
+): Promise<Dialled> {
 	const slot = await session.holdCallSlot(i);
-	try {
-		let placed = placedBefore;
-		if (!placed) {
-			// Checked again once the slot is held: the wait for it may have taken the window's end.
-			const outside = outsideCallingHours(plan);
-			if (outside) {
-				settle(undefined);
-				return notCalledForHours(session, i, plan, call, outside);
-			}
-			session.ledger.sending(call);
-			const sent = await settled(dial(context, i, session, plan));
-			if (!sent.ok) {
-				if (sent.error instanceof MayHaveDialedError) {
-					session.ledger.mayHaveDialed(call, sent.error);
-					settle(earlierCallOf(i, undefined));
-				} else {
-					session.ledger.notSent(call);
-					settle(undefined);
-				}
-				throw sent.error;
-			}
-			const response = sent.value;
-			if (!waiting) slot.release();
-			const workflowId = await agentIdOf(session, plan);
-			placed = { ...response, workflow_id: workflowId, phone_number: e164, draft };
-			session.ledger.placed(call, placed);
-		} else {
-			session.noteNotDialled('ledgerResult');
-			if (!waiting) slot.release();
+	const attempt = await settled(sendHoldingSlot(context, i, session, plan, call, slot));
+	const dialled: Dialled = attempt.ok
+		? attempt.value
+		: { kind: 'failed', error: attempt.error, mayHaveDialed: false };
+	if (dialled.kind === 'failed') session.itemFailed();
+	if (dialled.kind !== 'placed') slot.release();
+	return dialled;
+}
+
+/** The dial under a held slot: the calling hours again, the ledger, the trigger. */
+async function sendHoldingSlot(
+	context: IExecuteFunctions,
+	i: number,
+	session: CallSession,
+	plan: TriggerPlan,
+	call: ItemCall,
+	slot: CallSlot,
+): Promise<Dialled> {
+	const { e164, draft, waiting } = plan;
+	// Checked again once the slot is held: the wait for it may have taken the window's end.
+	const outside = outsideCallingHours(plan);
+	if (outside) return notCalledForHours(session, plan, call, outside);
+	session.ledger.sending(call);
+	const sent = await settled(dial(context, i, session, plan));
+	if (!sent.ok) {
+		if (sent.error instanceof MayHaveDialedError) {
+			session.ledger.mayHaveDialed(call, sent.error);
+			return { kind: 'failed', error: sent.error, mayHaveDialed: true };
 		}
-		settle(earlierCallOf(i, placed));
-		const item = waiting
-			? await waitForEnd(context, i, placed, options, slot)
-			: { json: placed, pairedItem: { item: i } };
-		// A retry replays the result's JSON; a downloaded recording is not kept for it.
-		session.ledger.done(call, item.json, placed);
-		return item;
-	} finally {
-		slot.release();
+		session.ledger.notSent(call);
+		return { kind: 'failed', error: sent.error, mayHaveDialed: false };
 	}
+	if (!waiting) slot.release();
+	const workflowId = await agentIdOf(session, plan);
+	const placed = { ...sent.value, workflow_id: workflowId, phone_number: e164, draft };
+	session.ledger.placed(call, placed);
+	return { kind: 'placed', placed, slot };
 }
 
 /**
@@ -323,103 +374,141 @@ function repeatedCall(
 	i: number,
 	e164: string,
 	first: LedgerEntry,
-): INodeExecutionData {
-	if (first.state === 'done') return { json: first.json, pairedItem: { item: i } };
-	if (first.state === 'placed') return { json: first.placed, pairedItem: { item: i } };
-	throw new MayHaveDialedError(context.getNode(), {} as JsonObject, {
+): Dialled {
+	if (first.state === 'done') return { kind: 'replayed', json: first.json, placedHere: false };
+	if (first.state === 'placed') return { kind: 'replayed', json: first.placed, placedHere: false };
+	const error = new MayHaveDialedError(context.getNode(), {} as JsonObject, {
 		message: `${e164} was already called in this execution and is not dialled again`,
 		description: `An earlier tool call of this execution sent the call to ${e164}; ${first.state === 'sending' ? 'it is still going out' : 'it may have been placed'}. Do not call this number again.`,
 		itemIndex: i,
 	});
+	// That call is another item's: this item placed nothing.
+	return { kind: 'failed', error, mayHaveDialed: false };
 }
 
 /**
- * Places item i's call once: the dial ledger answers first when n8n runs the node again in the
- * same execution, then Calling Hours (no request), then Skip If Called Within, then the call
- * itself (and the wait, when asked).
+ * Decides whether item i dials, and dials it: the dial ledger answers first when n8n runs the node
+ * again in the same execution, then Calling Hours (no request), then Skip If Called Within, then
+ * Max Calls per Execution, then the call itself.
+ */
+async function dialOnce(
+	context: IExecuteFunctions,
+	i: number,
+	session: CallSession,
+	plan: TriggerPlan,
+	call: ItemCall,
+): Promise<Dialled> {
+	const { ledger } = session;
+	const earlier = ledger.lookup(call);
+	if (earlier?.state === 'done') {
+		session.noteNotDialled(earlier.placed ? 'ledgerResult' : notDialledWhy(earlier.json));
+		return { kind: 'replayed', json: earlier.json, placedHere: Boolean(earlier.placed) };
+	}
+	if (earlier?.state === 'mayHaveDialed' || earlier?.state === 'sending') {
+		session.noteNotDialled('ledgerMayHaveDialed');
+		const error =
+			earlier.state === 'mayHaveDialed'
+				? ledger.replayError(earlier, i)
+				: new MayHaveDialedError(context.getNode(), {} as JsonObject, {
+						message: 'An earlier try of this node sent this call and got no answer',
+						description: MAY_HAVE_DIALED,
+						itemIndex: i,
+					});
+		return { kind: 'failed', error, mayHaveDialed: true };
+	}
+	if (earlier?.state === 'placed') {
+		const slot = await session.holdCallSlot(i);
+		session.noteNotDialled('ledgerResult');
+		if (!plan.waiting) slot.release();
+		return { kind: 'placed', placed: earlier.placed, slot };
+	}
+	if (session.asTool && !earlier) {
+		const first = ledger.firstCallTo(call);
+		if (first) {
+			session.noteNotDialled('repeatedNumber');
+			return repeatedCall(context, i, plan.e164, first);
+		}
+	}
+	const outside = outsideCallingHours(plan);
+	if (outside) return notCalledForHours(session, plan, call, outside);
+	if (plan.skipHours > 0) {
+		const skip = await earlierCallTo(context, i, session, plan, plan.skipHours);
+		if (skip) return skippedAsCalled(session, plan, call, skip);
+	}
+	if (!ledger.takeDial(call, session.callBudget)) {
+		session.noteNotDialled('budgetReached');
+		const detail = `Not called: this node already placed ${session.callBudget} call(s) in this execution, the most Options → Max Calls per Execution allows`;
+		const json = notCalledRow(
+			plan.e164,
+			{ reason: 'call_budget_reached', detail },
+			{ draft: plan.draft },
+		);
+		return { kind: 'notCalled', json };
+	}
+	try {
+		return await dialNew(context, i, session, plan, call);
+	} finally {
+		ledger.giveBackUnsentDial(call);
+	}
+}
+
+/** What item i's claim on its number records: the call it placed or may have placed, if any. */
+function claimedCallOf(i: number, dialled: Dialled): EarlierCall | undefined {
+	if (dialled.kind === 'placed') return earlierCallOf(i, dialled.placed);
+	if (dialled.kind === 'replayed' && dialled.placedHere) return earlierCallOf(i, dialled.json);
+	if (dialled.kind === 'failed' && dialled.mayHaveDialed) return earlierCallOf(i, undefined);
+	return undefined;
+}
+
+/** Follows a placed call to its end when asked, and keeps its result for a retry. */
+async function followPlacedCall(
+	context: IExecuteFunctions,
+	i: number,
+	session: CallSession,
+	plan: TriggerPlan,
+	call: ItemCall,
+	placed: IDataObject,
+	slot: CallSlot,
+): Promise<CallResult> {
+	try {
+		const item = plan.waiting
+			? await waitForEnd(context, i, placed, plan.options, slot)
+			: { json: placed, pairedItem: { item: i } };
+		// A retry replays the result's JSON; a downloaded recording is not kept for it.
+		session.ledger.done(call, item.json, placed);
+		return { kind: 'placed', item };
+	} catch (error) {
+		session.itemFailed();
+		return { kind: 'failed', error };
+	} finally {
+		slot.release();
+	}
+}
+
+/**
+ * Places item i's call once, and follows it when asked. Skip If Called Within's claim on the number
+ * is settled as soon as it is known whether the item dialled, before the wait for the call:
+ * later items calling the same number wait for that, not for the outcome.
  */
 export async function placeCall(
 	this: IExecuteFunctions,
 	i: number,
 	session: CallSession,
 	plan: TriggerPlan,
-): Promise<INodeExecutionData> {
-	const { target, e164, draft } = plan;
-	const call: ItemCall = { itemIndex: i, e164, agent: target.path };
-	const settle = (earlier: EarlierCall | undefined) =>
-		session.history.settle(target.identifier, e164, i, earlier);
-	const { ledger } = session;
-	ledger.enter();
-	try {
-		const earlier = ledger.lookup(call);
-		if (earlier?.state === 'done') {
-			session.noteNotDialled(earlier.placed ? 'ledgerResult' : notDialledWhy(earlier.json));
-			settle(earlier.placed ? earlierCallOf(i, earlier.json) : undefined);
-			return { json: earlier.json, pairedItem: { item: i } };
-		}
-		if (earlier?.state === 'mayHaveDialed' || earlier?.state === 'sending') {
-			session.noteNotDialled('ledgerMayHaveDialed');
-			settle(earlierCallOf(i, undefined));
-			throw earlier.state === 'mayHaveDialed'
-				? ledger.replayError(earlier, i)
-				: new MayHaveDialedError(this.getNode(), {} as JsonObject, {
-						message: 'An earlier try of this node sent this call and got no answer',
-						description: MAY_HAVE_DIALED,
-						itemIndex: i,
-					});
-		}
-		if (session.asTool && !earlier) {
-			const first = ledger.firstCallTo(call);
-			if (first) {
-				session.noteNotDialled('repeatedNumber');
-				return repeatedCall(this, i, e164, first);
-			}
-		}
-		if (earlier?.state !== 'placed') {
-			const outside = outsideCallingHours(plan);
-			if (outside) {
-				settle(undefined);
-				return notCalledForHours(session, i, plan, call, outside);
-			}
-		}
-		const hours = plan.skipHours;
-		if (earlier?.state !== 'placed' && hours > 0) {
-			const skip = await earlierCallTo(this, i, session, plan, hours);
-			if (skip) {
-				const json = notCalledRow(
-					e164,
-					{ reason: 'called_within', detail: skip.reason, nextCallAt: skip.nextCallAt },
-					{
-						workflow_id: skip.agentId,
-						draft,
-						// The names of 0.2, kept for workflows that read them.
-						skipped: true,
-						skip_reason: skip.reason,
-						...earlierCallFields(skip.call),
-					},
-				);
-				ledger.done(call, json);
-				session.noteNotDialled('skippedRecent');
-				settle(undefined);
-				return { json, pairedItem: { item: i } };
-			}
-		}
-		const placedBefore = earlier?.state === 'placed' ? earlier.placed : undefined;
-		if (placedBefore) return await callAndWait(this, i, session, plan, call, placedBefore, settle);
-		if (!ledger.takeDial(call, session.callBudget)) {
-			session.noteNotDialled('budgetReached');
-			settle(undefined);
-			const detail = `Not called: this node already placed ${session.callBudget} call(s) in this execution, the most Options → Max Calls per Execution allows`;
-			const json = notCalledRow(e164, { reason: 'call_budget_reached', detail }, { draft });
-			return { json, pairedItem: { item: i } };
-		}
-		try {
-			return await callAndWait(this, i, session, plan, call, undefined, settle);
-		} finally {
-			ledger.giveBackUnsentDial(call);
-		}
-	} finally {
-		settle(undefined);
-		ledger.leave();
+): Promise<CallResult> {
+	const call: ItemCall = { itemIndex: i, e164: plan.e164, agent: plan.target.path };
+	const claim = session.history.claimOf(plan.target.identifier, plan.e164, i);
+	const attempt = await settled(dialOnce(this, i, session, plan, call));
+	const dialled: Dialled = attempt.ok
+		? attempt.value
+		: { kind: 'failed', error: attempt.error, mayHaveDialed: false };
+	claim.settle(claimedCallOf(i, dialled));
+	switch (dialled.kind) {
+		case 'placed':
+			return await followPlacedCall(this, i, session, plan, call, dialled.placed, dialled.slot);
+		case 'failed':
+			return { kind: 'failed', error: dialled.error };
+		default:
+			return { kind: dialled.kind, json: dialled.json };
 	}
 }

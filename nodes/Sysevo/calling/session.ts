@@ -87,6 +87,12 @@ export class CallSession {
 	readonly agents: AgentDirectory;
 	/** Whether the node runs as an AI agent's tool (`shared/toolMode.ts`). */
 	readonly asTool: boolean;
+	/**
+	 * Whether a failed item becomes an error row while the others go on. As an AI tool a failed
+	 * item is a result the model reads and acts on; n8n 1.x would fail the whole execution on a
+	 * thrown error (docs/ai-agent.md).
+	 */
+	readonly continueOnFail: boolean;
 	/** Most dials of this node in this execution, across its runs; undefined when unlimited. */
 	readonly callBudget: number | undefined;
 	private readonly maxConcurrentCalls: number;
@@ -114,6 +120,7 @@ export class CallSession {
 	) {
 		this.agents = new AgentDirectory(context);
 		this.asTool = runsAsTool(context);
+		this.continueOnFail = this.asTool || context.continueOnFail();
 		this.callBudget = callBudgetOf(pacing, this.asTool);
 		this.maxConcurrentCalls = pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
 		this.callSlots = new Semaphore(this.maxConcurrentCalls);
@@ -259,9 +266,13 @@ export class CallSession {
 		};
 	}
 
-	/** The node has finished: calls still followed for their slot are no longer waited for. */
+	/**
+	 * The node has finished: calls still followed for their slot are no longer waited for, and the
+	 * dial ledger's entries of this run may end once idle.
+	 */
 	close(): void {
 		this.finished.abort();
+		this.dialLedger?.close();
 	}
 
 	private announceCallEnd(): void {
@@ -284,6 +295,14 @@ export class CallSession {
 			nextCallEnd: () => this.callEnded.promise,
 			onCancelled: () => this.notCalled(itemIndex),
 		});
+	}
+
+	/**
+	 * An item failed: without Continue On Fail the items not yet sent are not dialled. Called before
+	 * the failed item frees its call slot, so the item that takes the slot next does not dial.
+	 */
+	itemFailed(): void {
+		if (!this.continueOnFail) this.stop('another item failed and the node stopped');
 	}
 
 	/** Items not yet sent are not dialled after this; calls already placed go on. */

@@ -8,7 +8,6 @@ import {
 } from 'n8n-workflow';
 
 import { runPool } from '../../../shared/pool';
-import type { Lane } from '../../calling/session';
 import { checkPositiveInteger } from '../../../shared/helpers/identifiers';
 import { callSourcesFilter, outcomesFilter } from '../../../shared/descriptions';
 import { sortedByName } from '../../../shared/helpers/sortedByName';
@@ -116,10 +115,6 @@ export const description = updateDisplayOptions(
 interface GetManyOptions extends OutputOptions {
 	fetchFullRuns?: boolean;
 	timeoutSeconds?: number;
-}
-
-export function lane(this: IExecuteFunctions): Lane {
-	return 'read';
 }
 
 /** Reads pages, newest first, until `wanted` runs matched or the list ends. */

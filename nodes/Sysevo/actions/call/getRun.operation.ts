@@ -7,7 +7,6 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { Lane } from '../../calling/session';
 import { waitForRun, waitSettingsOf, type WaitOptions } from '../../calling/waitForRun';
 import { checkPositiveInteger } from '../../../shared/helpers/identifiers';
 import { sortedByName } from '../../../shared/helpers/sortedByName';
@@ -21,7 +20,7 @@ import {
 	waitingOutcomeSettleOption,
 } from '../descriptions';
 import { runItem, type OutputOptions } from '../../../shared/runOutput';
-import { finalizeRunItems } from '../finishRows';
+import { finalizeRunItems, withFailedItemFields, type OutputRow } from '../finishRows';
 import { getRun } from '../../../shared/transport/api';
 
 const properties: INodeProperties[] = [
@@ -71,10 +70,6 @@ function idOf(context: IExecuteFunctions, i: number, value: unknown, label: stri
 	return check.value;
 }
 
-export function lane(this: IExecuteFunctions): Lane {
-	return this.getNodeParameter('waitForCompletion', 0, false) ? 'wait' : 'read';
-}
-
 /** The platform ignores the agent of a run lookup (docs/sysevo-api.md §6.13): 0 stands in for none. */
 function agentIdParameterOf(context: IExecuteFunctions, i: number): number {
 	const value = context.getNodeParameter('workflowId', i, '', { extractValue: true });
@@ -101,9 +96,11 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 }
 
 /** An error row names the run it was about. */
-export function failedItemFields(this: IExecuteFunctions, i: number): IDataObject {
-	const check = checkPositiveInteger(this.getNodeParameter('runId', i, ''), 'run ID');
+function failedItemFields(context: IExecuteFunctions, i: number): IDataObject {
+	const check = checkPositiveInteger(context.getNodeParameter('runId', i, ''), 'run ID');
 	return { workflow_run_id: check.valid ? check.value : null };
 }
 
-export const finalize = finalizeRunItems;
+export function finalize(this: IExecuteFunctions, rows: OutputRow[]): OutputRow[] {
+	return finalizeRunItems.call(this, withFailedItemFields(this, rows, failedItemFields));
+}

@@ -10,7 +10,7 @@ import {
 import type { TriggerOptions, TriggerPlan } from '../../calling/callPlan';
 import { placeCall } from '../../calling/placeCall';
 import { prefetch } from '../../calling/prefetch';
-import type { CallSession, Lane } from '../../calling/session';
+import type { CallSession } from '../../calling/session';
 import {
 	agentLocator,
 	allowedCountriesOption,
@@ -29,7 +29,7 @@ import {
 	DEFAULT_MAX_CONCURRENT_CALLS,
 	DEFAULT_TOOL_CALL_BUDGET,
 } from '../../../shared/defaults';
-import { finalizeRunItems, type OutputRow } from '../finishRows';
+import { finalizeRunItems, withFailedItemFields, type OutputRow } from '../finishRows';
 import { itemFacts, triggerPlanOf } from './triggerPlan';
 
 const maxConcurrentCallsOption: INodeProperties = {
@@ -258,10 +258,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export function lane(this: IExecuteFunctions): Lane {
-	return this.getNodeParameter('waitForCompletion', 0, false) ? 'dialAndWait' : 'dial';
-}
-
 /**
  * Items are read and checked in input order in the background while earlier calls are in flight;
  * with Skip If Called Within, each also claims its number in input order, so of two items calling
@@ -286,16 +282,19 @@ export async function execute(
 	i: number,
 	session: CallSession,
 ): Promise<INodeExecutionData[]> {
-	return [await placeCall.call(this, i, session, await planOf(this, i, session))];
+	const result = await placeCall.call(this, i, session, await planOf(this, i, session));
+	if (result.kind === 'failed') throw result.error;
+	return [result.kind === 'placed' ? result.item : { json: result.json, pairedItem: { item: i } }];
 }
 
 /** An error row carries the number and context of its item, and the run when one was placed. */
-export function failedItemFields(this: IExecuteFunctions, i: number, error: Error): IDataObject {
+function failedItemFields(context: IExecuteFunctions, i: number, error: Error): IDataObject {
 	const runId = (error as { context?: IDataObject }).context?.workflow_run_id;
-	return { ...(runId ? { workflow_run_id: runId } : {}), ...itemFacts.call(this, i) };
+	return { ...(runId ? { workflow_run_id: runId } : {}), ...itemFacts.call(context, i) };
 }
 
-export function finalize(this: IExecuteFunctions, rows: OutputRow[]): OutputRow[] {
+export function finalize(this: IExecuteFunctions, outputRows: OutputRow[]): OutputRow[] {
+	const rows = withFailedItemFields(this, outputRows, failedItemFields);
 	if (!this.getNodeParameter('waitForCompletion', 0, false)) return rows;
 	const { callingHours } = this.getNodeParameter('options', 0, {}) as TriggerOptions;
 	return finalizeRunItems.call(this, rows, {

@@ -7,7 +7,6 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { Lane } from '../../calling/session';
 import {
 	callingStateOf,
 	checkCallingHours,
@@ -84,10 +83,6 @@ interface ValidateOptions extends CallingHoursOptions {
 	allowedCountries?: string[];
 	blockPremiumNumbers?: boolean;
 	includeInputFields?: boolean;
-}
-
-export function lane(this: IExecuteFunctions): Lane {
-	return 'read';
 }
 
 /** A number type as a column value: `MOBILE` → `mobile`, `FIXED_LINE` → `fixed_line`. */
