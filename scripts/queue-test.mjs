@@ -1115,9 +1115,9 @@ function loadRequest(delivery) {
  * The run ids each execution of the webhook workflow emitted, read from the database: the
  * Sysevo Trigger's output once the execution ran, else the items queued for it.
  */
-function emittedRuns(sql, flatted) {
+function emittedRuns(sql, flatted, since) {
 	const rows = sql(
-		`SELECT json_build_object('id', e.id, 'status', e.status, 'data', d.data)::text FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = 'sysevoQueueHook'`,
+		`SELECT json_build_object('id', e.id, 'status', e.status, 'data', d.data)::text FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = 'sysevoQueueHook' AND e."createdAt" >= to_timestamp(${since})`,
 	);
 	const perRun = new Map();
 	const statuses = {};
@@ -1262,6 +1262,8 @@ async function loadOn(hook, { n8n, hookEnv, sql }) {
 		if (!repeat) distinct.push(delivery);
 		burst.push(delivery);
 	}
+	// Earlier steps started this workflow too; only what this step delivered counts here.
+	const [stepStart] = sql('SELECT extract(epoch from now())');
 	const calibration = Array.from({ length: 40 }, (_, k) => ({
 		runId: 7_000_000 + k,
 		deliveryId: `cost-${7_000_000 + k}`,
@@ -1308,7 +1310,6 @@ async function loadOn(hook, { n8n, hookEnv, sql }) {
 	const perSecond = createdPerSecond(sql, since);
 	const drained = performance.now();
 	// Every run emitted must become one execution; the workers finish them after the offer.
-	let ground = emittedRuns(sql, flatted);
 	await waitFor(
 		'the workers to finish the executions',
 		async () => {
@@ -1322,7 +1323,7 @@ async function loadOn(hook, { n8n, hookEnv, sql }) {
 		2000,
 	).catch((error) => log(error.message));
 	const drainSeconds = (performance.now() - drained) / 1000;
-	ground = emittedRuns(sql, flatted);
+	const ground = emittedRuns(sql, flatted, stepStart);
 	const oversized = await oversizedDelivery(url, 16 * 1024 * 1024);
 	const memory = memoryOf(pid);
 	const alive = hook.child.exitCode === null && hook.child.signalCode === null;
