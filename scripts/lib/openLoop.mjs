@@ -26,10 +26,14 @@ export function latencySummary(values) {
 /**
  * Sends `requests` ({ body, headers, ...anything }) to `url` at `rate` per second. Resolves with
  * one answer per request, in order: { request, status (0 when none), text, ms (answer time from
- * the scheduled send time, so time spent waiting for a socket counts), lagMs (how late the
- * request actually left) }. Keep-alive sockets, at most `sockets` open at once.
+ * the scheduled send time), lagMs (how late the request got its socket and left) }. Keep-alive
+ * sockets, as many as `rate` × the timeout by default, so that no request waits for one.
  */
-export async function openLoop(url, requests, { rate, timeoutMs = 30_000, sockets = 512 }) {
+export async function openLoop(
+	url,
+	requests,
+	{ rate, timeoutMs = 30_000, sockets = Math.ceil((rate * timeoutMs) / 1000) },
+) {
 	const target = new URL(url);
 	if (!LOOPBACK.has(target.hostname)) throw new Error(`openLoop sends to loopback only: ${url}`);
 	const agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
@@ -40,7 +44,7 @@ export async function openLoop(url, requests, { rate, timeoutMs = 30_000, socket
 		new Promise((resolve) => {
 			const request = requests[k];
 			const scheduled = due(k);
-			const lagMs = performance.now() - scheduled;
+			let lagMs = performance.now() - scheduled;
 			let settled = false;
 			const finish = (status, text) => {
 				if (settled) return;
@@ -55,6 +59,7 @@ export async function openLoop(url, requests, { rate, timeoutMs = 30_000, socket
 				agent,
 				headers: { ...request.headers, 'content-length': body.length },
 			});
+			req.once('socket', () => (lagMs = performance.now() - scheduled));
 			const timer = setTimeout(() => {
 				req.destroy();
 				finish(0, 'timeout');
