@@ -22,10 +22,14 @@
 //    input again with Skip If Called Within: every number dialled exactly once. Then the platform
 //    delivers 40 call results while the webhook process is SIGKILLed and started again: every run
 //    emitted exactly once. Prints `chaos: N passed, M failed`.
-// 6. Webhook load (also `npm run test:webhook-load`): one webhook process receives 200 deliveries
-//    per second for 30 s (distinct runs plus 20 % repeats); each run must be started once. Reports
-//    p50/p99 answer time and the process's peak memory, then sends a body over n8n's size limit
-//    (16 MB), which must be refused with 413 before it is all sent.
+// 6. Webhook load (also `npm run test:webhook-load`): first the database statements one delivery
+//    costs (new run, repeat, wrong secret; PostgreSQL's log). Then one webhook process, tuned as
+//    docs/scaling.md says, is offered 200 deliveries per second for 30 s on a fixed schedule
+//    (distinct runs plus 20 % repeats), then Sysevo's retries of what failed. Each run must be
+//    emitted exactly once, counted in the executions PostgreSQL holds. Reports p50/p99 answer time,
+//    the executions n8n created per second, the process's CPU per attempt and peak memory, the
+//    load average, and a verdict; then sends a body over n8n's size limit (16 MB), which must be
+//    refused before it is all sent (n8n answers 500, not 413: docs/reliability.md).
 //
 // Ends with `queue: N passed, M failed`; with --json the figures follow as one JSON line.
 // Everything started here is stopped at the end, also on failure, Ctrl-C or SIGTERM.
@@ -43,9 +47,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
+import { latencySummary, openLoop } from './lib/openLoop.mjs';
 import {
 	CREDENTIAL,
 	ROOT,
+	cacheDir,
 	SANDBOX_API_KEY,
 	freePort,
 	installTarball,
@@ -68,6 +74,12 @@ import {
 } from './lib/harness.mjs';
 
 const JSON_OUTPUT = process.argv.includes('--json');
+// The webhook process's settings for bursts of deliveries; each is explained in docs/scaling.md
+// ("Webhook bursts"), which cites the n8n file that reads it.
+const WEBHOOK_BURST_SETTINGS = {
+	DB_POSTGRESDB_POOL_SIZE: '20',
+	DB_PING_TIMEOUT_MS: '20000',
+};
 const CALL_SECONDS = Number(process.env.SYSEVO_QUEUE_CALL_SECONDS || 6);
 const MAX_CONCURRENT = Number(process.env.SYSEVO_QUEUE_MAX_CONCURRENT || 3);
 const WORKER_CONCURRENCY = Number(process.env.SYSEVO_QUEUE_WORKER_CONCURRENCY || 2);
@@ -130,6 +142,16 @@ function services(...args) {
 	});
 }
 
+/** The rows of one query against the test database, one text line each. */
+function psql(svc, database, query) {
+	const out = execFileSync(
+		'psql',
+		['-At', '-h', '127.0.0.1', '-p', svc.PG_PORT, '-U', svc.PG_USER, '-d', database, '-c', query],
+		{ encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
+	);
+	return out.split('\n').filter((line) => line !== '');
+}
+
 function stopServices() {
 	if (!servicesStarted) return;
 	servicesStarted = false;
@@ -175,7 +197,8 @@ async function processEnv(name, tarball, shared, { http = false } = {}) {
 		userFolder,
 		brokerPort: await freePort(),
 		port: http ? await freePort() : undefined,
-		extra: shared,
+		// PGAPPNAME names the process in PostgreSQL, so its statements can be told apart.
+		extra: { ...shared, PGAPPNAME: `n8n-${name}` },
 	});
 }
 
@@ -987,11 +1010,12 @@ const LOAD_RATE = 200;
 const LOAD_SECONDS = 30;
 const LOAD_REPEATS = 0.2;
 
-function percentile(values, p) {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted.length
-		? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
-		: 0;
+// Sysevo's retries, then the workers finishing what was queued: bounded, so CI ends.
+const LOAD_DRAIN_MS = 8 * 60_000;
+
+/** The 1-minute load average, as `uptime` prints it. */
+function loadAverage() {
+	return Number(os.loadavg()[0].toFixed(2));
 }
 
 function memoryOf(pid) {
@@ -1041,162 +1065,343 @@ async function oversizedDelivery(url, limitBytes) {
 	});
 }
 
-async function webhookLoad({ n8n, rest, hookEnv }) {
-	const hook = await startWebhookProcess(n8n, hookEnv);
+async function webhookLoad({ n8n, hookEnv, sql }) {
+	// SYSEVO_QUEUE_CPU_PROFILE=<folder>: the webhook process writes a V8 CPU profile there on exit.
+	const profileDir = process.env.SYSEVO_QUEUE_CPU_PROFILE;
+	const hook = await startWebhookProcess(
+		n8n,
+		profileDir ? { ...hookEnv, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : hookEnv,
+	);
 	try {
-		await loadOn(hook, { rest, hookEnv });
+		await loadOn(hook, { n8n, hookEnv, sql });
 	} finally {
-		await hook.stop();
+		await hook.stop(profileDir ? 120_000 : undefined);
 	}
 }
 
-async function loadOn(hook, { rest, hookEnv }) {
+/** The body Sysevo's Webhook node renders for one run (docs/sysevo-api.md §6.2). */
+function loadPayload(runId) {
+	return JSON.stringify({
+		workflow_run_id: String(runId),
+		workflow_run_name: `WR-API-${runId}`,
+		workflow_id: String(AGENT_312.id),
+		workflow_name: 'Renewal reminder',
+		campaign_id: '',
+		call_time: '2026-06-20 14:03:11.512345+00:00',
+		initial_context: '{"phone_number": "+14155552671", "trigger_mode": "production"}',
+		gathered_context: '{"call_disposition": "user_hangup", "call_tags": ["user_speech"]}',
+		cost_info: '{"call_duration_seconds": 42.5}',
+		annotations: '{}',
+		recording_url: '',
+		transcript_url: '',
+	});
+}
+
+/** One delivery attempt as Sysevo sends it (api/tasks/webhook_delivery.py). */
+function loadRequest(delivery) {
+	return {
+		delivery,
+		body: loadPayload(delivery.runId),
+		headers: {
+			'content-type': 'application/json',
+			'X-Sysevo-Secret': HOOK_SECRET,
+			'X-Dograh-Delivery-Id': delivery.deliveryId,
+			'X-Dograh-Workflow-Run-Id': String(delivery.runId),
+		},
+	};
+}
+
+/**
+ * The run ids each execution of the webhook workflow emitted, read from the database: the
+ * Sysevo Trigger's output once the execution ran, else the items queued for it.
+ */
+function emittedRuns(sql, flatted, since) {
+	const rows = sql(
+		`SELECT json_build_object('id', e.id, 'status', e.status, 'data', d.data)::text FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = 'sysevoQueueHook' AND e."createdAt" >= to_timestamp(${since})`,
+	);
+	const perRun = new Map();
+	const statuses = {};
+	for (const row of rows) {
+		const { status, data } = JSON.parse(row);
+		statuses[status] = (statuses[status] ?? 0) + 1;
+		const parsed = flatted.parse(data);
+		const ran = parsed.resultData?.runData?.['Sysevo Trigger']?.flatMap(
+			(r) => r.data?.main?.[0] ?? [],
+		);
+		const queued = (parsed.executionData?.nodeExecutionStack ?? [])
+			.filter((entry) => entry.node?.name === 'Sysevo Trigger')
+			.flatMap((entry) => entry.data?.main?.[0] ?? []);
+		for (const item of ran ?? queued) {
+			const id = Number(item.json?.workflow_run_id);
+			perRun.set(id, (perRun.get(id) ?? 0) + 1);
+		}
+	}
+	return { executions: rows.length, statuses, perRun };
+}
+
+/** CPU time a process has used so far, in ms (/proc/<pid>/stat: utime + stime). */
+function cpuMsOf(pid) {
+	try {
+		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+	} catch {
+		return 0;
+	}
+}
+
+const PG_LOG = path.join(cacheDir(), 'services/postgres/server.log');
+
+/** What one statement does, for the summary: its verb and first table ("INSERT execution_entity"). */
+function statementKind(text) {
+	const verb = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? '?';
+	const table = /(?:FROM|INTO|UPDATE|JOIN)\s+"?(?:public"?\."?)?(\w+)/i.exec(text)?.[1];
+	return table ? `${verb} ${table}` : verb;
+}
+
+/**
+ * The database statements each kind of delivery costs, counted in PostgreSQL's own log (every
+ * statement logged for the moment, prefixed with the PGAPPNAME of the process that sent it):
+ * new runs, repeats of them, and deliveries without the secret, sent one at a time.
+ */
+async function queryCost(url, sql, runs) {
+	const setLogging = (on) => {
+		sql(on ? "ALTER SYSTEM SET log_statement = 'all'" : 'ALTER SYSTEM RESET log_statement');
+		sql(on ? "ALTER SYSTEM SET log_line_prefix = '%a|'" : 'ALTER SYSTEM RESET log_line_prefix');
+		sql('SELECT pg_reload_conf()');
+	};
+	const statementsSince = (offset) => {
+		const text = fs.readFileSync(PG_LOG).subarray(offset).toString('utf8');
+		const perProcess = {};
+		const kinds = {};
+		for (const line of text.split('\n')) {
+			const match = /^(n8n-[\w-]+)\|LOG:\s+(?:statement|execute [^:]*):\s*(.*)$/.exec(line);
+			if (!match) continue;
+			const process = match[1].replace(/-\d+$/, '');
+			perProcess[process] = (perProcess[process] ?? 0) + 1;
+			if (process === 'n8n-webhook') {
+				const kind = statementKind(match[2]);
+				kinds[kind] = (kinds[kind] ?? 0) + 1;
+			}
+		}
+		return { perProcess, kinds };
+	};
+	const phases = {
+		new_run: runs.map(loadRequest),
+		repeat: runs.map(loadRequest),
+		wrong_secret: runs.map((delivery) => {
+			const request = loadRequest(delivery);
+			return {
+				...request,
+				headers: { ...request.headers, 'X-Sysevo-Secret': 'not-the-secret-0000' },
+			};
+		}),
+	};
+	const cost = {};
+	setLogging(true);
+	try {
+		await sleep(1000);
+		for (const [phase, requests] of Object.entries(phases)) {
+			const offset = fs.statSync(PG_LOG).size;
+			const { answers } = await openLoop(url, requests, { rate: 10 });
+			await sleep(3000); // the workers finish the new runs' executions meanwhile
+			const { perProcess, kinds } = statementsSince(offset);
+			const per = (n) => Number((n / requests.length).toFixed(1));
+			cost[phase] = {
+				statuses: [...new Set(answers.map((a) => a.status))],
+				webhook_process: per(perProcess['n8n-webhook'] ?? 0),
+				workers: per(perProcess['n8n-worker'] ?? 0),
+				webhook_statements: Object.fromEntries(
+					Object.entries(kinds)
+						.sort((a, b) => b[1] - a[1])
+						.map(([kind, n]) => [kind, per(n)]),
+				),
+			};
+		}
+	} finally {
+		setLogging(false);
+	}
+	return cost;
+}
+
+/** How often a workflow's static data was written (rows updated in workflow_entity so far). */
+function staticDataSaves(sql) {
+	sql('SELECT pg_stat_clear_snapshot()');
+	const [updated] = sql(
+		"SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'workflow_entity'",
+	);
+	return Number(updated ?? 0);
+}
+
+/** Executions of the webhook workflow created per second, from `since` (PostgreSQL epoch s). */
+function createdPerSecond(sql, since) {
+	const rows = sql(
+		`SELECT s || ' ' || n FROM (SELECT floor(extract(epoch from "createdAt") - ${since})::int AS s, count(*) AS n FROM execution_entity WHERE "workflowId" = 'sysevoQueueHook' AND extract(epoch from "createdAt") >= ${since} GROUP BY 1) t ORDER BY s`,
+	);
+	const perSecond = [];
+	for (const row of rows) {
+		const [second, count] = row.split(' ').map(Number);
+		perSecond[second] = count;
+	}
+	return Array.from(perSecond, (n) => n ?? 0);
+}
+
+async function loadOn(hook, { n8n, hookEnv, sql }) {
 	const url = `http://127.0.0.1:${hookEnv.N8N_PORT}/${HOOK_PATH}`;
 	const pid = hook.child.pid;
+	const flatted = createRequire(n8n.N8N_BIN)('flatted');
 	const total = LOAD_RATE * LOAD_SECONDS;
-	const sent = [];
-	const answers = [];
-	let peakRss = 0;
-	const sampler = setInterval(() => (peakRss = Math.max(peakRss, memoryOf(pid).rss)), 200);
-	let nextRun = 8_000_000;
-	const payload = (runId) =>
-		JSON.stringify({
-			workflow_run_id: String(runId),
-			workflow_run_name: `WR-API-${runId}`,
-			workflow_id: String(AGENT_312.id),
-			workflow_name: 'Renewal reminder',
-			campaign_id: '',
-			call_time: '2026-06-20 14:03:11.512345+00:00',
-			initial_context: '{"phone_number": "+14155552671", "trigger_mode": "production"}',
-			gathered_context: '{"call_disposition": "user_hangup", "call_tags": ["user_speech"]}',
-			cost_info: '{"call_duration_seconds": 42.5}',
-			annotations: '{}',
-			recording_url: '',
-			transcript_url: '',
-		});
-	// One delivery attempt as Sysevo sends it (api/tasks/webhook_delivery.py): 30 s to answer.
-	const deliver = async (delivery) => {
-		const started = performance.now();
-		const answer = await fetch(url, {
-			method: 'POST',
-			headers: {
-				'content-type': 'application/json',
-				'X-Sysevo-Secret': HOOK_SECRET,
-				'X-Dograh-Delivery-Id': delivery.deliveryId,
-				'X-Dograh-Workflow-Run-Id': String(delivery.runId),
-			},
-			body: payload(delivery.runId),
-			signal: AbortSignal.timeout(30_000),
-		})
-			.then(async (response) => ({ status: response.status, text: await response.text() }))
-			.catch((error) => ({
-				status: 0,
-				text: String(error?.cause?.code ?? error?.message ?? error),
-			}));
-		return { ...answer, delivery, ms: performance.now() - started };
-	};
-	const paced = async (deliveries, rate) => {
-		const t = performance.now();
-		return await Promise.all(
-			deliveries.map(async (delivery, k) => {
-				await sleep(Math.max(0, t + (k * 1000) / rate - performance.now()));
-				return await deliver(delivery);
-			}),
-		);
-	};
+	const everyRepeat = Math.round(1 / LOAD_REPEATS);
 	// 200 a second for 30 s: new runs, every fifth a repeat of an earlier delivery.
+	const distinct = [];
 	const burst = [];
 	for (let k = 0; k < total; k++) {
-		const previous = sent.length > 0 && k % 5 === 4 ? sent[(k * 7919) % sent.length] : undefined;
-		const delivery = previous ?? { runId: nextRun, deliveryId: `load-${nextRun++}` };
-		if (!previous) sent.push(delivery);
+		const repeat = distinct.length > 0 && k % everyRepeat === everyRepeat - 1;
+		const delivery = repeat
+			? distinct[(k * 7919) % distinct.length]
+			: { runId: 8_000_000 + distinct.length, deliveryId: `load-${8_000_000 + distinct.length}` };
+		if (!repeat) distinct.push(delivery);
 		burst.push(delivery);
 	}
-	const t0 = performance.now();
-	answers.push(...(await paced(burst, LOAD_RATE)));
-	const seconds = (performance.now() - t0) / 1000;
-	const burstAnswers = [...answers];
-	clearInterval(sampler);
+	// Earlier steps started this workflow too; only what this step delivered counts here.
+	const [stepStart] = sql('SELECT extract(epoch from now())');
+	const calibration = Array.from({ length: 40 }, (_, k) => ({
+		runId: 7_000_000 + k,
+		deliveryId: `cost-${7_000_000 + k}`,
+	}));
+	const queries = await queryCost(url, sql, calibration);
+	log(`webhook load: database statements per delivery ${JSON.stringify(queries)}`);
+	// A quarter of the rate for 10 s first: the answer times when the process keeps up.
+	const steady = Array.from({ length: (LOAD_RATE / 4) * 10 }, (_, k) => ({
+		runId: 6_000_000 + k,
+		deliveryId: `steady-${6_000_000 + k}`,
+	}));
+	const steadyRun = await openLoop(url, steady.map(loadRequest), { rate: LOAD_RATE / 4 });
+	const steadyFailed = steadyRun.answers.filter((a) => a.status !== 200).length;
+	await sleep(5000);
+	const uptimeBefore = loadAverage();
+	const [since] = sql('SELECT extract(epoch from now())');
+	const staticSavesBefore = staticDataSaves(sql);
+	const cpuBefore = cpuMsOf(pid);
+	let peakRss = 0;
+	const sampler = setInterval(() => (peakRss = Math.max(peakRss, memoryOf(pid).rss)), 200);
+	const first = await openLoop(url, burst.map(loadRequest), { rate: LOAD_RATE });
+	const uptimeAfter = loadAverage();
+	const offerCpuMs = cpuMsOf(pid) - cpuBefore;
 	// Then Sysevo's retries of what failed (timeouts, 408, 425, 429, 500, 502, 503, 504), at a
 	// quarter of the rate, up to four more attempts.
 	const retryable = (answer) => [0, 408, 425, 429, 500, 502, 503, 504].includes(answer.status);
-	let pendingRetries = answers.filter(retryable);
+	const attempts = [...first.answers];
+	let pendingRetries = first.answers.filter(retryable);
 	let retryRounds = 0;
 	while (pendingRetries.length > 0 && retryRounds < 4) {
 		retryRounds++;
 		await sleep(5000);
-		const round = await paced(
-			pendingRetries.map((answer) => answer.delivery),
-			LOAD_RATE / 4,
+		const round = await openLoop(
+			url,
+			pendingRetries.map((answer) => answer.request),
+			{ rate: LOAD_RATE / 4 },
 		);
-		answers.push(...round);
-		pendingRetries = round.filter(retryable);
+		attempts.push(...round.answers);
+		pendingRetries = round.answers.filter(retryable);
 	}
+	clearInterval(sampler);
+	const cpuMs = cpuMsOf(pid) - cpuBefore;
+	const staticSaves = staticDataSaves(sql) - staticSavesBefore;
+	const perSecond = createdPerSecond(sql, since);
+	const drained = performance.now();
+	// Every run emitted must become one execution; the workers finish them after the offer.
+	await waitFor(
+		'the workers to finish the executions',
+		async () => {
+			const [line] = sql(
+				`SELECT count(*) FILTER (WHERE status IN ('success','error','crashed','canceled')) || '/' || count(*) FROM execution_entity WHERE "workflowId" = 'sysevoQueueHook'`,
+			);
+			const [done, all] = line.split('/').map(Number);
+			return done === all;
+		},
+		LOAD_DRAIN_MS,
+		2000,
+	).catch((error) => log(error.message));
+	const drainSeconds = (performance.now() - drained) / 1000;
+	const ground = emittedRuns(sql, flatted, stepStart);
 	const oversized = await oversizedDelivery(url, 16 * 1024 * 1024);
 	const memory = memoryOf(pid);
 	const alive = hook.child.exitCode === null && hook.child.signalCode === null;
-	// A 200 that is not "already received" started the workflow; "already received" says an
-	// earlier attempt did (its answer may have come after the client gave up).
-	const started = new Map();
-	const received = new Set();
-	for (const answer of answers) {
-		if (answer.status !== 200) continue;
-		received.add(answer.delivery.runId);
-		if (!/"ignored"/.test(answer.text))
-			started.set(answer.delivery.runId, (started.get(answer.delivery.runId) ?? 0) + 1);
-	}
 	const answerKinds = {};
-	for (const answer of burstAnswers) {
+	for (const answer of first.answers) {
 		const kind = `${answer.status} ${answer.status === 200 && /"ignored"/.test(answer.text) ? 'already received' : answer.text.slice(0, 50)}`;
 		answerKinds[kind] = (answerKinds[kind] ?? 0) + 1;
 	}
-	const latencies = burstAnswers.map((a) => a.ms);
-	const { json: listed } = await rest.call(
-		'GET',
-		`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'sysevoQueueHook' }))}&limit=1`,
+	const counts = distinct.map((d) => ground.perRun.get(d.runId) ?? 0);
+	const expected = new Set([...calibration, ...steady, ...distinct].map((d) => d.runId));
+	const strangers = [...ground.perRun.keys()].filter((id) => !expected.has(id));
+	const calibrationTwice = [...calibration, ...steady].filter(
+		(d) => (ground.perRun.get(d.runId) ?? 0) > 1,
 	);
 	figures.webhook_load = {
-		deliveries: burstAnswers.length,
-		distinct_runs: sent.length,
-		repeats: burstAnswers.length - sent.length,
-		seconds: Number(seconds.toFixed(1)),
-		rate_per_second: Number((burstAnswers.length / seconds).toFixed(0)),
-		p50_ms: Number(percentile(latencies, 50).toFixed(1)),
-		p99_ms: Number(percentile(latencies, 99).toFixed(1)),
-		max_ms: Number(Math.max(...latencies).toFixed(1)),
-		answered_200: burstAnswers.filter((a) => a.status === 200).length,
+		steady: {
+			rate_per_second: LOAD_RATE / 4,
+			deliveries: steady.length,
+			...latencySummary(steadyRun.answers.map((a) => a.ms)),
+			failed: steadyFailed,
+		},
+		load_average_before: uptimeBefore,
+		load_average_after: uptimeAfter,
+		deliveries: first.answers.length,
+		distinct_runs: distinct.length,
+		repeats: first.answers.length - distinct.length,
+		offer_seconds: Number(first.offerSeconds.toFixed(1)),
+		offered_per_second: Number((first.answers.length / first.offerSeconds).toFixed(0)),
+		send_lag_p99_ms: latencySummary(first.answers.map((a) => a.lagMs)).p99_ms,
+		...latencySummary(first.answers.map((a) => a.ms)),
+		first_answers_ok: first.answers.filter((a) => a.status === 200).length,
+		first_answers_failed: first.answers.filter(retryable).length,
 		answers: answerKinds,
 		retry_rounds: retryRounds,
-		retried: answers.length - burstAnswers.length,
+		retried: attempts.length - first.answers.length,
 		still_failing: pendingRetries.length,
-		runs_started_once: [...started.values()].filter((n) => n === 1).length,
-		runs_started_twice: [...started.values()].filter((n) => n > 1).length,
-		runs_never_started: sent.filter((d) => !received.has(d.runId)).length,
-		executions_listed: listed?.data?.count ?? null,
+		executions: ground.executions,
+		execution_statuses: ground.statuses,
+		drain_seconds: Number(drainSeconds.toFixed(0)),
+		runs_emitted_once: counts.filter((n) => n === 1).length,
+		runs_emitted_twice: counts.filter((n) => n > 1).length,
+		runs_never_emitted: counts.filter((n) => n === 0).length,
+		unknown_runs_emitted: strangers.length + calibrationTwice.length,
+		created_per_second_max: Math.max(0, ...perSecond),
+		created_during_offer: perSecond.slice(0, LOAD_SECONDS).reduce((a, b) => a + b, 0),
+		created_per_second: perSecond,
+		webhook_cpu_ms_per_attempt: Number((cpuMs / attempts.length).toFixed(1)),
+		webhook_cores_during_offer: Number((offerCpuMs / 1000 / first.offerSeconds).toFixed(2)),
+		database_statements_per_delivery: queries,
+		static_data_saves: staticSaves,
 		peak_rss_mb: Number((Math.max(peakRss, memory.peak) / 1024 / 1024).toFixed(0)),
 		oversized,
 	};
 	log(`webhook load: ${JSON.stringify(figures.webhook_load)}`);
 	const f = figures.webhook_load;
 	check(
-		`webhook load: ${total} deliveries at ${LOAD_RATE}/s, then retries: no run started twice`,
+		`webhook load: ${total} deliveries offered at ${LOAD_RATE}/s for ${LOAD_SECONDS} s; no run emitted twice`,
 		() => {
-			expect(f.runs_started_twice === 0, JSON.stringify(f));
-			return `p50 ${f.p50_ms} ms, p99 ${f.p99_ms} ms, peak RSS ${f.peak_rss_mb} MB, ${f.rate_per_second}/s sent, ${f.answered_200} answered 200 at once, ${f.retried} retried`;
+			expect(f.runs_emitted_twice === 0 && f.unknown_runs_emitted === 0, JSON.stringify(f));
+			return `at ${f.steady.rate_per_second}/s: p50 ${f.steady.p50_ms} ms, p99 ${f.steady.p99_ms} ms, ${f.steady.failed} failed; at ${f.offered_per_second}/s offered: n8n started at most ${f.created_per_second_max} executions a second, p50 ${f.p50_ms} ms, p99 ${f.p99_ms} ms, peak RSS ${f.peak_rss_mb} MB, ${f.first_answers_failed} first answers failed, load average ${f.load_average_before} → ${f.load_average_after}`;
 		},
 	);
-	// Whether n8n accepts every delivery at this rate is the machine's and n8n's (its database
-	// answers "not ready" and the queue times out when they cannot keep up), not the trigger's.
-	if (f.runs_never_started > 0)
-		pending.push(
-			`webhook load: every run started within Sysevo's retries: ${f.runs_never_started} of ${f.distinct_runs} never accepted by n8n (${f.still_failing} attempts still failing after ${f.retry_rounds} retry rounds)`,
-		);
-	else check('webhook load: every run started exactly once within the retries', () => undefined);
+	// Whether n8n accepts every delivery at this rate depends on the machine (2 shared cores run
+	// the sender, n8n's four processes, PostgreSQL and Redis); the verdict says which it was.
+	const offeredInFull = f.offered_per_second >= LOAD_RATE * 0.95;
+	const everyRunOnce = f.runs_emitted_once === f.distinct_runs;
+	const verdict = `${f.runs_emitted_once} of ${f.distinct_runs} runs emitted once (${f.runs_never_emitted} never) at ${f.offered_per_second}/s offered, ${f.first_answers_failed} first answers failed, ${f.retried} retries, ${f.execution_statuses.success ?? 0} executions finished within ${f.drain_seconds} s of drain`;
+	console.log(
+		`webhook load verdict: ${everyRunOnce && offeredInFull ? 'MET' : 'NOT MET'}: ${verdict}`,
+	);
+	if (everyRunOnce && offeredInFull)
+		check('webhook load: every run emitted exactly once within the retries', () => verdict);
+	else pending.push(`webhook load: every run emitted exactly once at ${LOAD_RATE}/s: ${verdict}`);
 	check(
 		'webhook load: a body over the size limit is refused before it is all sent, and the process lives on',
 		() => {
-			// n8n 2.41.1 stops reading at its limit (raw-body's PayloadTooLargeError) but answers
-			// 500, not 413 (webhook-helpers.ts wraps every body error); the node never sees it.
+			// n8n stops reading at its limit (raw-body's PayloadTooLargeError) but answers 500, not
+			// 413 (docs/reliability.md, "Webhook load"); the node never sees the request.
 			expect(oversized.status >= 400, JSON.stringify(oversized));
 			expect(oversized.sent < oversized.declared / 2, JSON.stringify(oversized));
 			expect(alive, 'the webhook process died');
@@ -1231,6 +1436,9 @@ async function main() {
 	servicesStarted = true;
 	const database = 'n8n_queue_test';
 	services('fresh-db', database);
+	// The statement timeout lives in the database, so n8n need not set it before every query
+	// (DB_POSTGRESDB_STATEMENT_TIMEOUT=0 below; docs/scaling.md, "Webhook bursts").
+	psql(svc, database, `ALTER DATABASE ${database} SET statement_timeout = '5min'`);
 
 	const sandbox = await startSandbox({
 		port: await freePort(),
@@ -1263,18 +1471,18 @@ async function main() {
 		QUEUE_WORKER_LOCK_RENEW_TIME: '5000',
 		QUEUE_WORKER_STALLED_INTERVAL: '10000',
 		N8N_LOG_LEVEL: 'info',
+		DB_POSTGRESDB_STATEMENT_TIMEOUT: '0',
 	};
 	const mainEnv = await processEnv('main', tarball, shared, { http: true });
 	const workerEnvs = [
 		await processEnv('worker-1', tarball, shared),
 		await processEnv('worker-2', tarball, shared),
 	];
-	// n8n's default of 2 database connections answers "Database is not ready" (503) within
-	// seconds at 200 deliveries per second; a webhook process meant for load gets more.
+	// Tuned for bursts of deliveries as docs/scaling.md ("Webhook bursts") tells a user to.
 	const hookEnv = await processEnv(
 		'webhook',
 		tarball,
-		{ ...shared, DB_POSTGRESDB_POOL_SIZE: '10' },
+		{ ...shared, ...WEBHOOK_BURST_SETTINGS },
 		{ http: true },
 	);
 
@@ -1393,7 +1601,10 @@ async function main() {
 			`chaos: ${chaosResults.filter((r) => r.ok).length} passed, ${chaosResults.filter((r) => !r.ok).length} failed (${figures.chaos.seconds} s)`,
 		);
 	}
-	if (STEPS.has('load')) await chaosStep('webhook load', () => webhookLoad({ n8n, rest, hookEnv }));
+	if (STEPS.has('load'))
+		await chaosStep('webhook load', () =>
+			webhookLoad({ n8n, hookEnv, sql: (query) => psql(svc, database, query) }),
+		);
 	figures.total_seconds = Number(((Date.now() - t0) / 1000).toFixed(0));
 }
 

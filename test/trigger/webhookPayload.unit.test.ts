@@ -5,7 +5,6 @@ import {
 	deliveryIdOf,
 	emittedDeliveries,
 	isRepeat,
-	mergedDeliveries,
 	REMEMBERED_DELIVERIES,
 	withEmitted,
 } from '../../nodes/SysevoTrigger/webhook/deliveries';
@@ -185,11 +184,29 @@ describe('emitted deliveries', () => {
 		expect(bounded.newest().map((entry) => entry.run)).not.toContain(4);
 	});
 
-	it('merges the stored and the in-process lists, each delivery once', () => {
-		const stored = [{ run: 1, delivery: 'a' }, { run: 2 }];
-		expect(
-			mergedDeliveries(stored, [{ run: 2, delivery: 'b' }, { run: 3, delivery: 'a' }, { run: 4 }]),
-		).toEqual([{ run: 1, delivery: 'a' }, { run: 2 }, { run: 4 }]);
+	it('merges the stored and the in-process lists, each delivery once, newest last', () => {
+		const memory = new DeliveryMemory();
+		memory.add(2, 'b');
+		memory.add(3, 'a');
+		memory.add(4, undefined);
+		const stored = [{ run: 1, delivery: 'a' }, { run: 2 }, { run: 5, delivery: 'e' }];
+		expect(memory.mergedWith(stored)).toEqual([
+			{ run: 5, delivery: 'e' },
+			{ run: 2, delivery: 'b' },
+			{ run: 3, delivery: 'a' },
+			{ run: 4 },
+		]);
+	});
+
+	it('stores the newest deliveries when both lists are full', () => {
+		const memory = new DeliveryMemory();
+		for (let run = 1; run <= 1500; run++) memory.add(run, `d-${run}`);
+		const stored = Array.from({ length: REMEMBERED_DELIVERIES }, (_, k) => ({ run: 90_000 + k }));
+		const merged = memory.mergedWith(stored);
+		expect(merged).toHaveLength(REMEMBERED_DELIVERIES);
+		expect(merged[0]).toEqual({ run: 501, delivery: 'd-501' });
+		expect(merged.at(-1)).toEqual({ run: 1500, delivery: 'd-1500' });
+		expect(new Set(merged.map((entry) => entry.run)).size).toBe(REMEMBERED_DELIVERIES);
 	});
 
 	it('ignores what it did not store, and delivery ids that are not plain tokens', () => {

@@ -90,7 +90,10 @@ export class DeliveryMemory {
 		if (this.has(run, delivery)) return;
 		this.runs.set(run, delivery);
 		if (delivery !== undefined) this.deliveries.add(delivery);
-		this.recent = withEmitted(this.recent, run, delivery);
+		// In place: this runs for every delivery, and copying the list each time was most of the
+		// trigger's CPU time at 200 deliveries a second (docs/reliability.md, "Webhook load").
+		this.recent.push(delivery === undefined ? { run } : { run, delivery });
+		if (this.recent.length > REMEMBERED_DELIVERIES) this.recent.shift();
 		for (const [oldest, oldestDelivery] of this.runs) {
 			if (this.runs.size <= this.limit) break;
 			this.runs.delete(oldest);
@@ -107,7 +110,16 @@ export class DeliveryMemory {
 
 	/** The newest entries, oldest first. */
 	newest(): EmittedDelivery[] {
-		return this.recent;
+		return [...this.recent];
+	}
+
+	/**
+	 * The list to store: the stored entries this process does not know (another process's, or
+	 * from before a restart), then this process's newest, each delivery once, newest last.
+	 */
+	mergedWith(stored: readonly EmittedDelivery[]): EmittedDelivery[] {
+		const unknown = stored.filter((entry) => !this.has(entry.run, entry.delivery));
+		return [...unknown, ...this.recent].slice(-REMEMBERED_DELIVERIES);
 	}
 }
 
@@ -128,22 +140,4 @@ export function deliveryMemory(trigger: string): DeliveryMemory {
 	}
 	memories.set(trigger, memory);
 	return memory;
-}
-
-/** Both memories together, each delivery once, oldest first. */
-export function mergedDeliveries(
-	stored: readonly EmittedDelivery[],
-	inProcess: readonly EmittedDelivery[],
-): EmittedDelivery[] {
-	const merged = [...stored];
-	const runs = new Set(stored.map((entry) => entry.run));
-	const deliveries = new Set(stored.map((entry) => entry.delivery));
-	for (const entry of inProcess) {
-		if (runs.has(entry.run) || (entry.delivery !== undefined && deliveries.has(entry.delivery)))
-			continue;
-		merged.push(entry);
-		runs.add(entry.run);
-		deliveries.add(entry.delivery);
-	}
-	return merged.slice(-REMEMBERED_DELIVERIES);
 }

@@ -8,7 +8,6 @@ import {
 	deliveryMemory,
 	emittedDeliveries,
 	isRepeat,
-	mergedDeliveries,
 	withoutRun,
 } from './deliveries';
 import { parseBody, runFromWebhook } from './payload';
@@ -83,7 +82,7 @@ export async function receiveRun(this: IWebhookFunctions): Promise<IWebhookRespo
 	};
 	if (remembers) {
 		memory.add(runId, deliveryId);
-		staticData.emittedDeliveries = mergedDeliveries(stored, memory.newest());
+		staticData.emittedDeliveries = memory.mergedWith(stored);
 		// n8n answers 5xx when it could not start the execution after all (its database or queue
 		// failing under load); Sysevo retries such an answer, and the retry must start the run.
 		const response = this.getResponseObject();
