@@ -30,7 +30,13 @@ import {
 	waitForCompletionProperty,
 } from '../../shared/descriptions';
 import { finalizeRunItems, type OutputRow } from '../../shared/runOutput';
-import { itemFacts, triggerPlanOf, type TriggerOptions, type TriggerPlan } from './triggerPlan';
+import {
+	itemFacts,
+	parameterReader,
+	triggerPlanOf,
+	type TriggerOptions,
+	type TriggerPlan,
+} from './triggerPlan';
 
 const maxConcurrentCallsOption: INodeProperties = {
 	displayName: 'Max Concurrent Calls',
@@ -268,17 +274,18 @@ export function lane(this: IExecuteFunctions): Lane {
  * the same number the first one dials.
  */
 function planOf(context: IExecuteFunctions, i: number, session: CallSession): Promise<TriggerPlan> {
-	const plans = session.shared('triggerPlans', () =>
-		prefetch(
+	const plans = session.shared('triggerPlans', () => {
+		const read = parameterReader(context);
+		return prefetch(
 			context.getInputData().length,
 			(index) => {
-				const plan = triggerPlanOf.call(context, index);
+				const plan = triggerPlanOf.call(context, index, read);
 				if (plan.skipHours > 0) session.history.claim(plan.target.identifier, plan.e164, index);
 				return plan;
 			},
 			async () => await sleep(0),
-		),
-	);
+		);
+	});
 	return plans.get(i);
 }
 export async function execute(
