@@ -311,8 +311,7 @@ describe('Trigger Call', () => {
 				'+14155552672',
 				'+14155552673',
 			]);
-			// The phone number is an expression: resolved for each item. The rest is read once, in
-			// the item plans; the router reads `options` and `waitForCompletion` once more each.
+			// The phone number is an expression, resolved for each item; the rest is read once.
 			expect(reads.get('phoneNumber')).toBe(3);
 			for (const name of ['agent', 'useDraft', 'contextInput', 'initialContext.values'])
 				expect([name, reads.get(name)]).toEqual([name, 1]);
