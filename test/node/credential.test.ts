@@ -1,3 +1,4 @@
+import { ExecuteContext } from 'n8n-core';
 import {
 	NodeConnectionTypes,
 	type IHttpRequestOptions,
@@ -7,7 +8,8 @@ import {
 
 import { SysevoApi } from '../../credentials/SysevoApi.credentials';
 import { runNode } from '../helpers/engine';
-import { SEED, useSandbox } from '../helpers/sandbox';
+import { credentialsFor, SEED, useSandbox } from '../helpers/sandbox';
+import { triggerParameters } from './params';
 
 const sandbox = useSandbox();
 
@@ -73,5 +75,38 @@ describe('Sysevo API credential test', () => {
 		expect((error as { httpCode?: string }).httpCode).toBe('401');
 		const [request] = sandbox.current.requests;
 		expect(request.headers['x-api-key']).toBe('sk-not-a-key');
+	});
+});
+
+describe('Sysevo API credential in the node', () => {
+	it('is read once per execution and its key sent with every request', async () => {
+		const read = jest.spyOn(
+			ExecuteContext.prototype as unknown as { _getCredentials: (type: string) => unknown },
+			'_getCredentials',
+		);
+		try {
+			const { error, json } = await runNode({
+				parameters: triggerParameters(),
+				items: ['+14155552671', '+14155552672', '+14155552673'].map((phone) => ({
+					phone,
+					name: 'Jane',
+				})),
+				credentials: credentialsFor(sandbox.current),
+			});
+			expect(error).toBeUndefined();
+			expect(json.map((row) => row.status)).toEqual(['initiated', 'initiated', 'initiated']);
+			expect(read.mock.calls.map(([type]) => type)).toEqual(['sysevoApi']);
+		} finally {
+			read.mockRestore();
+		}
+		// Three triggers and the agent list behind workflow_id.
+		expect(sandbox.current.requests.map((request) => request.method).sort()).toEqual([
+			'GET',
+			'POST',
+			'POST',
+			'POST',
+		]);
+		for (const request of sandbox.current.requests)
+			expect(request.headers['x-api-key']).toBe(SEED.apiKey);
 	});
 });

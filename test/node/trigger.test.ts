@@ -1,3 +1,5 @@
+import { ExecuteContext } from 'n8n-core';
+
 import { runNode } from '../helpers/engine';
 import { credentialsFor, SEED, triggerRequests, useSandbox } from '../helpers/sandbox';
 import { byTriggerPath, triggerParameters } from './params';
@@ -205,5 +207,114 @@ describe('Trigger Call', () => {
 		});
 		expect(typed.error?.message).toContain('Not a valid workflow UUID');
 		expect(sandbox.current.requests).toHaveLength(0);
+	});
+
+	describe('parameters of each item', () => {
+		/** The parameter names n8n resolved while the node ran, with how often each was read. */
+		async function readsWhileRunning(run: () => Promise<unknown>): Promise<Map<string, number>> {
+			const resolve = jest.spyOn(
+				ExecuteContext.prototype as unknown as { _getNodeParameter: (name: string) => unknown },
+				'_getNodeParameter',
+			);
+			try {
+				await run();
+				const reads = new Map<string, number>();
+				for (const [name] of resolve.mock.calls) reads.set(name, (reads.get(name) ?? 0) + 1);
+				return reads;
+			} finally {
+				resolve.mockRestore();
+			}
+		}
+
+		it('resolves a parameter saved as an expression for every item', async () => {
+			const items = [
+				{
+					phone: '(415) 555-2671',
+					country: 'US',
+					draft: true,
+					agent: SEED.agents.renewal.workflowUuid,
+					name: 'Jane',
+				},
+				{
+					phone: '020 7946 0018',
+					country: 'GB',
+					draft: false,
+					agent: SEED.agents.appointment.workflowUuid,
+					name: 'Ola',
+				},
+				{
+					phone: '0412 345 678',
+					country: 'AU',
+					draft: false,
+					agent: SEED.agents.renewal.workflowUuid,
+					name: 'Kim',
+				},
+			];
+			const { json, error } = await runNode({
+				parameters: triggerParameters({
+					agent: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+					useDraft: '={{ $json.draft }}',
+					options: { defaultCountry: '={{ $json.country }}', maxConcurrentCalls: 1 },
+				}),
+				items,
+				credentials: credentialsFor(sandbox.current),
+			});
+			expect(error).toBeUndefined();
+
+			const posts = triggerRequests(sandbox.current);
+			expect(posts.map((request) => request.path)).toEqual([
+				`/api/v1/public/agent/test/workflow/${SEED.agents.renewal.workflowUuid}`,
+				`/api/v1/public/agent/workflow/${SEED.agents.appointment.workflowUuid}`,
+				`/api/v1/public/agent/workflow/${SEED.agents.renewal.workflowUuid}`,
+			]);
+			expect(posts.map((request) => JSON.parse(request.rawBody))).toEqual([
+				{ phone_number: '+14155552671', initial_context: { customer_name: 'Jane' } },
+				{ phone_number: '+442079460018', initial_context: { customer_name: 'Ola' } },
+				{ phone_number: '+61412345678', initial_context: { customer_name: 'Kim' } },
+			]);
+			expect(json.map((row) => [row.draft, row.workflow_id])).toEqual([
+				[true, SEED.agents.renewal.id],
+				[false, SEED.agents.appointment.id],
+				[false, SEED.agents.renewal.id],
+			]);
+		});
+
+		it('reads a parameter saved without an expression once for all items', async () => {
+			const items = ['(415) 555-2671', '(415) 555-2672', '(415) 555-2673'].map((phone) => ({
+				phone,
+			}));
+			let result: Awaited<ReturnType<typeof runNode>> | undefined;
+			const reads = await readsWhileRunning(async () => {
+				result = await runNode({
+					parameters: triggerParameters({
+						initialContext: { values: [{ key: 'source', value: 'spring campaign' }] },
+						options: { defaultCountry: 'US', maxConcurrentCalls: 2 },
+					}),
+					items,
+					credentials: credentialsFor(sandbox.current),
+				});
+			});
+			expect(result?.error).toBeUndefined();
+			const bodies = triggerRequests(sandbox.current).map(
+				(request) => JSON.parse(request.rawBody) as { phone_number: string },
+			);
+			// Two calls at a time: the sandbox may take them in either order.
+			bodies.sort((a, b) => a.phone_number.localeCompare(b.phone_number));
+			expect(bodies).toEqual(
+				['+14155552671', '+14155552672', '+14155552673'].map((phone_number) => ({
+					phone_number,
+					initial_context: { source: 'spring campaign' },
+				})),
+			);
+			expect(result?.json.map((row) => row.phone_number)).toEqual([
+				'+14155552671',
+				'+14155552672',
+				'+14155552673',
+			]);
+			// The phone number is an expression, resolved for each item; the rest is read once.
+			expect(reads.get('phoneNumber')).toBe(3);
+			for (const name of ['agent', 'useDraft', 'contextInput', 'initialContext.values'])
+				expect([name, reads.get(name)]).toEqual([name, 1]);
+		});
 	});
 });

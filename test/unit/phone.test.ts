@@ -29,6 +29,10 @@ describe('checkPhoneNumber', () => {
 		['call me maybe', 'US', 'is not a phone number'],
 		['+44 7700 900123', undefined, 'is not a valid phone number for country code +44'],
 		['+1 415 555 26711', undefined, 'is too long'],
+		// The whole text must be the number: nothing is picked out of text around it.
+		['tel:+61412345678', undefined, 'is not a phone number'],
+		['abc2642351234', 'DE', 'is not a phone number'],
+		['+30-6912345678x', 'US', 'is not a phone number'],
 		['', 'US', 'The phone number is empty'],
 		['555-2671', 'XX', '"XX" is not a known ISO 3166 country code'],
 	])('rejects %s (default country %s) with a reason', (input, country, reason) => {

@@ -38,15 +38,20 @@ export type LedgerEntry =
 
 /**
  * How an entry is held: a result as its JSON text, which is both its size and a copy nobody can
- * change, at a fraction of the memory of a copied object (docs/performance.md).
+ * change, at a fraction of the memory of a copied object (docs/performance.md). A run whose
+ * results nothing can read back keeps only whether the item's call was placed (`finished`).
  */
 type StoredEntry =
 	| Exclude<LedgerEntry, { state: 'done' }>
-	| { state: 'done'; placed?: IDataObject; text: string };
+	| { state: 'done'; placed?: IDataObject; text: string }
+	| { state: 'finished'; placed: boolean };
 
 /** A stored entry as the ledger hands it out: a copy, so later nodes cannot change what it holds. */
 function revived(entry: StoredEntry | undefined): LedgerEntry | undefined {
 	if (!entry) return undefined;
+	// Not read back by design (see `keepsResults`); should it be, a placed call is still never
+	// dialled again.
+	if (entry.state === 'finished') return entry.placed ? { state: 'sending' } : undefined;
 	if (entry.state !== 'done') return deepCopy(entry);
 	return {
 		state: 'done',
@@ -159,9 +164,18 @@ export class DialLedger {
 	private readonly key: string;
 	private readonly nodeKey: string;
 	private closed = false;
+	/**
+	 * Whether results are kept to be read back: only Retry On Fail runs the node again for the same
+	 * items, and only an AI agent's tool calls read an earlier call's result (`firstCallTo`).
+	 */
+	private readonly keepsResults: boolean;
 
-	constructor(private readonly context: IExecuteFunctions) {
+	constructor(
+		private readonly context: IExecuteFunctions,
+		asTool: boolean,
+	) {
 		const node = context.getNode();
+		this.keepsResults = asTool || node.retryOnFail === true;
 		this.nodeKey = `${executionKeyOf(context)}\u0000${node.name}`;
 		this.key = `${this.nodeKey}\u0000${runIndexOf(context)}`;
 		sweepIdle(Date.now());
@@ -247,7 +261,8 @@ export class DialLedger {
 		const calls = nodeCalls.get(this.nodeKey);
 		const entry = buckets.get(this.key)?.entries.get(callKeyOf(call));
 		// A result without a placed call (not dialled after all, e.g. outside calling hours) sent nothing.
-		if (entry && !(entry.state === 'done' && !entry.placed)) return;
+		const sentNothing = (entry?.state === 'done' || entry?.state === 'finished') && !entry.placed;
+		if (entry && !sentNothing) return;
 		if (calls?.holders.delete(`${this.key}\u0000${callKeyOf(call)}`)) calls.dials -= 1;
 	}
 
@@ -264,11 +279,20 @@ export class DialLedger {
 	}
 
 	placed(call: ItemCall, placed: IDataObject): void {
-		this.set(call, { state: 'placed', placed: deepCopy(placed) });
+		this.set(
+			call,
+			this.keepsResults
+				? { state: 'placed', placed: deepCopy(placed) }
+				: { state: 'finished', placed: true },
+		);
 	}
 
 	/** The item's result. A result too large to keep leaves the placed call, read again on retry. */
 	done(call: ItemCall, json: IDataObject, placed?: IDataObject): void {
+		if (!this.keepsResults) {
+			this.set(call, { state: 'finished', placed: placed !== undefined });
+			return;
+		}
 		const text = textOf(json);
 		if (text === undefined || keptChars + text.length > MAX_KEPT_RESULT_CHARS) {
 			if (placed) this.placed(call, placed);
@@ -332,7 +356,7 @@ export class DialLedger {
 	}
 }
 
-/** For tests: how many items and executions the process holds. */
-export function ledgerSize(): { entries: number; executions: number } {
-	return { entries: entryCount, executions: buckets.size };
+/** For tests: how many items and executions the process holds, and the size of the results kept. */
+export function ledgerSize(): { entries: number; executions: number; keptChars: number } {
+	return { entries: entryCount, executions: buckets.size, keptChars };
 }

@@ -148,7 +148,7 @@ export class CallSession {
 
 	/** What earlier tries of this node in this execution dialled (Retry On Fail). */
 	get ledger(): DialLedger {
-		this.dialLedger ??= new DialLedger(this.context);
+		this.dialLedger ??= new DialLedger(this.context, this.asTool);
 		return this.dialLedger;
 	}
 

@@ -37,24 +37,22 @@ export function checkPhoneNumber(input: string, defaultCountry?: string): PhoneC
 		};
 	}
 	const countryCode = country as CountryCode | undefined;
+	const problem = (code: string): PhoneCheck => ({
+		valid: false,
+		reason: `"${text}" ${LENGTH_PROBLEMS[code] ?? 'is not a valid phone number'}`,
+	});
 
-	const lengthProblem = validatePhoneNumberLength(text, countryCode);
-	if (lengthProblem) {
-		return {
-			valid: false,
-			reason: `"${text}" ${LENGTH_PROBLEMS[lengthProblem] ?? 'is not a valid phone number'}`,
-		};
-	}
-
+	// Strict parsing: the whole text must be the number, as validatePhoneNumberLength parses it.
+	// That check parses again, so it only runs to name the length problem of an impossible number.
 	let parsed;
 	try {
-		parsed = parsePhoneNumberWithError(text, countryCode);
+		parsed = parsePhoneNumberWithError(text, { defaultCountry: countryCode, extract: false });
 	} catch (error) {
-		const code = (error as Error).message;
-		return {
-			valid: false,
-			reason: `"${text}" ${LENGTH_PROBLEMS[code] ?? 'is not a valid phone number'}`,
-		};
+		return problem((error as Error).message);
+	}
+	if (!parsed.isPossible()) {
+		const lengthProblem = validatePhoneNumberLength(text, countryCode);
+		if (lengthProblem) return problem(lengthProblem);
 	}
 
 	if (!parsed.isValid()) {

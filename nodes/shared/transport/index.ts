@@ -1,5 +1,7 @@
 import {
 	NodeApiError,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -74,22 +76,40 @@ const TIMED_OUT = /timeout|timed out|ETIMEDOUT|ECONNABORTED|ESOCKETTIMEDOUT/i;
 // n8n words a timeout as "The connection was aborted"; a cancelled request says ERR_CANCELED.
 const CANCELLED = /ERR_CANCELED|\bcancell?ed\b/i;
 
-// One credential read per execution context rather than per request.
-const baseUrls = new WeakMap<SysevoContext, Promise<string>>();
-
-/** The credential's API root; reading it early keeps the first request from starting late. */
-export function apiBaseUrl(this: SysevoContext): Promise<string> {
-	let baseUrl = baseUrls.get(this);
-	if (!baseUrl) {
-		baseUrl = readBaseUrl.call(this);
-		baseUrls.set(this, baseUrl);
-	}
-	return baseUrl;
+interface ApiCredential {
+	baseUrl: string;
+	/** Handed to n8n's request helper, which would otherwise read the credential for every request. */
+	decrypted: ICredentialsDecrypted;
 }
 
-async function readBaseUrl(this: SysevoContext): Promise<string> {
-	const credentials = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_NAME);
-	const raw = String(credentials.baseUrl ?? '').trim();
+// One credential read per execution context rather than per request.
+const credentials = new WeakMap<SysevoContext, Promise<ApiCredential>>();
+
+function apiCredential(this: SysevoContext): Promise<ApiCredential> {
+	let credential = credentials.get(this);
+	if (!credential) {
+		credential = readCredential.call(this);
+		credentials.set(this, credential);
+	}
+	return credential;
+}
+
+/** The credential's API root; reading it early keeps the first request from starting late. */
+export async function apiBaseUrl(this: SysevoContext): Promise<string> {
+	return (await apiCredential.call(this)).baseUrl;
+}
+
+async function readCredential(this: SysevoContext): Promise<ApiCredential> {
+	const data = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_NAME);
+	const { id, name } = this.getNode().credentials?.[CREDENTIAL_NAME] ?? {};
+	return {
+		baseUrl: baseUrlOf.call(this, data.baseUrl),
+		decrypted: { id: id ?? '', name: name ?? '', type: CREDENTIAL_NAME, data },
+	};
+}
+
+function baseUrlOf(this: SysevoContext, configured: unknown): string {
+	const raw = String(configured ?? '').trim();
 	let url: URL;
 	try {
 		url = new URL(raw);
@@ -216,10 +236,12 @@ async function sendOnce(
 	timeoutMs: number,
 ): Promise<Attempt> {
 	try {
+		const { decrypted } = await apiCredential.call(this);
 		const response = (await this.helpers.httpRequestWithAuthentication.call(
 			this,
 			CREDENTIAL_NAME,
 			options,
+			{ credentialsDecrypted: decrypted },
 		)) as FullResponse;
 		return answerOf(response, request);
 	} catch (error) {

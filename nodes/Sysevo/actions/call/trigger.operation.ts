@@ -30,7 +30,7 @@ import {
 	DEFAULT_TOOL_CALL_BUDGET,
 } from '../../../shared/defaults';
 import { finalizeRunItems, withFailedItemFields, type OutputRow } from '../finishRows';
-import { itemFacts, triggerPlanOf } from './triggerPlan';
+import { itemFacts, parameterReader, triggerPlanOf } from './triggerPlan';
 
 const maxConcurrentCallsOption: INodeProperties = {
 	displayName: 'Max Concurrent Calls',
@@ -264,17 +264,18 @@ export const description = updateDisplayOptions(
  * the same number the first one dials.
  */
 function planOf(context: IExecuteFunctions, i: number, session: CallSession): Promise<TriggerPlan> {
-	const plans = session.shared('triggerPlans', () =>
-		prefetch(
+	const plans = session.shared('triggerPlans', () => {
+		const read = parameterReader(context);
+		return prefetch(
 			context.getInputData().length,
 			(index) => {
-				const plan = triggerPlanOf.call(context, index);
+				const plan = triggerPlanOf.call(context, index, read);
 				if (plan.skipHours > 0) session.history.claim(plan.target.identifier, plan.e164, index);
 				return plan;
 			},
 			async () => await sleep(0),
-		),
-	);
+		);
+	});
 	return plans.get(i);
 }
 export async function execute(

@@ -1,4 +1,9 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeParameters,
+} from 'n8n-workflow';
 
 import type { Target, TriggerOptions, TriggerPlan } from '../../calling/callPlan';
 import { checkCallingHours, type CalledNumber } from '../../../shared/helpers/callingHours';
@@ -21,10 +26,52 @@ function fail(context: IExecuteFunctions, i: number, reason: string): never {
 	throw new NodeOperationError(context.getNode(), reason, { itemIndex: i });
 }
 
-function targetOf(context: IExecuteFunctions, i: number, draft: boolean): Target {
-	const kind = context.getNodeParameter('agentIdType', i) as Target['kind'];
+/** Item i's value of a parameter, as `getNodeParameter` gives it. */
+export type ParameterReader = (
+	name: string,
+	i: number,
+	fallback?: unknown,
+	options?: { extractValue?: boolean },
+) => unknown;
+
+/** Whether a parameter's saved value holds an expression anywhere (a string starting with "="). */
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (typeof value === 'object' && value !== null)
+		return Object.values(value).some((inner) => holdsExpression(inner));
+	return false;
+}
+
+/**
+ * Reads the parameters of one execution's items. Every read makes n8n resolve, copy and check
+ * the value; a parameter saved without an expression is the same for every item, so it is read
+ * once and its value shared by the items' plans, which only read it. A parameter holding an
+ * expression is resolved for each item. Each parameter must be read with the same fallback and
+ * options every time.
+ */
+export function parameterReader(context: IExecuteFunctions): ParameterReader {
+	const saved = context.getNode().parameters;
+	const constants = new Map<string, unknown>();
+	return (name, i, fallback, options) => {
+		if (constants.has(name)) return constants.get(name);
+		const value = context.getNodeParameter(name, i, fallback, options);
+		const raw = name
+			.split('.')
+			.reduce<unknown>((at, key) => (at as INodeParameters | undefined)?.[key], saved);
+		if (!holdsExpression(raw)) constants.set(name, value);
+		return value;
+	};
+}
+
+function targetOf(
+	context: IExecuteFunctions,
+	read: ParameterReader,
+	i: number,
+	draft: boolean,
+): Target {
+	const kind = read('agentIdType', i) as Target['kind'];
 	if (kind === 'triggerUuid') {
-		const check = checkTriggerPath(context.getNodeParameter('triggerUuid', i));
+		const check = checkTriggerPath(read('triggerUuid', i));
 		if (!check.valid) fail(context, i, check.reason);
 		return {
 			path: triggerPathOf('triggerByPath', check.value, draft),
@@ -33,7 +80,7 @@ function targetOf(context: IExecuteFunctions, i: number, draft: boolean): Target
 			kind,
 		};
 	}
-	const check = checkWorkflowUuid(context.getNodeParameter('agent', i, '', { extractValue: true }));
+	const check = checkWorkflowUuid(read('agent', i, '', { extractValue: true }));
 	if (!check.valid) fail(context, i, check.reason);
 	return {
 		path: triggerPathOf('triggerByWorkflow', check.value, draft),
@@ -43,14 +90,17 @@ function targetOf(context: IExecuteFunctions, i: number, draft: boolean): Target
 	};
 }
 
-function initialContextOf(context: IExecuteFunctions, i: number): IDataObject {
-	const input = context.getNodeParameter('contextInput', i) as string;
+function initialContextOf(
+	context: IExecuteFunctions,
+	read: ParameterReader,
+	i: number,
+): IDataObject {
+	const input = read('contextInput', i) as string;
+	// Read for each item: a saved JSON object would otherwise be one context shared by all rows.
 	const check =
 		input === 'json'
 			? contextFromJson(context.getNodeParameter('initialContextJson', i))
-			: contextFromEntries(
-					(context.getNodeParameter('initialContext.values', i, []) as ContextEntry[]) ?? [],
-				);
+			: contextFromEntries((read('initialContext.values', i, []) as ContextEntry[]) ?? []);
 	if (!check.valid) fail(context, i, check.reason);
 	return check.context as IDataObject;
 }
@@ -88,18 +138,20 @@ function skipHoursOf(context: IExecuteFunctions, i: number, options: TriggerOpti
 	return hours;
 }
 
-function requestBodyOf(context: IExecuteFunctions, i: number, options: TriggerOptions) {
-	const phone = checkPhoneNumber(
-		String(context.getNodeParameter('phoneNumber', i) ?? ''),
-		options.defaultCountry,
-	);
+function requestBodyOf(
+	context: IExecuteFunctions,
+	read: ParameterReader,
+	i: number,
+	options: TriggerOptions,
+) {
+	const phone = checkPhoneNumber(String(read('phoneNumber', i) ?? ''), options.defaultCountry);
 	if (!phone.valid) fail(context, i, phone.reason);
 	const refused = destinationProblem(phone, {
 		allowedCountries: options.allowedCountries,
 		blockSpecialNumbers: options.blockPremiumNumbers,
 	});
 	if (refused) fail(context, i, refused);
-	const initialContext = initialContextOf(context, i);
+	const initialContext = initialContextOf(context, read, i);
 	const steers = systemKeyProblem(initialContext as InitialContext, {
 		e164: phone.e164,
 		normalise: (text) => {
@@ -131,7 +183,7 @@ export function itemFacts(this: IExecuteFunctions, i: number): IDataObject {
 	const phone = checkPhoneNumber(given, options.defaultCountry);
 	let initialContext: IDataObject = {};
 	try {
-		initialContext = initialContextOf(this, i);
+		initialContext = initialContextOf(this, this.getNodeParameter.bind(this), i);
 	} catch {
 		// An unreadable context is the item's error already.
 	}
@@ -141,13 +193,17 @@ export function itemFacts(this: IExecuteFunctions, i: number): IDataObject {
 	};
 }
 
-/** Reads and checks an item's parameters; no request is made. */
-export function triggerPlanOf(this: IExecuteFunctions, i: number): TriggerPlan {
-	const draft = this.getNodeParameter('useDraft', i, false) as boolean;
-	const waiting = this.getNodeParameter('waitForCompletion', i, false) as boolean;
-	const options = this.getNodeParameter('options', i, {}) as TriggerOptions;
-	const target = targetOf(this, i, draft);
-	const { body, e164, recipient } = requestBodyOf(this, i, options);
+/** Reads and checks an item's parameters through `read` (`parameterReader`); no request is made. */
+export function triggerPlanOf(
+	this: IExecuteFunctions,
+	i: number,
+	read: ParameterReader,
+): TriggerPlan {
+	const draft = read('useDraft', i, false) as boolean;
+	const waiting = read('waitForCompletion', i, false) as boolean;
+	const options = read('options', i, {}) as TriggerOptions;
+	const target = targetOf(this, read, i, draft);
+	const { body, e164, recipient } = requestBodyOf(this, read, i, options);
 	return {
 		target,
 		body,
