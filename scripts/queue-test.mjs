@@ -48,6 +48,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 import { latencySummary, openLoop } from './lib/openLoop.mjs';
+import { startReadinessGate } from './lib/readinessGate.mjs';
 import {
 	CREDENTIAL,
 	ROOT,
@@ -922,10 +923,13 @@ async function webhookRestart({ sandbox, n8n, rest, hookEnv }) {
 }
 
 async function deliverAcrossRestart({ sandbox, n8n, rest, hookEnv, handles }) {
-	const url = `http://127.0.0.1:${hookEnv.N8N_PORT}/${HOOK_PATH}`;
+	// Deliveries reach the process through a readiness-checking front, as behind a load balancer:
+	// a process that is starting answers 404 until its webhook routes exist (readinessGate.mjs).
+	const gate = await startReadinessGate(Number(hookEnv.N8N_PORT));
+	handles.push({ stop: () => gate.close() });
 	await sandboxAdmin(sandbox, 'webhooks', {
 		workflowId: AGENT_312.id,
-		url,
+		url: gate.url(HOOK_PATH),
 		credential: { type: 'custom_header', headerName: 'X-Sysevo-Secret', headerValue: HOOK_SECRET },
 	});
 	// 40 calls, a new one whenever the organisation's cap has room, so deliveries keep coming.
