@@ -123,7 +123,7 @@ export interface AgentWebhook {
 	/** Custom headers; from 1.40 the platform drops names that look like secrets. */
 	headers?: Record<string, string>;
 	credential?: WebhookCredential;
-	/** The node's `payload_template`; the README's template when omitted. */
+	/** The node's `payload_template`; the Sysevo Trigger's template when omitted. */
 	payloadTemplate?: unknown;
 }
 

@@ -18,7 +18,7 @@ import type {
 	WebhookDelivery,
 } from './types';
 
-/** The payload template the package README tells users to paste into the Webhook node. */
+/** The payload template the Sysevo Trigger (and docs/trigger.md) tells users to paste into the Webhook node. */
 export const DEFAULT_PAYLOAD_TEMPLATE = {
 	workflow_run_id: '{{workflow_run_id}}',
 	workflow_run_name: '{{workflow_run_name}}',

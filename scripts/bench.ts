@@ -473,7 +473,7 @@ const WORLD_NUMBER_STEMS = [
 function worldNumbers(count: number): string[] {
 	return Array.from({ length: count }, (_, i) => {
 		const stem = WORLD_NUMBER_STEMS[i % WORLD_NUMBER_STEMS.length];
-		const digits = stem.startsWith('+1') ? 11 : stem.startsWith('+55') ? 12 : 11;
+		const digits = stem.startsWith('+55') ? 12 : 11;
 		const rest = String(1000000 + i).slice(-(digits - (stem.length - 1)));
 		return `${stem}${rest}`;
 	});

@@ -93,7 +93,9 @@ describe('Max Calls per Execution', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(dialledNumbers().sort()).toEqual([...PHONES].sort());
-		expect(result.json.every((json) => typeof json.workflow_run_id === 'number')).toBe(true);
+		expect(result.json.map((json) => typeof json.workflow_run_id)).toEqual(
+			PHONES.map(() => 'number'),
+		);
 	});
 
 	it('in a workflow, dials at most the set number and returns the rest not called, in input order', async () => {

@@ -1,4 +1,6 @@
+import { WEBHOOK_PAYLOAD_TEMPLATE } from '../../nodes/SysevoTrigger/description';
 import {
+	DEFAULT_PAYLOAD_TEMPLATE,
 	OUTCOMES,
 	pythonJsonDumps,
 	renderTemplate,
@@ -307,5 +309,11 @@ describe('sandbox webhook delivery (api/tasks/webhook_delivery.py, run_integrati
 		await sleep(100 * 1000 * TIME_SCALE);
 		expect(hook.received).toEqual([]);
 		expect(sandbox.webhookDeliveries()).toEqual([] as WebhookDelivery[]);
+	});
+});
+
+describe('the default payload template', () => {
+	it('is the template the Sysevo Trigger tells users to paste into the Webhook node', () => {
+		expect(DEFAULT_PAYLOAD_TEMPLATE).toEqual(JSON.parse(WEBHOOK_PAYLOAD_TEMPLATE));
 	});
 });

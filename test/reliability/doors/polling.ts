@@ -173,11 +173,11 @@ export async function fuzzPolling(
 					figures.violations.push(`trigger ${w}: emitted run ${id} that nobody placed`);
 		}
 		// The calls were placed by this door through the public trigger route; the triggers only read.
-		const posts = sandbox.requests.filter(
-			(request) => request.method !== 'GET' && !request.path.startsWith('/api/v1/public/agent/'),
-		);
-		if (posts.length > 0)
-			figures.violations.push(`the trigger sent ${posts.length} non-GET requests`);
+		const writes = sandbox.requests.filter((request) => request.method !== 'GET');
+		if (writes.length !== placed.length)
+			figures.violations.push(
+				`${writes.length} non-GET requests for the ${placed.length} calls this door placed: the trigger wrote`,
+			);
 		figures.extra.calls_ended = finished.length;
 	} finally {
 		await sandbox.close();
