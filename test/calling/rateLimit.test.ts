@@ -18,6 +18,7 @@ function waitFor(overrides: Partial<CallLimitWait> = {}): CallLimitWait {
 	return {
 		budgetMs: 60_000,
 		nextCallEnd: () => new Promise(() => {}),
+		stopped: () => false,
 		onCancelled: () => new Error('cancelled'),
 		...overrides,
 	};
@@ -84,5 +85,27 @@ describe('retryAtCallLimit', () => {
 			),
 		).rejects.toMatchObject({ httpCode: '429' });
 		expect(sent).toBeGreaterThan(1);
+	});
+
+	it('sends no further try once the node has stopped dialling (another item failed)', async () => {
+		let sent = 0;
+		let stopped = false;
+		let endCall: () => void = () => {};
+		const pending = retryAtCallLimit(
+			async () => {
+				sent++;
+				throw callLimit();
+			},
+			waitFor({
+				stopped: () => stopped,
+				nextCallEnd: () => new Promise<void>((resolve) => (endCall = resolve)),
+				onCancelled: () => new Error('not called: the node stopped'),
+			}),
+		);
+		while (sent < 1) await sleep(1);
+		stopped = true;
+		endCall();
+		await expect(pending).rejects.toThrow('not called: the node stopped');
+		expect(sent).toBe(1);
 	});
 });

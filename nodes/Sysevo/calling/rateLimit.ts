@@ -16,6 +16,8 @@ export interface CallLimitWait {
 	signal?: CancelSignal;
 	/** Settles when one of this execution's own live calls ends: its slot is free again. */
 	nextCallEnd: () => Promise<void>;
+	/** Whether the node has stopped dialling (another item failed): no further try is sent. */
+	stopped: () => boolean;
 	onCancelled: () => Error;
 }
 
@@ -39,6 +41,6 @@ export async function retryAtCallLimit<T>(send: () => Promise<T>, wait: CallLimi
 			pause(delay, wait.signal),
 			wait.nextCallEnd().then(() => true),
 		]);
-		if (!waited || wait.signal?.aborted) throw wait.onCancelled();
+		if (!waited || wait.signal?.aborted || wait.stopped()) throw wait.onCancelled();
 	}
 }

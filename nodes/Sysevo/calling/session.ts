@@ -293,6 +293,7 @@ export class CallSession {
 			budgetMs: callLimitWaitMs,
 			signal,
 			nextCallEnd: () => this.callEnded.promise,
+			stopped: () => this.stopReason !== undefined,
 			onCancelled: () => this.notCalled(itemIndex),
 		});
 	}
