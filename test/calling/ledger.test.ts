@@ -86,6 +86,53 @@ function runOf(executionId: string): IExecuteFunctions {
 	} as unknown as IExecuteFunctions;
 }
 
+describe('the first call to a number, as an AI tool', () => {
+	/** One run of the node (`runIndex`) in an execution: an agent's tool calls are runs. */
+	function toolRun(executionId: string, runIndex: number): IExecuteFunctions {
+		return {
+			getNode: () => ({ name: 'Sysevo' }),
+			getExecutionId: () => executionId,
+			getWorkflowDataProxy: () => ({ $runIndex: runIndex }),
+			onExecutionFinish: (finish: () => void) => finishers.push(finish),
+		} as unknown as IExecuteFunctions;
+	}
+	afterEach(() => {
+		for (const finish of finishers.splice(0)) finish();
+	});
+
+	it('is claimed before anything is sent, so a tool call running alongside is refused', () => {
+		const first = new DialLedger(toolRun('exec-parallel', 0), true);
+		const second = new DialLedger(toolRun('exec-parallel', 1), true);
+
+		expect(first.claimFirstCall(call)).toBeUndefined();
+		expect(second.claimFirstCall(call)).toEqual({ state: 'sending' });
+
+		first.sending(call);
+		first.placed(call, placed);
+		expect(second.claimFirstCall(call)).toEqual({ state: 'placed', placed });
+	});
+
+	it('is given back when that call sends nothing after all', () => {
+		const first = new DialLedger(toolRun('exec-released', 0), true);
+		const second = new DialLedger(toolRun('exec-released', 1), true);
+
+		expect(first.claimFirstCall(call)).toBeUndefined();
+		first.releaseFirstCallUnlessSent(call);
+		expect(second.claimFirstCall(call)).toBeUndefined();
+		expect(first.claimFirstCall(call)).toEqual({ state: 'sending' });
+	});
+
+	it('stays claimed by a call that was sent', () => {
+		const first = new DialLedger(toolRun('exec-sent', 0), true);
+		const second = new DialLedger(toolRun('exec-sent', 1), true);
+
+		first.claimFirstCall(call);
+		first.sending(call);
+		first.releaseFirstCallUnlessSent(call);
+		expect(second.claimFirstCall(call)).toEqual({ state: 'sending' });
+	});
+});
+
 describe('the dial ledger without the execution-finished hook', () => {
 	let clock = 1_000_000;
 	beforeEach(() => jest.spyOn(Date, 'now').mockImplementation(() => clock));

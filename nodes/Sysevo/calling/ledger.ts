@@ -46,6 +46,12 @@ type StoredEntry =
 	| { state: 'done'; placed?: IDataObject; text: string }
 	| { state: 'finished'; placed: boolean };
 
+/** No entry, or a result without a placed call (not dialled after all, e.g. outside calling hours). */
+function sentNothing(entry: StoredEntry | undefined): boolean {
+	if (!entry) return true;
+	return (entry.state === 'done' || entry.state === 'finished') && !entry.placed;
+}
+
 /** A stored entry as the ledger hands it out: a copy, so later nodes cannot change what it holds. */
 function revived(entry: StoredEntry | undefined): LedgerEntry | undefined {
 	if (!entry) return undefined;
@@ -172,7 +178,7 @@ export class DialLedger {
 
 	constructor(
 		private readonly context: IExecuteFunctions,
-		asTool: boolean,
+		private readonly asTool: boolean,
 	) {
 		const node = context.getNode();
 		this.keepsResults = asTool || node.retryOnFail === true;
@@ -213,6 +219,10 @@ export class DialLedger {
 			);
 		}
 		this.set(call, { state: 'sending' });
+		if (this.asTool) this.recordFirstCall(call);
+	}
+
+	private recordFirstCall(call: ItemCall): void {
 		const calls = this.nodeCalls();
 		const numberKey = numberKeyOf(call);
 		if (!calls.firstCalls.has(numberKey))
@@ -226,8 +236,10 @@ export class DialLedger {
 	takeDial(call: ItemCall, limit: number | undefined): boolean {
 		const calls = this.nodeCalls();
 		const holder = `${this.key}\u0000${callKeyOf(call)}`;
+		// Without a limit nothing is counted: no entry per item for nothing to read.
+		if (limit === undefined) return true;
 		if (calls.holders.has(holder)) return true;
-		if (limit !== undefined && calls.dials >= limit) return false;
+		if (calls.dials >= limit) return false;
 		calls.dials += 1;
 		calls.holders.add(holder);
 		return true;
@@ -241,7 +253,32 @@ export class DialLedger {
 		const first = nodeCalls.get(this.nodeKey)?.firstCalls.get(numberKeyOf(call));
 		if (!first || (first.bucketKey === this.key && first.callKey === callKeyOf(call)))
 			return undefined;
-		return revived(buckets.get(first.bucketKey)?.entries.get(first.callKey));
+		// Claimed by a tool call that has not sent yet (`claimFirstCall`): it is going out.
+		return (
+			revived(buckets.get(first.bucketKey)?.entries.get(first.callKey)) ?? { state: 'sending' }
+		);
+	}
+
+	/**
+	 * As an AI agent's tool: the first call to the call's number and agent, as `firstCallTo`, or,
+	 * when there is none, this call becomes it at once, before any wait, so that a tool call
+	 * running alongside for the same number is refused rather than dialled (the agent may run
+	 * several at the same time). `releaseFirstCallUnlessSent` gives the number back.
+	 */
+	claimFirstCall(call: ItemCall): LedgerEntry | undefined {
+		const first = this.firstCallTo(call);
+		if (!first) this.recordFirstCall(call);
+		return first;
+	}
+
+	/** The claim of `claimFirstCall` ends when this call sent nothing after all. */
+	releaseFirstCallUnlessSent(call: ItemCall): void {
+		const key = callKeyOf(call);
+		if (!sentNothing(buckets.get(this.key)?.entries.get(key))) return;
+		const calls = nodeCalls.get(this.nodeKey);
+		const first = calls?.firstCalls.get(numberKeyOf(call));
+		if (first?.bucketKey === this.key && first.callKey === key)
+			calls?.firstCalls.delete(numberKeyOf(call));
 	}
 
 	/** The send failed with an answer that says no call was placed: the item may be dialled again. */
@@ -251,18 +288,12 @@ export class DialLedger {
 		if (bucket?.entries.get(key)?.state !== 'sending') return;
 		bucket.entries.delete(key);
 		entryCount -= 1;
-		const first = nodeCalls.get(this.nodeKey)?.firstCalls.get(numberKeyOf(call));
-		if (first?.bucketKey === this.key && first.callKey === key)
-			nodeCalls.get(this.nodeKey)?.firstCalls.delete(numberKeyOf(call));
 	}
 
 	/** Gives back the dial `takeDial` gave this call when no trigger was sent for it after all. */
 	giveBackUnsentDial(call: ItemCall): void {
 		const calls = nodeCalls.get(this.nodeKey);
-		const entry = buckets.get(this.key)?.entries.get(callKeyOf(call));
-		// A result without a placed call (not dialled after all, e.g. outside calling hours) sent nothing.
-		const sentNothing = (entry?.state === 'done' || entry?.state === 'finished') && !entry.placed;
-		if (entry && !sentNothing) return;
+		if (!sentNothing(buckets.get(this.key)?.entries.get(callKeyOf(call)))) return;
 		if (calls?.holders.delete(`${this.key}\u0000${callKeyOf(call)}`)) calls.dials -= 1;
 	}
 

@@ -422,13 +422,29 @@ async function dialOnce(
 		if (!plan.waiting) slot.release();
 		return { kind: 'placed', placed: earlier.placed, slot };
 	}
-	if (session.asTool && !earlier) {
-		const first = ledger.firstCallTo(call);
+	if (session.asTool) {
+		const first = ledger.claimFirstCall(call);
 		if (first) {
 			session.noteNotDialled('repeatedNumber');
 			return repeatedCall(context, i, plan.e164, first);
 		}
 	}
+	try {
+		return await dialUnlessRefused(context, i, session, plan, call);
+	} finally {
+		if (session.asTool) ledger.releaseFirstCallUnlessSent(call);
+	}
+}
+
+/** Calling Hours, Skip If Called Within and Max Calls per Execution, then the call itself. */
+async function dialUnlessRefused(
+	context: IExecuteFunctions,
+	i: number,
+	session: CallSession,
+	plan: TriggerPlan,
+	call: ItemCall,
+): Promise<Dialled> {
+	const { ledger } = session;
 	const outside = outsideCallingHours(plan);
 	if (outside) return notCalledForHours(session, plan, call, outside);
 	if (plan.skipHours > 0) {
