@@ -1,7 +1,5 @@
 import type { Settled } from './helpers/settled';
 
-export type { Settled };
-
 /**
  * Runs `worker` for indices 0..count-1 with at most `limit` in flight and returns the results in
  * index order. After the first failure `onFirstError` runs and, with `stopOnError`, no new index

@@ -21,11 +21,16 @@ function listing(pageOf: (page: number) => number[]) {
 			httpRequestWithAuthentication: async (_name: string, options: IHttpRequestOptions) => {
 				const qs = options.qs as Record<string, unknown>;
 				queries.push(qs);
-				const runs = pageOf(Number(qs.page)).map((id) => ({
-					id,
-					created_at: `2026-12-01T00:00:00.${String(id).padStart(3, '0')}+00:00`,
-					is_completed: true,
-				}));
+				// A negative id stands for a row that is not a run (no numeric id, no created_at).
+				const runs = pageOf(Number(qs.page)).map((id) =>
+					id < 0
+						? { id: 'unreadable' }
+						: {
+								id,
+								created_at: `2026-12-01T00:00:00.${String(id).padStart(3, '0')}+00:00`,
+								is_completed: true,
+							},
+				);
 				return { statusCode: 200, headers: {}, body: { runs } };
 			},
 		},
@@ -82,5 +87,13 @@ describe('forEachRunPage: the one run-list pager', () => {
 		expect(ended).toBe(false);
 		expect(queries).toHaveLength(MAX_RUN_PAGES);
 		expect(queries.at(-1)?.page).toBe(MAX_RUN_PAGES);
+	});
+
+	it('reads on past a full page that held a row that is not a run', async () => {
+		const { pages, ended } = await pagesSeen((page) =>
+			page === 1 ? [...ids(1, RUN_PAGE_SIZE - 1), -1] : ids(page * 1000, 3),
+		);
+		expect(ended).toBe(true);
+		expect(pages.map((page) => page.length)).toEqual([RUN_PAGE_SIZE - 1, 3]);
 	});
 });

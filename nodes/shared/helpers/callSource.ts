@@ -20,16 +20,6 @@ export type CallSource =
 	| 'widget'
 	| 'unknown';
 
-export const CALL_SOURCES: readonly CallSource[] = [
-	'api',
-	'campaign',
-	'inbound',
-	'editorTest',
-	'chat',
-	'widget',
-	'unknown',
-];
-
 type Loose = Record<string, unknown>;
 
 function asObject(value: unknown): Loose {

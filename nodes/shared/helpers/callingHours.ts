@@ -13,8 +13,6 @@ import {
 	type LocalDate,
 } from './zonedTime';
 
-export type CallingHoursMode = 'anytime' | 'legal' | 'custom';
-
 export const DAY_NAMES = [
 	'sunday',
 	'monday',

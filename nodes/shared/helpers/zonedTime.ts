@@ -37,16 +37,6 @@ function formatterOf(zone: string): Intl.DateTimeFormat {
 	return formatter;
 }
 
-/** Whether Intl knows the zone name. */
-export function isKnownZone(zone: string): boolean {
-	try {
-		formatterOf(zone);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
 /** The zone's offset from UTC at an instant, in minutes, as Intl tells it. */
 function intlOffsetMinutes(zone: string, instantMs: number): number {
 	const minuteStart = Math.floor(instantMs / MINUTE_MS) * MINUTE_MS;

@@ -149,6 +149,19 @@ export async function listRunsPage(
 	query: RunListQuery,
 	limits: RequestLimits = {},
 ): Promise<Run[]> {
+	return (await readRunsPage.call(this, workflowId, query, limits)).runs;
+}
+
+/**
+ * One page: its runs, and how many rows it listed. A row that is not a run is left out, but still
+ * counts towards the page being full, so it does not end the read early.
+ */
+async function readRunsPage(
+	this: SysevoContext,
+	workflowId: number,
+	query: RunListQuery,
+	limits: RequestLimits,
+): Promise<{ runs: Run[]; listed: number }> {
 	const body = await sysevoApiRequest.call(this, {
 		method: 'GET',
 		path: `/workflow/${workflowId}/runs`,
@@ -162,7 +175,8 @@ export async function listRunsPage(
 		purpose: 'listRuns',
 		...limits,
 	});
-	return Array.isArray(body.runs) ? body.runs.filter(isRun) : [];
+	const rows: unknown[] = Array.isArray(body.runs) ? body.runs : [];
+	return { runs: rows.filter(isRun), listed: rows.length };
 }
 
 /** Runs per page of every run-list read: the most the route returns (§2.4). */
@@ -187,7 +201,7 @@ export async function forEachRunPage(
 ): Promise<boolean> {
 	const seen = new Set<number>();
 	for (let page = 1; page <= MAX_RUN_PAGES; page++) {
-		const runs = await listRunsPage.call(
+		const { runs, listed } = await readRunsPage.call(
 			this,
 			workflowId,
 			{ ...query, page, limit: RUN_PAGE_SIZE },
@@ -198,7 +212,7 @@ export async function forEachRunPage(
 			seen.add(run.id);
 			return true;
 		});
-		if (onPage(unseen) === 'stop' || runs.length < RUN_PAGE_SIZE) return true;
+		if (onPage(unseen) === 'stop' || listed < RUN_PAGE_SIZE) return true;
 	}
 	return false;
 }

@@ -18,7 +18,7 @@ export async function pause(ms: number, signal?: CancelSignal): Promise<boolean>
 	return !signal?.aborted;
 }
 
-/** Exponential back-off with full jitter, capped. */
+/** Exponential back-off with equal jitter (between half and all of the step), capped. */
 export function backoffDelay(attempt: number, baseMs: number, capMs: number): number {
 	const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
 	return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));

@@ -292,7 +292,11 @@ export async function sysevoApiRequest(
 				},
 			);
 		}
-		const delay = result.waitMs ?? backoffDelay(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
+		// A Retry-After (from a proxy in front of Sysevo; Sysevo sends none) is kept to the same cap.
+		const delay = Math.min(
+			result.waitMs ?? backoffDelay(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS),
+			BACKOFF_CAP_MS,
+		);
 		const completed = await pause(delay, signal);
 		if (!completed) {
 			throw new NodeApiError(this.getNode(), { message: 'Execution was canceled' } as JsonObject, {
