@@ -898,6 +898,7 @@ async function campaignUnderFault({ sandbox, main, rest, name, from, fault }) {
 				result.dialled_twice === 0 && result.never_dialled === 0,
 				`dialled twice: ${result.dialled_twice}, never dialled: ${result.never_dialled} (${JSON.stringify(result)})`,
 			);
+			expect(result.rerun_status === 'success', `the re-run ended ${result.rerun_status}`);
 			return `${atFault} dialled at the fault, ${beforeRerun} before the re-run, re-run ${rerun.status}`;
 		},
 	);
@@ -1342,6 +1343,10 @@ async function loadOn(hook, { n8n, hookEnv, sql }) {
 	const calibrationTwice = [...calibration, ...steady].filter(
 		(d) => (ground.perRun.get(d.runId) ?? 0) > 1,
 	);
+	// A 200 for a new run means n8n started its execution: each must be counted once, which also
+	// proves the count reads what n8n stored (an empty count would pass "none twice").
+	const steadyAccepted = steady.filter((_, k) => steadyRun.answers[k].status === 200);
+	const steadyNotCountedOnce = steadyAccepted.filter((d) => ground.perRun.get(d.runId) !== 1);
 	figures.webhook_load = {
 		steady: {
 			rate_per_second: LOAD_RATE / 4,
@@ -1387,6 +1392,10 @@ async function loadOn(hook, { n8n, hookEnv, sql }) {
 		`webhook load: ${total} deliveries offered at ${LOAD_RATE}/s for ${LOAD_SECONDS} s; no run emitted twice`,
 		() => {
 			expect(f.runs_emitted_twice === 0 && f.unknown_runs_emitted === 0, JSON.stringify(f));
+			expect(
+				steadyAccepted.length > 0 && steadyNotCountedOnce.length === 0,
+				`${steadyAccepted.length} steady deliveries answered 200, ${steadyNotCountedOnce.length} of them not counted once (e.g. run ${steadyNotCountedOnce[0]?.runId})`,
+			);
 			return `at ${f.steady.rate_per_second}/s: p50 ${f.steady.p50_ms} ms, p99 ${f.steady.p99_ms} ms, ${f.steady.failed} failed; at ${f.offered_per_second}/s offered: n8n started at most ${f.created_per_second_max} executions a second, p50 ${f.p50_ms} ms, p99 ${f.p99_ms} ms, peak RSS ${f.peak_rss_mb} MB, ${f.first_answers_failed} first answers failed, load average ${f.load_average_before} → ${f.load_average_after}`;
 		},
 	);
