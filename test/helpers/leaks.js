@@ -101,6 +101,8 @@ function requiredKinds(dir) {
 
 /** Records one RunResult: each output item, the error, and each execution hint. */
 function recordRun(result) {
+	// Outside the test run (the bench) there is no scan to hand copies to.
+	if (!leakDir()) return;
 	const artifacts = [];
 	for (const [output, items] of (result.outputs || []).entries()) {
 		for (const item of items || [])
