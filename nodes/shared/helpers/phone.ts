@@ -55,7 +55,10 @@ export function checkPhoneNumber(input: string, defaultCountry?: string): PhoneC
 		if (lengthProblem) return problem(lengthProblem);
 	}
 
-	if (!parsed.isValid()) {
+	// With the full metadata, isValid() is getType() !== undefined (libphonenumber-js
+	// isValidNumber): the type is matched once. Only a plan without number types is asked again.
+	const type = parsed.getType();
+	if (type === undefined && !parsed.isValid()) {
 		const region = parsed.country ?? countryCode;
 		const where = region ? ` for ${region}` : ` for country code +${parsed.countryCallingCode}`;
 		return { valid: false, reason: `"${text}" is not a valid phone number${where}` };
@@ -64,7 +67,7 @@ export function checkPhoneNumber(input: string, defaultCountry?: string): PhoneC
 		valid: true,
 		e164: parsed.number,
 		country: parsed.country,
-		type: parsed.getType(),
+		type,
 		callingCode: parsed.countryCallingCode,
 	};
 }
