@@ -36,11 +36,15 @@ export class SysevoApi implements ICredentialType {
 	];
 
 	// A function, not the generic `={{$credentials.apiKey}}` block: n8n evaluates that expression,
-	// with a whole workflow data proxy, on every request (docs/performance.md).
-	authenticate: IAuthenticate = async (credentials, requestOptions) => ({
-		...requestOptions,
-		headers: { ...requestOptions.headers, 'X-API-Key': String(credentials.apiKey ?? '') },
-	});
+	// with a whole workflow data proxy, on every request. Object.assign, not `{ ...options, headers }`:
+	// on Node 20 an object literal that starts with a spread gets a hidden class of its own each
+	// time (docs/performance.md).
+	authenticate: IAuthenticate = async (credentials, requestOptions) =>
+		Object.assign({}, requestOptions, {
+			headers: Object.assign({}, requestOptions.headers, {
+				'X-API-Key': String(credentials.apiKey ?? ''),
+			}),
+		});
 
 	// Redirects are not followed, so the key never travels to another origin.
 	test: ICredentialTestRequest = {
