@@ -58,6 +58,28 @@ describe('Trigger Call with Calling Hours', () => {
 		expect(result.outputs[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 
+	it('gives each row not called its own copy of a context saved without an expression', async () => {
+		setClockForTests('2026-12-02T15:00:00Z'); // 02:00 on Thursday in Sydney
+		const result = await runNode({
+			parameters: triggerParameters({
+				initialContext: { values: [{ key: 'source', value: 'spring campaign' }] },
+				options: { callingHours: 'custom', callingHoursFrom: '09:00', callingHoursTo: '20:00' },
+			}),
+			items: [SYDNEY, '+61298765432'].map((phone) => ({ phone })),
+			credentials: credentialsFor(sandbox.current),
+		});
+		expect(result.error).toBeUndefined();
+		expect(dialledNumbers()).toEqual([]);
+		const [first, second] = result.json;
+		expect([first.initial_context, second.initial_context]).toEqual([
+			{ source: 'spring campaign' },
+			{ source: 'spring campaign' },
+		]);
+		// A later node changing one row's context leaves the other row's alone.
+		(first.initial_context as IDataObject).source = 'changed';
+		expect(second.initial_context).toEqual({ source: 'spring campaign' });
+	});
+
 	it('with legal hours, dials exactly the numbers the table allows at that moment', async () => {
 		// Saturday 2026-12-05 14:00 UTC.
 		setClockForTests('2026-12-05T14:00:00Z');

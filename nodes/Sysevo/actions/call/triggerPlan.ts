@@ -11,6 +11,7 @@ import {
 	contextFromEntries,
 	contextFromJson,
 	systemKeyProblem,
+	type ContextCheck,
 	type ContextEntry,
 	type InitialContext,
 } from '../../../shared/helpers/context';
@@ -90,6 +91,23 @@ function targetOf(
 	};
 }
 
+// Key–value entries saved without an expression are one array for every item (parameterReader):
+// they are checked once, and each item gets its own copy of the context.
+const checkedEntries = new WeakMap<ContextEntry[], ContextCheck>();
+
+function contextOfEntries(entries: ContextEntry[]): ContextCheck {
+	const known = checkedEntries.get(entries);
+	if (known) return known.valid ? { valid: true, context: { ...known.context } } : known;
+	const check = contextFromEntries(entries);
+	// Only a context of plain values is shared this way: a copy of it is a whole copy.
+	if (!check.valid || Object.values(check.context).every((value) => typeof value !== 'object'))
+		checkedEntries.set(
+			entries,
+			check.valid ? { valid: true, context: { ...check.context } } : check,
+		);
+	return check;
+}
+
 function initialContextOf(
 	context: IExecuteFunctions,
 	read: ParameterReader,
@@ -100,7 +118,7 @@ function initialContextOf(
 	const check =
 		input === 'json'
 			? contextFromJson(context.getNodeParameter('initialContextJson', i))
-			: contextFromEntries((read('initialContext.values', i, []) as ContextEntry[]) ?? []);
+			: contextOfEntries((read('initialContext.values', i, []) as ContextEntry[]) ?? []);
 	if (!check.valid) fail(context, i, check.reason);
 	return check.context as IDataObject;
 }
