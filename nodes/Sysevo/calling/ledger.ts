@@ -234,10 +234,10 @@ export class DialLedger {
 	 * `limit` dials are taken already. A call never sent gives it back (`giveBackUnsentDial`).
 	 */
 	takeDial(call: ItemCall, limit: number | undefined): boolean {
-		const calls = this.nodeCalls();
-		const holder = `${this.key}\u0000${callKeyOf(call)}`;
 		// Without a limit nothing is counted: no entry per item for nothing to read.
 		if (limit === undefined) return true;
+		const calls = this.nodeCalls();
+		const holder = `${this.key}\u0000${callKeyOf(call)}`;
 		if (calls.holders.has(holder)) return true;
 		if (calls.dials >= limit) return false;
 		calls.dials += 1;
@@ -293,6 +293,7 @@ export class DialLedger {
 	/** Gives back the dial `takeDial` gave this call when no trigger was sent for it after all. */
 	giveBackUnsentDial(call: ItemCall): void {
 		const calls = nodeCalls.get(this.nodeKey);
+		if (!calls?.holders.size) return;
 		if (!sentNothing(buckets.get(this.key)?.entries.get(callKeyOf(call)))) return;
 		if (calls?.holders.delete(`${this.key}\u0000${callKeyOf(call)}`)) calls.dials -= 1;
 	}
@@ -366,8 +367,9 @@ export class DialLedger {
 			};
 			buckets.set(this.key, bucket);
 		}
+		// An open ledger keeps its bucket from being swept; its idle time counts from `close`.
 		if (!this.closed) bucket.openLedgers.add(this);
-		bucket.lastUsed = Date.now();
+		else bucket.lastUsed = Date.now();
 		return bucket;
 	}
 
