@@ -9,7 +9,6 @@ import {
 
 import type { TriggerOptions, TriggerPlan } from '../../calling/callPlan';
 import { placeCall } from '../../calling/placeCall';
-import { prefetch } from '../../calling/prefetch';
 import type { CallSession } from '../../calling/session';
 import {
 	agentLocator,
@@ -259,31 +258,27 @@ export const description = updateDisplayOptions(
 );
 
 /**
- * Items are read and checked in input order in the background while earlier calls are in flight;
- * with Skip If Called Within, each also claims its number in input order, so of two items calling
- * the same number the first one dials.
+ * Reads and checks item i, once its turn has started (execute). Turns start in input order and
+ * the timers of equal delays fire in the order they were set, so with Skip If Called Within each
+ * item claims its number in input order: of two items calling the same number the first one dials.
  */
-function planOf(context: IExecuteFunctions, i: number, session: CallSession): Promise<TriggerPlan> {
-	const plans = session.shared('triggerPlans', () => {
-		const read = parameterReader(context);
-		return prefetch(
-			context.getInputData().length,
-			(index) => {
-				const plan = triggerPlanOf.call(context, index, read);
-				if (plan.skipHours > 0) session.history.claim(plan.target.identifier, plan.e164, index);
-				return plan;
-			},
-			async () => await sleep(0),
-		);
-	});
-	return plans.get(i);
+function planOf(context: IExecuteFunctions, i: number, session: CallSession): TriggerPlan {
+	const read = session.shared('triggerParameters', () => parameterReader(context));
+	const plan = triggerPlanOf.call(context, i, read);
+	if (plan.skipHours > 0) session.history.claim(plan.target.identifier, plan.e164, i);
+	return plan;
 }
+
 export async function execute(
 	this: IExecuteFunctions,
 	i: number,
 	session: CallSession,
 ): Promise<INodeExecutionData[]> {
-	const result = await placeCall.call(this, i, session, await planOf(this, i, session));
+	// The item is read in a timer of its own, after the answers already waiting are handled: the
+	// session runs more items than call slots (CallSession.lanes), so the next ones are read while
+	// calls are in flight, without holding back the response of one (docs/performance.md).
+	await sleep(0);
+	const result = await placeCall.call(this, i, session, planOf(this, i, session));
 	if (result.kind === 'failed') throw result.error;
 	return [result.kind === 'placed' ? result.item : { json: result.json, pairedItem: { item: i } }];
 }
