@@ -11,7 +11,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
 
-import type { INodeParameters } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+} from 'n8n-workflow';
 
 import { SEED } from '../sandbox/data';
 
@@ -105,6 +111,20 @@ async function loadEngine(): Promise<Engine> {
 	return engine;
 }
 
+function triggerParameters(options: INodeParameters, wait: boolean): INodeParameters {
+	return {
+		resource: 'call',
+		operation: 'trigger',
+		agentIdType: 'workflowUuid',
+		agent: { __rl: true, mode: 'id', value: AGENT_UUID },
+		phoneNumber: '={{ $json.phone }}',
+		contextInput: 'keyValue',
+		initialContext: { values: [{ key: 'source', value: 'bench' }] },
+		waitForCompletion: wait,
+		options,
+	};
+}
+
 async function runThroughNode(
 	baseUrl: string,
 	items: Array<{ phone: string }>,
@@ -114,21 +134,66 @@ async function runThroughNode(
 ) {
 	const { runNode } = await loadEngine();
 	return await runNode({
-		parameters: {
-			resource: 'call',
-			operation: 'trigger',
-			agentIdType: 'workflowUuid',
-			agent: { __rl: true, mode: 'id', value: AGENT_UUID },
-			phoneNumber: '={{ $json.phone }}',
-			contextInput: 'keyValue',
-			initialContext: { values: [{ key: 'source', value: 'bench' }] },
-			waitForCompletion: wait,
-			options,
-		},
+		parameters: triggerParameters(options, wait),
 		items,
 		credentials: { apiKey: API_KEY, baseUrl },
 		continueOnFail: true,
 		executionId,
+	});
+}
+
+/**
+ * The least a node built on n8n's request helper does per item, 10 at a time: n8n resolves the
+ * Phone Number expression and sends one trigger with `httpRequestWithAuthentication`; no checks,
+ * no ledger, no pacing, no output shaping. Its CPU next to the plain loop's is n8n's part of
+ * `cpu_ratio`.
+ */
+async function runThroughMinimalNode(baseUrl: string, items: Array<{ phone: string }>) {
+	const { runNode } = await loadEngine();
+	const { Sysevo } = await import('../nodes/Sysevo/Sysevo.node');
+	const url = `${baseUrl}/public/agent/workflow/${AGENT_UUID}`;
+	const nodeType: INodeType = {
+		description: new Sysevo().description,
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			const input = this.getInputData();
+			const rows: INodeExecutionData[] = new Array(input.length);
+			let next = 0;
+			const lane = async () => {
+				while (next < input.length) {
+					const i = next++;
+					const response = (await this.helpers.httpRequestWithAuthentication.call(
+						this,
+						'sysevoApi',
+						{
+							method: 'POST',
+							url,
+							body: {
+								phone_number: this.getNodeParameter('phoneNumber', i),
+								initial_context: { source: 'bench' },
+							},
+							json: true,
+							timeout: 30_000,
+							returnFullResponse: true,
+							ignoreHttpStatusErrors: true,
+							disableFollowRedirect: true,
+						},
+					)) as { statusCode: number; body: IDataObject };
+					rows[i] = {
+						json: response.statusCode === 200 ? response.body : { error: response.statusCode },
+						pairedItem: { item: i },
+					};
+				}
+			};
+			await Promise.all(Array.from({ length: 10 }, lane));
+			return [rows];
+		},
+	};
+	return await runNode({
+		parameters: triggerParameters({}, false),
+		items,
+		credentials: { apiKey: API_KEY, baseUrl },
+		continueOnFail: true,
+		nodeType,
 	});
 }
 
@@ -185,10 +250,18 @@ async function warmUp(sandbox: Sandbox): Promise<void> {
  * Alternates node and plain runs so drift on a shared machine hits both alike; each round's
  * ratio is node ÷ plain of that round, and the figure is the median of the rounds' ratios.
  */
-async function sideBySide(sandbox: Sandbox, config: object, count: number, rounds: number) {
+async function sideBySide(
+	sandbox: Sandbox,
+	config: object,
+	count: number,
+	rounds: number,
+	withMinimalNode = false,
+) {
 	const node: Array<{ ms: number; cpuMs: number }> = [];
 	const plain: Array<{ ms: number; cpuMs: number }> = [];
+	const minimal: Array<{ ms: number; cpuMs: number }> = [];
 	await warmUp(sandbox);
+	if (withMinimalNode) await runThroughMinimalNode(sandbox.baseUrl, phones(50, 62_000));
 	for (let round = 0; round < rounds; round++) {
 		await prepare(sandbox, config);
 		const viaNode = await timed(() =>
@@ -200,6 +273,15 @@ async function sideBySide(sandbox: Sandbox, config: object, count: number, round
 				`${failed} node items failed: ${JSON.stringify(viaNode.result.json.find((row) => row.error))}`,
 			);
 		node.push(viaNode);
+		if (withMinimalNode) {
+			await prepare(sandbox, config);
+			const viaMinimal = await timed(() =>
+				runThroughMinimalNode(sandbox.baseUrl, phones(count, 0)),
+			);
+			if (viaMinimal.result.json.some((row) => row.error))
+				throw new Error('the minimal node failed items');
+			minimal.push(viaMinimal);
+		}
 		await prepare(sandbox, config);
 		const viaFetch = await timed(() => runThroughFetch(sandbox, phones(count, 0), 10));
 		if (viaFetch.result !== count)
@@ -213,6 +295,10 @@ async function sideBySide(sandbox: Sandbox, config: object, count: number, round
 		plainMs: median(plain.map((run) => run.ms)),
 		nodeCpuMs: median(node.map((run) => run.cpuMs)),
 		plainCpuMs: median(plain.map((run) => run.cpuMs)),
+		minimalCpuRatio: withMinimalNode
+			? median(minimal.map((run, i) => run.cpuMs / plain[i].cpuMs))
+			: Number.NaN,
+		minimalCpuMs: withMinimalNode ? median(minimal.map((run) => run.cpuMs)) : Number.NaN,
 	};
 }
 
@@ -534,7 +620,7 @@ async function main(): Promise<void> {
 
 	const measurements: Measurement[] = [
 		{
-			figures: ['overhead_ratio'],
+			figures: ['overhead_ratio', 'cpu_ratio_at_100ms'],
 			run: async () => {
 				const latency = await sideBySide(
 					sandbox,
@@ -548,22 +634,29 @@ async function main(): Promise<void> {
 				console.log(
 					`  node ${round(latency.nodeMs / 1000)} s, plain fetch loop ${round(latency.plainMs / 1000)} s, ratio ${round(latency.timeRatio, 3)}`,
 				);
-				return { overhead_ratio: latency.timeRatio };
+				console.log(
+					`  CPU per item in the same rounds: node ${round(latency.nodeCpuMs / 500, 3)} ms, plain ${round(latency.plainCpuMs / 500, 3)} ms, ratio ${round(latency.cpuRatio, 3)} (not a target)`,
+				);
+				return { overhead_ratio: latency.timeRatio, cpu_ratio_at_100ms: latency.cpuRatio };
 			},
 		},
 		{
-			figures: ['cpu_ratio'],
+			figures: ['cpu_ratio', 'cpu_ratio_minimal_node'],
 			run: async () => {
 				const cpu = await sideBySide(
 					sandbox,
 					{ latencyMs: 0, concurrencyLimit: 1_000_000, timeScale: 0.01 },
 					500,
 					rounds,
+					true,
 				);
 				console.log(
 					`CPU per item at zero latency (median of ${rounds} rounds): node ${round(cpu.nodeCpuMs / 500, 3)} ms, plain ${round(cpu.plainCpuMs / 500, 3)} ms, ratio ${round(cpu.cpuRatio, 3)}`,
 				);
-				return { cpu_ratio: cpu.cpuRatio };
+				console.log(
+					`  n8n's part: a minimal node (one expression and one request per item) ${round(cpu.minimalCpuMs / 500, 3)} ms, ratio ${round(cpu.minimalCpuRatio, 3)} (not a target)`,
+				);
+				return { cpu_ratio: cpu.cpuRatio, cpu_ratio_minimal_node: cpu.minimalCpuRatio };
 			},
 		},
 		...[1, 4].map(
@@ -637,8 +730,16 @@ async function main(): Promise<void> {
 					`Again, once (${retry.join(', ')} missed; the better of two complete runs counts):`,
 				);
 				const again = await measurement.run();
-				for (const name of measurement.figures)
-					figures[name] = better(thresholds[name], figures[name], again[name]);
+				// A figure without a target comes from the same run as the measurement's target.
+				const gated = measurement.figures.find((name) => thresholds[name]);
+				const secondCounts =
+					gated !== undefined &&
+					better(thresholds[gated], figures[gated], again[gated]) === again[gated];
+				for (const name of measurement.figures) {
+					if (thresholds[name])
+						figures[name] = better(thresholds[name], figures[name], again[name]);
+					else if (secondCounts) figures[name] = again[name];
+				}
 				for (const name of measurement.counts ?? []) figures[name] += again[name];
 				repeated.push(...retry);
 			}
