@@ -48,5 +48,6 @@ describe('fuzzing the node against the sandbox, Continue On Fail on', () => {
 		expect(totals.faults).toBeGreaterThan(50);
 		expect(phones.length).toBeGreaterThan(100);
 		expect(sandbox.current.runs().filter((run) => run.id >= 48213).length).toBeGreaterThan(50);
-	}, 240_000);
+		// Seeds differ per run: alone on the 2-core machine one run took 155 s and another passed 240 s.
+	}, 480_000);
 });
