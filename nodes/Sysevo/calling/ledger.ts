@@ -295,7 +295,7 @@ export class DialLedger {
 		const calls = nodeCalls.get(this.nodeKey);
 		if (!calls?.holders.size) return;
 		if (!sentNothing(buckets.get(this.key)?.entries.get(callKeyOf(call)))) return;
-		if (calls?.holders.delete(`${this.key}\u0000${callKeyOf(call)}`)) calls.dials -= 1;
+		if (calls.holders.delete(`${this.key}\u0000${callKeyOf(call)}`)) calls.dials -= 1;
 	}
 
 	mayHaveDialed(call: ItemCall, error: MayHaveDialedError): void {
