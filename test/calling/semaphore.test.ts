@@ -43,20 +43,15 @@ describe('Semaphore', () => {
 describe('DialPacer', () => {
 	it('spaces reservations by the gap from a shared clock', () => {
 		let now = 1000;
-		const pacer = new DialPacer(250, 0, 5, () => now);
+		const pacer = new DialPacer(250, 0, () => now);
 		expect([pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([0, 250, 500]);
 		now = 2000;
 		expect(pacer.reserve()).toBe(0);
 	});
 
-	it('never waits without a gap once the first wave is out', () => {
-		const pacer = new DialPacer(0);
-		expect([pacer.reserve(), pacer.reserve()]).toEqual([0, 0]);
-	});
-
-	it('spreads the first wave a few milliseconds apart, then dials at once', () => {
+	it('spreads the first wave 5 ms apart, then dials at once while no answer has come back', () => {
 		const now = 1000;
-		const pacer = new DialPacer(0, 3, 5, () => now);
+		const pacer = new DialPacer(0, 3, () => now);
 		expect([
 			pacer.reserve(),
 			pacer.reserve(),
@@ -64,5 +59,38 @@ describe('DialPacer', () => {
 			pacer.reserve(),
 			pacer.reserve(),
 		]).toEqual([0, 5, 10, 0, 0]);
+	});
+
+	it('keeps later dials a quarter of an answer time ÷ the slots apart', () => {
+		const now = 1000;
+		const pacer = new DialPacer(0, 10, () => now);
+		for (let k = 0; k < 10; k++) pacer.reserve();
+		pacer.answered(120);
+		// 120 ms ÷ (4 × 10 slots) = 3 ms; the first wave's last dial went out at 1045.
+		expect([pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([50, 53, 56]);
+	});
+
+	it('spaces by at most 5 ms on its own, and not at all when Sysevo answers at once', () => {
+		let now = 1000;
+		const slow = new DialPacer(0, 1, () => now);
+		slow.reserve();
+		slow.answered(2000);
+		now = 2000;
+		expect([slow.reserve(), slow.reserve()]).toEqual([0, 5]);
+
+		// 20 ms ÷ (4 × 10 slots) = 0.5 ms, below a timer's resolution.
+		const quick = new DialPacer(0, 10, () => now);
+		for (let k = 0; k < 10; k++) quick.reserve();
+		quick.answered(20);
+		now = 3000;
+		expect([quick.reserve(), quick.reserve(), quick.reserve()]).toEqual([0, 0, 0]);
+	});
+
+	it('lets a configured gap larger than the spread win', () => {
+		const now = 1000;
+		const pacer = new DialPacer(1000, 2, () => now);
+		pacer.reserve();
+		pacer.answered(100);
+		expect([pacer.reserve(), pacer.reserve()]).toEqual([1000, 2000]);
 	});
 });

@@ -289,13 +289,21 @@ export class CallSession {
 		const signal = this.context.getExecutionCancelSignal?.();
 		if (!(await pause(this.dialPacer.reserve(), signal))) throw this.notCalled(itemIndex);
 		this.throwIfStopped(itemIndex);
-		return await retryAtCallLimit(send, {
-			budgetMs: callLimitWaitMs,
-			signal,
-			nextCallEnd: () => this.callEnded.promise,
-			stopped: () => this.stopReason !== undefined,
-			onCancelled: () => this.notCalled(itemIndex),
-		});
+		return await retryAtCallLimit(
+			async () => {
+				const sentAt = Date.now();
+				const answer = await send();
+				this.dialPacer.answered(Date.now() - sentAt);
+				return answer;
+			},
+			{
+				budgetMs: callLimitWaitMs,
+				signal,
+				nextCallEnd: () => this.callEnded.promise,
+				stopped: () => this.stopReason !== undefined,
+				onCancelled: () => this.notCalled(itemIndex),
+			},
+		);
 	}
 
 	/**
