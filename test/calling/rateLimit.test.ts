@@ -1,5 +1,6 @@
 import { NodeApiError, sleep, type INode } from 'n8n-workflow';
 
+import { announceCallEnd, nextCallEnd } from '../../nodes/Sysevo/calling/callEnds';
 import { retryAtCallLimit, type CallLimitWait } from '../../nodes/Sysevo/calling/rateLimit';
 
 const node: INode = {
@@ -17,7 +18,7 @@ const callLimit = () =>
 function waitFor(overrides: Partial<CallLimitWait> = {}): CallLimitWait {
 	return {
 		budgetMs: 60_000,
-		nextCallEnd: () => new Promise(() => {}),
+		nextCallEnd: () => ({ ended: new Promise(() => {}), cancel: () => {} }),
 		stopped: () => false,
 		onCancelled: () => new Error('cancelled'),
 		...overrides,
@@ -53,24 +54,62 @@ describe('retryAtCallLimit', () => {
 		expect(sent).toBe(1);
 	});
 
-	it("tries again as soon as one of the execution's calls ends, before the back-off is over", async () => {
-		let endCall: () => void = () => {};
+	it('tries again as soon as a call of this process ends, before the back-off is over', async () => {
 		const sentAt: number[] = [];
-		const pending = retryAtCallLimit(
-			async () => {
-				sentAt.push(Date.now());
-				if (sentAt.length < 4) throw callLimit();
-				return 'placed';
-			},
-			waitFor({ nextCallEnd: () => new Promise<void>((resolve) => (endCall = resolve)) }),
-		);
+		const pending = retryAtCallLimit(async () => {
+			sentAt.push(Date.now());
+			if (sentAt.length < 4) throw callLimit();
+			return 'placed';
+		}, waitFor({ nextCallEnd }));
 		// Each later try would wait at least 250 ms, then 500 ms, then 1 s on the back-off alone.
 		for (let tries = 1; tries < 4; tries++) {
 			while (sentAt.length < tries) await sleep(1);
-			endCall();
+			await sleep(1);
+			announceCallEnd();
 		}
 		expect(await pending).toBe('placed');
 		expect(sentAt[3] - sentAt[0]).toBeLessThan(250 + 500 + 1000);
+	});
+
+	it('wakes, at each call end, the one item that has waited longest, whichever execution it is in', async () => {
+		const tries: string[] = [];
+		const refusedUntilWoken = (name: string) => {
+			let sent = 0;
+			return async () => {
+				tries.push(name);
+				if (++sent === 1) throw callLimit();
+				return name;
+			};
+		};
+		// Two executions' items refused at the shared cap, the first one first.
+		const first = retryAtCallLimit(refusedUntilWoken('first'), waitFor({ nextCallEnd }));
+		await sleep(1);
+		const second = retryAtCallLimit(refusedUntilWoken('second'), waitFor({ nextCallEnd }));
+		await sleep(1);
+		expect(tries).toEqual(['first', 'second']);
+
+		announceCallEnd();
+		expect(await first).toBe('first');
+		await sleep(20);
+		expect(tries).toEqual(['first', 'second', 'first']);
+
+		announceCallEnd();
+		expect(await second).toBe('second');
+		expect(tries).toEqual(['first', 'second', 'first', 'second']);
+	});
+
+	it('leaves the queue when its back-off ends first, so the next call end wakes an item still waiting', async () => {
+		let sent = 0;
+		// Refused once, then tries again after its back-off (at most 500 ms on the first 429).
+		const early = retryAtCallLimit(async () => {
+			if (++sent === 1) throw callLimit();
+			return 'early';
+		}, waitFor({ nextCallEnd }));
+		expect(await early).toBe('early');
+
+		const waiting = nextCallEnd();
+		announceCallEnd();
+		await expect(waiting.ended).resolves.toBeUndefined();
 	});
 
 	it('gives up with the 429 once the budget is spent', async () => {
@@ -90,7 +129,6 @@ describe('retryAtCallLimit', () => {
 	it('sends no further try once the node has stopped dialling (another item failed)', async () => {
 		let sent = 0;
 		let stopped = false;
-		let endCall: () => void = () => {};
 		const pending = retryAtCallLimit(
 			async () => {
 				sent++;
@@ -98,13 +136,14 @@ describe('retryAtCallLimit', () => {
 			},
 			waitFor({
 				stopped: () => stopped,
-				nextCallEnd: () => new Promise<void>((resolve) => (endCall = resolve)),
+				nextCallEnd,
 				onCancelled: () => new Error('not called: the node stopped'),
 			}),
 		);
 		while (sent < 1) await sleep(1);
 		stopped = true;
-		endCall();
+		await sleep(1);
+		announceCallEnd();
 		await expect(pending).rejects.toThrow('not called: the node stopped');
 		expect(sent).toBe(1);
 	});

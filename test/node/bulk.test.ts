@@ -90,6 +90,38 @@ describe('calling a list at the concurrency cap', () => {
 		expect(sandbox.current.dials('+14155557000')).toBe(0);
 	});
 
+	it('tries a row refused at the cap again as soon as a call of another execution ends', async () => {
+		// One live call for the organisation; the first execution's call lasts 3 s (timeScale 0.02).
+		sandbox.current.configure({ concurrencyLimit: 1, callDurationSeconds: 150 });
+		const options = { maxConcurrentCalls: 1, pollIntervalSeconds: 0.05, maxWaitSeconds: 30 };
+		const execution = (phone: { phone: string; name: string }, executionId: string) =>
+			runNode({
+				parameters: triggerParameters({ waitForCompletion: true, options }),
+				items: [phone],
+				credentials: credentialsFor(sandbox.current),
+				executionId,
+			});
+		const [firstPhone, secondPhone] = customers(2, 6100);
+		const first = execution(firstPhone, 'exec-first');
+		while (sandbox.current.liveCalls() < 1) await sleep(5);
+		const second = execution(secondPhone, 'exec-second');
+		let firstCallEndedAt = 0;
+		while (sandbox.current.liveCalls() > 0) await sleep(5);
+		firstCallEndedAt = Date.now();
+		const [firstRun, secondRun] = await Promise.all([first, second]);
+
+		expect(firstRun.json[0].run_status).toBe('completed');
+		expect(secondRun.json[0].run_status).toBe('completed');
+		const secondTries = triggerRequests(sandbox.current).filter(
+			(request) => (request.body as { phone_number: string }).phone_number === secondPhone.phone,
+		);
+		// Refused while the first call was live, then sent again once it ended: at the back-off's
+		// own times (up to 3 s apart by then) only by chance within a few hundred milliseconds.
+		expect(secondTries.length).toBeGreaterThan(1);
+		expect(secondTries.at(-1)!.at - firstCallEndedAt).toBeLessThan(300);
+		expect(sandbox.current.dials(secondPhone.phone)).toBe(1);
+	});
+
 	it('does not dial the rest of a list once an item fails without Continue On Fail', async () => {
 		// One call at a time, so the items before the failing one are dialled before it fails.
 		const items = [...customers(4, 8000), ...customers(20, 8100)];

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
 import { AgentDirectory } from './agentDirectory';
+import { announceCallEnd, nextCallEnd } from './callEnds';
 import { DEFAULT_MAX_CONCURRENT_CALLS, DEFAULT_TOOL_CALL_BUDGET } from '../../shared/defaults';
 import { runsAsTool } from '../../shared/toolMode';
 import { pause } from '../../shared/transport/backoff';
@@ -43,13 +44,6 @@ export function callBudgetOf(pacing: PacingOptions, asTool: boolean): number | u
  * - `read`: single reads.
  */
 export type Lane = 'dial' | 'dialAndWait' | 'wait' | 'read';
-
-/** A promise settled by `fire()`: one per call end, replaced after it fires. */
-function nextSignal(): { promise: Promise<void>; fire: () => void } {
-	let fire = () => {};
-	const promise = new Promise<void>((resolve) => (fire = resolve));
-	return { promise, fire };
-}
 
 const PARALLEL_READS = 5;
 /** How long the platform counts a leaked call against the cap (docs/sysevo-api.md §6.7). */
@@ -111,7 +105,6 @@ export class CallSession {
 	private dialLedger?: DialLedger;
 	private callHistory?: CallHistory;
 	private stopReason?: string;
-	private callEnded = nextSignal();
 	private readonly finished = new AbortController();
 
 	constructor(
@@ -247,7 +240,7 @@ export class CallSession {
 			if (!held) return;
 			held = false;
 			free();
-			this.announceCallEnd();
+			announceCallEnd();
 		};
 		return {
 			release: () => {
@@ -275,12 +268,6 @@ export class CallSession {
 		this.dialLedger?.close();
 	}
 
-	private announceCallEnd(): void {
-		const ended = this.callEnded;
-		this.callEnded = nextSignal();
-		ended.fire();
-	}
-
 	/**
 	 * Sends one trigger in its turn: after the dial spacing, unless the node has stopped, and again
 	 * while Sysevo's concurrent-call cap answers 429 (for at most `callLimitWaitMs`).
@@ -299,7 +286,7 @@ export class CallSession {
 			{
 				budgetMs: callLimitWaitMs,
 				signal,
-				nextCallEnd: () => this.callEnded.promise,
+				nextCallEnd,
 				stopped: () => this.stopReason !== undefined,
 				onCancelled: () => this.notCalled(itemIndex),
 			},
