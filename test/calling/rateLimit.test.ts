@@ -15,6 +15,9 @@ const node: INode = {
 const callLimit = () =>
 	new NodeApiError(node, {}, { message: 'Concurrent call limit reached', httpCode: '429' });
 
+/** Waits in the process-wide queue of one credential's cap (`calling/callEnds.ts`). */
+const queuedInOrgA = { nextCallEnd: () => nextCallEnd('org-a') };
+
 function waitFor(overrides: Partial<CallLimitWait> = {}): CallLimitWait {
 	return {
 		budgetMs: 60_000,
@@ -60,12 +63,12 @@ describe('retryAtCallLimit', () => {
 			sentAt.push(Date.now());
 			if (sentAt.length < 4) throw callLimit();
 			return 'placed';
-		}, waitFor({ nextCallEnd }));
+		}, waitFor(queuedInOrgA));
 		// Each later try would wait at least 250 ms, then 500 ms, then 1 s on the back-off alone.
 		for (let tries = 1; tries < 4; tries++) {
 			while (sentAt.length < tries) await sleep(1);
 			await sleep(1);
-			announceCallEnd();
+			announceCallEnd('org-a');
 		}
 		expect(await pending).toBe('placed');
 		expect(sentAt[3] - sentAt[0]).toBeLessThan(250 + 500 + 1000);
@@ -82,20 +85,32 @@ describe('retryAtCallLimit', () => {
 			};
 		};
 		// Two executions' items refused at the shared cap, the first one first.
-		const first = retryAtCallLimit(refusedUntilWoken('first'), waitFor({ nextCallEnd }));
+		const first = retryAtCallLimit(refusedUntilWoken('first'), waitFor(queuedInOrgA));
 		await sleep(1);
-		const second = retryAtCallLimit(refusedUntilWoken('second'), waitFor({ nextCallEnd }));
+		const second = retryAtCallLimit(refusedUntilWoken('second'), waitFor(queuedInOrgA));
 		await sleep(1);
 		expect(tries).toEqual(['first', 'second']);
 
-		announceCallEnd();
+		announceCallEnd('org-a');
 		expect(await first).toBe('first');
 		await sleep(20);
 		expect(tries).toEqual(['first', 'second', 'first']);
 
-		announceCallEnd();
+		announceCallEnd('org-a');
 		expect(await second).toBe('second');
 		expect(tries).toEqual(['first', 'second', 'first', 'second']);
+	});
+
+	it('is not woken by a call ending under another credential: that frees nothing in its cap', async () => {
+		const waiting = nextCallEnd('org-a');
+		let woken = false;
+		void waiting.ended.then(() => (woken = true));
+		announceCallEnd('org-b');
+		await sleep(5);
+		expect(woken).toBe(false);
+		announceCallEnd('org-a');
+		await sleep(0);
+		expect(woken).toBe(true);
 	});
 
 	it('leaves the queue when its back-off ends first, so the next call end wakes an item still waiting', async () => {
@@ -104,11 +119,11 @@ describe('retryAtCallLimit', () => {
 		const early = retryAtCallLimit(async () => {
 			if (++sent === 1) throw callLimit();
 			return 'early';
-		}, waitFor({ nextCallEnd }));
+		}, waitFor(queuedInOrgA));
 		expect(await early).toBe('early');
 
-		const waiting = nextCallEnd();
-		announceCallEnd();
+		const waiting = nextCallEnd('org-a');
+		announceCallEnd('org-a');
 		await expect(waiting.ended).resolves.toBeUndefined();
 	});
 
@@ -136,14 +151,14 @@ describe('retryAtCallLimit', () => {
 			},
 			waitFor({
 				stopped: () => stopped,
-				nextCallEnd,
+				...queuedInOrgA,
 				onCancelled: () => new Error('not called: the node stopped'),
 			}),
 		);
 		while (sent < 1) await sleep(1);
 		stopped = true;
 		await sleep(1);
-		announceCallEnd();
+		announceCallEnd('org-a');
 		await expect(pending).rejects.toThrow('not called: the node stopped');
 		expect(sent).toBe(1);
 	});

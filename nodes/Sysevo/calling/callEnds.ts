@@ -5,7 +5,8 @@ export interface CallEndWait {
 	cancel(): void;
 }
 
-const waiting: Array<() => void> = [];
+/** Waiting items by the Sysevo credential they call with: one queue per organisation's cap. */
+const queues = new Map<string, Array<() => void>>();
 
 /**
  * Items of every execution in this n8n process that Sysevo refused at the organisation's
@@ -13,22 +14,28 @@ const waiting: Array<() => void> = [];
  * (docs/sysevo-api.md §6.7): a call ending in one execution frees a place an item of another may
  * take, and without this that item would sleep out its back-off (up to 3 s) while the place stays
  * empty. Each call end wakes the one item that has waited longest; waking every one would only
- * have the rest refused again.
+ * have the rest refused again. Items are queued by credential (`capKey`): a call ending in one
+ * organisation frees nothing in another.
  */
-export function nextCallEnd(): CallEndWait {
+export function nextCallEnd(capKey: string): CallEndWait {
 	let wake = () => {};
 	const ended = new Promise<void>((resolve) => (wake = resolve));
-	waiting.push(wake);
+	const queue = queues.get(capKey) ?? [];
+	queues.set(capKey, queue);
+	queue.push(wake);
 	return {
 		ended,
 		cancel: () => {
-			const at = waiting.indexOf(wake);
-			if (at >= 0) waiting.splice(at, 1);
+			const at = queue.indexOf(wake);
+			if (at >= 0) queue.splice(at, 1);
+			if (queue.length === 0 && queues.get(capKey) === queue) queues.delete(capKey);
 		},
 	};
 }
 
-/** A live call of this process ended (or its slot came free): the longest waiting item tries again. */
-export function announceCallEnd(): void {
-	waiting.shift()?.();
+/** A live call under this credential ended (or its slot came free): the longest waiting item tries again. */
+export function announceCallEnd(capKey: string): void {
+	const queue = queues.get(capKey);
+	queue?.shift()?.();
+	if (queue?.length === 0) queues.delete(capKey);
 }

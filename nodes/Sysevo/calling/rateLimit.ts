@@ -15,7 +15,7 @@ function isCallLimit(error: unknown): boolean {
 export interface CallLimitWait {
 	budgetMs: number;
 	signal?: CancelSignal;
-	/** Queues for the next live call of this process to end (`callEnds.ts`). */
+	/** Queues for the next live call under the same credential in this process to end (`callEnds.ts`). */
 	nextCallEnd: () => CallEndWait;
 	/** Whether the node has stopped dialling (another item failed): no further try is sent. */
 	stopped: () => boolean;
@@ -26,9 +26,9 @@ export interface CallLimitWait {
  * Sends a trigger again while Sysevo answers 429 (the organisation's concurrent-call cap), for at
  * most `budgetMs`. A 429 is raised before any run exists, so retrying it never dials twice
  * (docs/sysevo-api.md §6.7). The cap is shared with every other execution and channel of the
- * organisation and the answer has no Retry-After, so the next try comes when a call of this n8n
- * process ends and this item has waited longest (`callEnds.ts`), or after a jittered back-off,
- * whichever is first. Any other failure is passed on untouched.
+ * organisation and the answer has no Retry-After, so the next try comes when a call under the same
+ * credential ends anywhere in this n8n process and this item has waited longest (`callEnds.ts`), or
+ * after a jittered back-off, whichever is first. Any other failure is passed on untouched.
  */
 export async function retryAtCallLimit<T>(send: () => Promise<T>, wait: CallLimitWait): Promise<T> {
 	const startedAt = Date.now();

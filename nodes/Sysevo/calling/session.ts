@@ -4,6 +4,7 @@ import { AgentDirectory } from './agentDirectory';
 import { announceCallEnd, nextCallEnd } from './callEnds';
 import { DEFAULT_MAX_CONCURRENT_CALLS, DEFAULT_TOOL_CALL_BUDGET } from '../../shared/defaults';
 import { runsAsTool } from '../../shared/toolMode';
+import { CREDENTIAL_NAME } from '../../shared/transport';
 import { pause } from '../../shared/transport/backoff';
 import { CallHistory } from './callHistory';
 import { DialPacer } from './dialPacer';
@@ -106,6 +107,8 @@ export class CallSession {
 	private callHistory?: CallHistory;
 	private stopReason?: string;
 	private readonly finished = new AbortController();
+	/** Whose concurrent-call cap this node's calls count against: its Sysevo credential. */
+	private readonly capKey: string;
 
 	constructor(
 		private readonly context: IExecuteFunctions,
@@ -117,6 +120,8 @@ export class CallSession {
 		this.callBudget = callBudgetOf(pacing, this.asTool);
 		this.maxConcurrentCalls = pacing.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
 		this.callSlots = new Semaphore(this.maxConcurrentCalls);
+		const credential = context.getNode().credentials?.[CREDENTIAL_NAME];
+		this.capKey = credential?.id ?? credential?.name ?? '';
 		this.dialPacer = new DialPacer(dialSpacingMs(pacing), this.maxConcurrentCalls);
 		context.getExecutionCancelSignal?.()?.addEventListener('abort', () => {
 			this.stop('the execution was canceled');
@@ -240,7 +245,7 @@ export class CallSession {
 			if (!held) return;
 			held = false;
 			free();
-			announceCallEnd();
+			announceCallEnd(this.capKey);
 		};
 		return {
 			release: () => {
@@ -286,7 +291,7 @@ export class CallSession {
 			{
 				budgetMs: callLimitWaitMs,
 				signal,
-				nextCallEnd,
+				nextCallEnd: () => nextCallEnd(this.capKey),
 				stopped: () => this.stopReason !== undefined,
 				onCancelled: () => this.notCalled(itemIndex),
 			},
