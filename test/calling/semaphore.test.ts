@@ -61,29 +61,35 @@ describe('DialPacer', () => {
 		]).toEqual([0, 5, 10, 0, 0]);
 	});
 
+	/** A pacer of `slots` call slots whose first wave is out and whose first answer took `answerMs`. */
+	function afterFirstAnswer(slots: number, answerMs: number, clock: () => number) {
+		const pacer = new DialPacer(0, slots, clock);
+		for (let k = 0; k < slots; k++) pacer.reserve();
+		pacer.answered(answerMs);
+		return pacer;
+	}
+	const threeReservations = (pacer: DialPacer) => [
+		pacer.reserve(),
+		pacer.reserve(),
+		pacer.reserve(),
+	];
+
 	it('keeps later dials a quarter of an answer time ÷ the slots apart', () => {
-		const now = 1000;
-		const pacer = new DialPacer(0, 10, () => now);
-		for (let k = 0; k < 10; k++) pacer.reserve();
-		pacer.answered(120);
+		const pacer = afterFirstAnswer(10, 120, () => 1000);
 		// 120 ms ÷ (4 × 10 slots) = 3 ms; the first wave's last dial went out at 1045.
-		expect([pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([50, 53, 56]);
+		expect(threeReservations(pacer)).toEqual([50, 53, 56]);
 	});
 
 	it('spaces by at most 5 ms on its own, and not at all when Sysevo answers at once', () => {
 		let now = 1000;
-		const slow = new DialPacer(0, 1, () => now);
-		slow.reserve();
-		slow.answered(2000);
+		const slow = afterFirstAnswer(1, 2000, () => now);
 		now = 2000;
-		expect([slow.reserve(), slow.reserve()]).toEqual([0, 5]);
+		expect(threeReservations(slow)).toEqual([0, 5, 10]);
 
 		// 20 ms ÷ (4 × 10 slots) = 0.5 ms, below a timer's resolution.
-		const quick = new DialPacer(0, 10, () => now);
-		for (let k = 0; k < 10; k++) quick.reserve();
-		quick.answered(20);
+		const quick = afterFirstAnswer(10, 20, () => now);
 		now = 3000;
-		expect([quick.reserve(), quick.reserve(), quick.reserve()]).toEqual([0, 0, 0]);
+		expect(threeReservations(quick)).toEqual([0, 0, 0]);
 	});
 
 	it('lets a configured gap larger than the spread win', () => {
