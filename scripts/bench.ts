@@ -258,16 +258,10 @@ async function warmUp(sandbox: Sandbox): Promise<void> {
 }
 
 /**
- * Alternates node and plain runs so drift on a shared machine hits both alike; each round's
- * ratio is node ÷ plain of that round, and the figure is the median of the rounds' ratios.
+ * Alternates the node, the minimal node and the plain loop so drift on a shared machine hits all
+ * alike; each round's ratio is of that round's runs, and a figure is the median of the rounds'.
  */
-async function sideBySide(
-	sandbox: Sandbox,
-	config: object,
-	count: number,
-	rounds: number,
-	withMinimalNode = false,
-) {
+async function sideBySide(sandbox: Sandbox, config: object, count: number, rounds: number) {
 	const node: Array<{ ms: number; cpuMs: number }> = [];
 	const plain: Array<{ ms: number; cpuMs: number }> = [];
 	const minimal: Array<{ ms: number; cpuMs: number }> = [];
@@ -283,15 +277,11 @@ async function sideBySide(
 				`${failed} node items failed: ${JSON.stringify(viaNode.result.json.find((row) => row.error))}`,
 			);
 		node.push(viaNode);
-		if (withMinimalNode) {
-			await prepare(sandbox, config);
-			const viaMinimal = await timed(() =>
-				runThroughMinimalNode(sandbox.baseUrl, phones(count, 0)),
-			);
-			if (viaMinimal.result.json.some((row) => row.error))
-				throw new Error('the minimal node failed items');
-			minimal.push(viaMinimal);
-		}
+		await prepare(sandbox, config);
+		const viaMinimal = await timed(() => runThroughMinimalNode(sandbox.baseUrl, phones(count, 0)));
+		if (viaMinimal.result.json.some((row) => row.error))
+			throw new Error('the minimal node failed items');
+		minimal.push(viaMinimal);
 		await prepare(sandbox, config);
 		const viaFetch = await timed(() => runThroughFetch(sandbox, phones(count, 0), 10));
 		if (viaFetch.result !== count)
@@ -305,17 +295,11 @@ async function sideBySide(
 		plainMs: median(plain.map((run) => run.ms)),
 		nodeCpuMs: median(node.map((run) => run.cpuMs)),
 		plainCpuMs: median(plain.map((run) => run.cpuMs)),
-		minimalCpuRatio: withMinimalNode
-			? median(minimal.map((run, i) => run.cpuMs / plain[i].cpuMs))
-			: Number.NaN,
-		minimalCpuMs: withMinimalNode ? median(minimal.map((run) => run.cpuMs)) : Number.NaN,
+		minimalCpuRatio: median(minimal.map((run, i) => run.cpuMs / plain[i].cpuMs)),
+		minimalCpuMs: median(minimal.map((run) => run.cpuMs)),
 		/** Node ÷ minimal node in each round: what the node adds to n8n's own part. */
-		cpuRatioToMinimal: withMinimalNode
-			? median(node.map((run, i) => run.cpuMs / minimal[i].cpuMs))
-			: Number.NaN,
-		minimalTimeRatio: withMinimalNode
-			? median(minimal.map((run, i) => run.ms / plain[i].ms))
-			: Number.NaN,
+		cpuRatioToMinimal: median(node.map((run, i) => run.cpuMs / minimal[i].cpuMs)),
+		minimalTimeRatio: median(minimal.map((run, i) => run.ms / plain[i].ms)),
 	};
 }
 
@@ -658,7 +642,6 @@ async function main(): Promise<void> {
 					{ latencyMs: 100, concurrencyLimit: 1_000_000, timeScale: 0.01 },
 					500,
 					rounds,
-					true,
 				);
 				console.log(
 					`Throughput, 500 Trigger Call items, 10 at a time, API latency 100 ms (median of ${rounds} rounds):`,
@@ -690,7 +673,6 @@ async function main(): Promise<void> {
 					{ latencyMs: 0, concurrencyLimit: 1_000_000, timeScale: 0.01 },
 					500,
 					cpuRounds,
-					true,
 				);
 				console.log(
 					`CPU per item at zero latency (median of ${cpuRounds} rounds): node ${round(cpu.nodeCpuMs / 500, 3)} ms, plain ${round(cpu.plainCpuMs / 500, 3)} ms, ratio ${round(cpu.cpuRatio, 3)}`,
