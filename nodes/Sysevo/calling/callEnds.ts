@@ -33,7 +33,7 @@ export function nextCallEnd(capKey: string): CallEndWait {
 	};
 }
 
-/** A live call under this credential ended (or its slot came free): the longest waiting item tries again. */
+/** A live call under this credential was seen to end: the longest waiting item tries again. */
 export function announceCallEnd(capKey: string): void {
 	const queue = queues.get(capKey);
 	queue?.shift()?.();

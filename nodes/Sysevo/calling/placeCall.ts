@@ -98,7 +98,7 @@ async function waitForEnd(
 	try {
 		const end = await waitForCallEnd.call(context, ref, settings);
 		// Max Concurrent Calls counts live calls: one still live at Max Wait keeps its slot.
-		if (end.ended) slot.release();
+		if (end.ended) slot.releaseAtCallEnd();
 		else slot.releaseWhenEnded(ref, settings);
 		const waited = end.ended
 			? await waitForOutcome.call(context, ref, settings, end.run)

@@ -58,7 +58,10 @@ const WAITING_AFTER_CALL = 100;
 
 /** A live-call slot held by one item's call. */
 export interface CallSlot {
+	/** Frees the slot. No call of it is known to have ended: none was placed, or it is not followed. */
 	release(): void;
+	/** The slot's call ended: frees the slot, and a row waiting at the organisation's cap may try. */
+	releaseAtCallEnd(): void;
 	releaseWhenEnded(ref: RunRef, settings: WaitSettings): void;
 }
 
@@ -226,9 +229,11 @@ export class CallSession {
 	}
 
 	/**
-	 * Waits for a live-call slot. `release()` frees it (again does nothing); `releaseWhenEnded`
-	 * keeps it for a call that outlived Max Wait, following the run until the call ends or the node
-	 * finishes (`close`).
+	 * Waits for a live-call slot. `release()` frees it (again does nothing); `releaseAtCallEnd()`
+	 * frees it for a call seen to end, which wakes the row that has waited longest at the cap
+	 * (`callEnds.ts`): only a call end frees a place there. `releaseWhenEnded` keeps the slot for a
+	 * call that outlived Max Wait, following the run until the call ends or the node finishes
+	 * (`close`).
 	 */
 	async holdCallSlot(itemIndex: number): Promise<CallSlot> {
 		this.throwIfStopped(itemIndex);
@@ -241,15 +246,18 @@ export class CallSession {
 		const heldSince = Date.now();
 		let held = true;
 		let kept = false;
-		const release = () => {
+		const release = (callEnded: boolean) => {
 			if (!held) return;
 			held = false;
 			free();
-			announceCallEnd(this.capKey);
+			if (callEnded) announceCallEnd(this.capKey);
 		};
 		return {
 			release: () => {
-				if (!kept) release();
+				if (!kept) release(false);
+			},
+			releaseAtCallEnd: () => {
+				if (!kept) release(true);
 			},
 			releaseWhenEnded: (ref, settings) => {
 				kept = true;
@@ -259,7 +267,10 @@ export class CallSession {
 					this.finished.signal,
 					AbortSignal.timeout(Math.max(0, heldSince + STALE_CALL_MS - Date.now())),
 				]);
-				void followUntilEnded(this.context, ref, settings, stale).finally(release);
+				// Ended, stale (no longer counted) or no longer readable; not when the node finished first.
+				void followUntilEnded(this.context, ref, settings, stale).finally(() =>
+					release(!this.finished.signal.aborted),
+				);
 			},
 		};
 	}
